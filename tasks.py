@@ -1,0 +1,77 @@
+"""The project's two commands, for a fresh machine with only Python 3.11 and pip.
+
+    python3 tasks.py app    set up, build the demo warehouse if there is none, serve on :8501
+    python3 tasks.py test   set up (plus Chromium and CJK fonts), run ruff and the whole test suite
+
+Set-up is idempotent: the virtual environment in .venv is (re)installed from requirements.lock
+only when the lock changes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+VENV = ROOT / ".venv"
+PY = VENV / "bin" / "python"
+LOCK = ROOT / "requirements.lock"
+# Debian packages the browser tests need: a browser, and fonts so Chinese renders as text, not boxes.
+DEBIAN_PACKAGES = ["chromium", "fonts-noto-cjk"]
+
+
+def run(*cmd: str | Path, **kw) -> None:
+    print("$", " ".join(str(c) for c in cmd), flush=True)
+    subprocess.run([str(c) for c in cmd], check=True, cwd=ROOT, **kw)
+
+
+def setup_python() -> None:
+    stamp = VENV / ".lock-sha256"
+    want = hashlib.sha256(LOCK.read_bytes()).hexdigest()
+    if stamp.exists() and stamp.read_text() == want and PY.exists():
+        return
+    if not PY.exists():
+        run(sys.executable, "-m", "venv", VENV)
+    run(PY, "-m", "pip", "install", "--disable-pip-version-check", "-q", "-r", LOCK)
+    stamp.write_text(want)
+
+
+def setup_browser() -> None:
+    missing = [p for p in DEBIAN_PACKAGES if subprocess.run(
+        ["dpkg", "-s", p], capture_output=True).returncode != 0]
+    if not missing:
+        return
+    if os.geteuid() != 0 or not shutil.which("apt-get"):
+        sys.exit(f"The browser tests need the Debian packages {missing}; install them as root "
+                 f"(apt-get install -y {' '.join(missing)}) and run this again.")
+    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+    run("apt-get", "update", "-q", env=env)
+    run("apt-get", "install", "-y", "-q", "--no-install-recommends", *missing, env=env)
+
+
+def app() -> None:
+    setup_python()
+    run(PY, "-m", "pipelines", "demo", "--if-missing")
+    os.execv(PY, [str(PY), "-m", "streamlit", "run", str(ROOT / "streamlit_app.py"),
+                  "--server.port", os.environ.get("PORT", "8501")])
+
+
+def test() -> None:
+    setup_python()
+    setup_browser()
+    run(PY, "-m", "ruff", "check", ".")
+    run(PY, "-m", "pytest", *sys.argv[2:])
+
+
+if __name__ == "__main__":
+    commands = {"app": app, "test": test}
+    if len(sys.argv) < 2 or sys.argv[1] not in commands:
+        sys.exit(__doc__)
+    try:
+        commands[sys.argv[1]]()
+    except subprocess.CalledProcessError as e:
+        sys.exit(e.returncode)

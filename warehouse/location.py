@@ -1,0 +1,56 @@
+"""Where the data lives: one git-ignored folder, moved with WUWEI_DATA_DIR.
+
+    <data>/landing/       ledger files as the counties send them (the build's input)
+    <data>/warehouse/     versioned DuckDB files wuwei-<run_id>.duckdb and the CURRENT pointer
+    <data>/validation/    each build's validation results as JSON
+
+A build writes a new database file and then atomically replaces CURRENT (a one-line text file
+naming it). Readers resolve CURRENT each time and key their cached connection on the resolved
+path: DuckDB returns the old database if one process re-opens a path it already holds.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+REFERENCE = Path(__file__).resolve().parent / "reference"
+MODELS = Path(__file__).resolve().parent / "models"
+
+
+def data_dir() -> Path:
+    return Path(os.environ.get("WUWEI_DATA_DIR", ROOT / "data")).resolve()
+
+
+def landing_dir() -> Path:
+    return data_dir() / "landing"
+
+
+def warehouse_dir() -> Path:
+    return data_dir() / "warehouse"
+
+
+def validation_dir() -> Path:
+    return data_dir() / "validation"
+
+
+def pointer_file() -> Path:
+    return warehouse_dir() / "CURRENT"
+
+
+def current_database() -> Path | None:
+    """The database file CURRENT names, or None before the first successful build."""
+    try:
+        name = pointer_file().read_text(encoding="utf-8").strip()
+    except FileNotFoundError:
+        return None
+    path = warehouse_dir() / name
+    return path if name and path.exists() else None
+
+
+def publish(database: Path) -> None:
+    """Make `database` the current warehouse, atomically."""
+    tmp = pointer_file().with_suffix(".tmp")
+    tmp.write_text(database.name + "\n", encoding="utf-8")
+    os.replace(tmp, pointer_file())
