@@ -1,0 +1,70 @@
+"""Command line: python -m pipelines {build,demo}.
+
+    build   read every ledger file in the landing folder and build a new warehouse
+    demo    generate the demo city into the landing folder, then build
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import sys
+from datetime import date
+from pathlib import Path
+
+from pipelines.build import Progress, build, format_summary
+from warehouse import location
+
+
+def _month(text: str) -> date:
+    year, month = (int(x) for x in text.split("-"))
+    nxt = date(year + month // 12, month % 12 + 1, 1)
+    return date.fromordinal(nxt.toordinal() - 1)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m pipelines", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = parser.add_subparsers(dest="command", required=True)
+    b = sub.add_parser("build", help="landing folder -> warehouse")
+    b.add_argument("--landing", type=Path, default=None, help="default: <data>/landing")
+    d = sub.add_parser("demo", help="generate the demo city, then build")
+    d.add_argument("--seed", type=int, default=2024)
+    d.add_argument("--scale", type=float, default=1.0, help="1 = Wuwei; ~30 = a province; ~1000 = national")
+    d.add_argument("--through", type=_month, default=None, help="last month, YYYY-MM (default: last complete)")
+    d.add_argument("--landing", type=Path, default=None, help="default: <data>/landing (replaced)")
+    d.add_argument("--no-defects", action="store_true", help="write clean files (no injected defects)")
+    d.add_argument("--if-missing", action="store_true", help="do nothing if a warehouse already exists")
+    args = parser.parse_args(argv)
+
+    progress = Progress()
+    if args.command == "demo":
+        if args.if_missing and location.current_database():
+            print(f"数据仓库已存在 | Warehouse exists: {location.current_database()}")
+            return 0
+        from pipelines.demo import generate  # the generator is only needed here
+
+        landing = args.landing or location.landing_dir()
+        if landing.exists():
+            shutil.rmtree(landing)
+        counts = generate(landing, seed=args.seed, scale=args.scale, through=args.through,
+                          defects=not args.no_defects, progress=progress)
+        progress.done()
+        print(f"演示数据已生成 | Demo ledgers written to {landing}: "
+              + ", ".join(f"{k} {v}" for k, v in counts.items()))
+    else:
+        landing = args.landing
+    try:
+        summary = build(landing, progress=progress)
+    except Exception as exc:
+        progress.done()
+        print(f"构建失败，原数据仓库保持不变 | Build failed, the previous warehouse is unchanged: {exc}",
+              file=sys.stderr)
+        return 1
+    progress.done()
+    print(format_summary(summary))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,117 @@
+"""The build: landing folder -> readers -> quality gate -> a new warehouse file."""
+
+from __future__ import annotations
+
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import polars as pl
+
+from expectations.gate import check
+from pipelines.ledgers import LEDGERS
+from pipelines.read import SourceFile, read_landing
+from warehouse import location
+from warehouse.build import BuildInput, build_warehouse
+
+
+@dataclass
+class BuildSummary:
+    database: Path
+    seconds: float
+    files: pl.DataFrame        # one row per source file with its outcome
+    rows_loaded: dict[str, int]
+    rows_quarantined: int
+    files_rejected: int
+    warnings: int
+
+
+class Progress:
+    """One status line, rewritten in place on a terminal and printed plainly elsewhere."""
+
+    def __init__(self, stream=sys.stderr):
+        self.stream = stream
+        self.tty = stream.isatty()
+
+    def __call__(self, message: str) -> None:
+        if self.tty:
+            self.stream.write("\r\033[K" + message[:110])
+        else:
+            self.stream.write(message + "\n")
+        self.stream.flush()
+
+    def done(self) -> None:
+        if self.tty:
+            self.stream.write("\r\033[K")
+            self.stream.flush()
+
+
+KIND_DTYPES = {"int": pl.Int64, "float": pl.Float64, "rate": pl.Float64, "bool": pl.Boolean,
+               "date": pl.Date, "datetime": pl.Datetime("us")}
+
+
+def empty_frame(ledger) -> pl.DataFrame:
+    """A ledger's loaded-rows table when no file of it arrived: its columns, no rows."""
+    schema = {c.name: KIND_DTYPES.get(c.kind, pl.String) for c in ledger.columns if not c.pii}
+    if any(c.pii for c in ledger.columns):
+        schema["complainant_key"] = pl.String
+    return pl.DataFrame(schema={**schema, "_row": pl.Int32, "_file": pl.String,
+                                "_warnings": pl.List(pl.String)})
+
+
+def read_all(landing: Path, progress: Callable[[str], None]) -> list[SourceFile]:
+    sources = []
+    for src in read_landing(landing):
+        sources.append(src)
+        outcome = "REJECTED" if src.rejected else f"{src.rows_read} rows"
+        progress(f"read {len(sources):>4}  {src.path}  ({src.ledger or '?'}, {outcome})")
+    return sources
+
+
+def build(landing: Path | None = None, progress: Callable[[str], None] | None = None) -> BuildSummary:
+    started = time.perf_counter()
+    landing = landing or location.landing_dir()
+    progress = progress or (lambda _: None)
+    if not landing.is_dir():
+        raise FileNotFoundError(f"落地文件夹不存在 | The landing folder does not exist: {landing}")
+    sources = read_all(landing, progress)
+    progress("quality checks")
+    gate = check(sources)
+    raw = {name: gate.loaded.get(name, empty_frame(ledger)) for name, ledger in LEDGERS.items()}
+    inp = BuildInput(
+        raw=raw,
+        audit={"audit_source_files": gate.files, "audit_quarantine": gate.quarantine,
+               "audit_validation": gate.results},
+        source_files=gate.files.select("path", "sha256", "ledger", "rows_read", "status").to_dicts(),
+    )
+    database = build_warehouse(inp, progress=progress)
+    warnings = sum(int(f.select(pl.col("_warnings").list.len().sum()).item() or 0)
+                   for f in gate.loaded.values())
+    return BuildSummary(
+        database=database,
+        seconds=time.perf_counter() - started,
+        files=gate.files,
+        rows_loaded={name: frame.height for name, frame in raw.items()},
+        rows_quarantined=gate.quarantine.height,
+        files_rejected=gate.files.filter(pl.col("status") == "rejected").height,
+        warnings=warnings,
+    )
+
+
+def format_summary(s: BuildSummary) -> str:
+    lines = [f"构建完成 Build finished in {s.seconds:.1f} s", "",
+             f"{'台账 ledger':<24}{'文件 files':>12}{'读取 read':>12}{'入库 loaded':>14}"]
+    per_ledger = s.files.group_by("ledger").agg(pl.len().alias("files"), pl.col("rows_read").sum())
+    counts = {r["ledger"]: r for r in per_ledger.to_dicts()}
+    for name, ledger in LEDGERS.items():
+        c = counts.get(name, {"files": 0, "rows_read": 0})
+        lines.append(f"{ledger.zh[:10]:<14}{name:<16}{c['files']:>6}{c['rows_read']:>12}{s.rows_loaded[name]:>14}")
+    lines += ["",
+              f"隔离行 quarantined rows: {s.rows_quarantined}    警告 warnings: {s.warnings}    "
+              f"拒收文件 rejected files: {s.files_rejected}"]
+    for r in s.files.filter(pl.col("status") == "rejected").head(10).to_dicts():
+        lines.append(f"  ✗ {r['message']}")
+    lines.append(f"数据仓库 warehouse: {s.database}")
+    return "\n".join(lines)

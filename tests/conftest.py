@@ -1,0 +1,42 @@
+"""Shared fixtures: warehouses built from the golden fixture (and, for the app, the demo city)."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import duckdb
+import pytest
+
+GOLDEN_LANDING = Path(__file__).parent / "golden" / "landing"
+
+
+def approx(value, rel=1e-5, abs=1e-6):
+    return pytest.approx(value, rel=rel, abs=abs)
+
+
+def build_into(data_dir: Path, landing: Path, monkeypatch_env) -> Path:
+    """Build a warehouse from `landing` inside `data_dir`; returns the database path."""
+    from pipelines.build import build
+
+    monkeypatch_env("WUWEI_DATA_DIR", str(data_dir))
+    monkeypatch_env("WUWEI_PII_SALT", "test-salt")
+    return build(landing).database
+
+
+@pytest.fixture(scope="session")
+def golden_db(tmp_path_factory) -> Path:
+    mp = pytest.MonkeyPatch()
+    data = tmp_path_factory.mktemp("golden-data")
+    landing = data / "landing"
+    shutil.copytree(GOLDEN_LANDING, landing)
+    try:
+        return build_into(data, landing, mp.setenv)
+    finally:
+        mp.undo()
+
+
+@pytest.fixture(scope="session")
+def golden(golden_db):
+    with duckdb.connect(str(golden_db), read_only=True) as con:
+        yield con

@@ -1,0 +1,30 @@
+-- zh: 服务等级考评（含收费标准与等级收费上限对比）
+-- en: Grade assessments (with the compound's fee against its grade's cap)
+-- column fee_cap_per_m2_month: 核定等级对应收费上限（元/㎡·月） | Fee cap of the assessed grade
+-- column fee_above_cap: 质价不符（收费高于等级上限） | Fee above the grade's cap (质价不符)
+-- column downgraded: 降级（核定等级低于原等级） | Downgraded (assessed grade below the previous grade)
+with grade_order as (
+    select * from (values ('一级', 1), ('二级', 2), ('三级', 3), ('不达标', 4), ('未评定', 5)) t(grade, rank)
+),
+fee_at_period as (
+    select a.compound_id, a.period, cm.fee_per_m2_month
+    from stg_grade_assessments a
+    join core_compound_months cm on cm.compound_id = a.compound_id
+        and cm.month = least(a.period_end, (select data_month from core_settings))
+)
+select
+    a.* exclude (_file, _row),
+    c.county_code,
+    c.compound_name,
+    f.fee_per_m2_month,
+    g.fee_cap_per_m2_month,
+    f.fee_per_m2_month > g.fee_cap_per_m2_month as fee_above_cap,
+    coalesce(n.rank > p.rank, false) as downgraded,
+    a._file,
+    a._row
+from stg_grade_assessments a
+left join core_compounds c using (compound_id)
+left join fee_at_period f using (compound_id, period)
+left join ref_grade_rules g on g.grade = a.grade
+left join grade_order n on n.grade = a.grade
+left join grade_order p on p.grade = a.previous_grade

@@ -1,0 +1,14 @@
+-- zh: 统计范围：全市与各县区
+-- en: Scopes: the city and its counties
+-- column scope_code: 行政区划代码 | Adcode
+-- column scope_level: 层级（city 市 / county 县区） | Level (city / county)
+select
+    adcode as scope_code,
+    name_zh,
+    name_en,
+    level as scope_level,
+    seat_lon,
+    seat_lat,
+    residents,
+    case level when 'city' then 0 else 1 end as sort_order
+from ref_counties

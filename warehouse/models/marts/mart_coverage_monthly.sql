@@ -1,0 +1,46 @@
+-- zh: 专业物业服务覆盖率（按月、按全市/县区；按小区数与按户数）
+-- en: Professional property-service coverage by month and scope (by compounds and by households)
+-- column scope_code: 范围代码（全市或县区行政区划代码） | Scope adcode (city or county)
+-- column compounds: 小区总数 | Compounds
+-- column covered: 专业物业服务小区数 | Compounds served by a professional firm
+-- column remaining: 尚无专业物业服务的小区数 | Compounds still without professional service
+-- column coverage: 覆盖率（按小区数） | Coverage (share of compounds)
+-- column household_coverage: 覆盖率（按户数） | Coverage (share of households)
+-- column coverage_change_1m: 较上月变化（百分点，小数） | Change since last month (fraction points)
+-- column carried_forward: 当月未报送、沿用上期的小区数 | Compounds carried forward from an earlier snapshot
+with by_scope as (
+    select
+        month,
+        case when grouping(county_code) = 1 then (select city_code from core_settings) else county_code end
+            as scope_code,
+        count(*) as compounds,
+        count(*) filter (where is_professional) as covered,
+        count(*) filter (where not is_professional) as remaining,
+        sum(households) as households,
+        coalesce(sum(households) filter (where is_professional), 0) as covered_households,
+        count(*) filter (where management_mode = '社区托管') as community_hosted,
+        count(*) filter (where management_mode = '业主自管') as owner_managed,
+        count(*) filter (where management_mode = '单位自管') as employer_managed,
+        count(*) filter (where management_mode = '无物业') as unmanaged,
+        count(*) filter (where is_carried_forward) as carried_forward
+    from core_compound_months
+    group by grouping sets ((month, county_code), (month))
+)
+select
+    scope_code,
+    month,
+    compounds,
+    covered,
+    remaining,
+    covered / compounds as coverage,
+    households,
+    covered_households,
+    covered_households / households as household_coverage,
+    community_hosted,
+    owner_managed,
+    employer_managed,
+    unmanaged,
+    carried_forward,
+    covered / compounds - lag(covered / compounds) over (partition by scope_code order by month) as coverage_change_1m
+from by_scope
+where scope_code is not null

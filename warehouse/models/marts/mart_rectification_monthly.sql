@@ -1,0 +1,51 @@
+-- zh: 问题整改销号（每月末状态，按全市/县区与问题来源）：在办、逾期、销号率、销号用时中位数
+-- en: Rectification status at each month end, by scope and source: open, overdue, closure rate (销号率), median days to close
+-- column source: 问题来源（“全部”为合计） | Source (全部: all sources)
+-- column items_to_date: 截至月末已发现的问题数 | Items found by the month end
+-- column closed_to_date: 截至月末已销号数 | Items closed by the month end
+-- column open_items: 月末在办（未销号）数 | Items open at the month end
+-- column overdue_items: 月末逾期未销号数 | Items open and past their deadline at the month end
+-- column close_rate: 销号率（已销号 ÷ 已发现） | Closure rate (closed ÷ found)
+-- column median_days_to_close: 截至月末已销号事项的销号用时中位数（天） | Median days to close, items closed by the month end
+-- column max_days_overdue: 月末最长逾期天数 | Longest overdue, days
+with items as (
+    select * from core_rectifications where county_code is not null
+),
+at_month as (
+    select
+        m.month,
+        i.county_code,
+        i.source,
+        i.is_closed and i.closed_on <= m.month as closed_by_month,
+        i.deadline < m.month and not (i.is_closed and i.closed_on <= m.month) as overdue_at_month,
+        date_diff('day', i.deadline, m.month) as days_past_deadline,
+        i.found_on >= date_trunc('month', m.month) as found_in_month,
+        i.is_closed and i.closed_on >= date_trunc('month', m.month) and i.closed_on <= m.month as closed_in_month,
+        i.days_to_close
+    from core_months m
+    join items i on i.found_on <= m.month
+),
+by_scope as (
+    select
+        month,
+        case when grouping(county_code) = 1 then (select city_code from core_settings) else county_code end
+            as scope_code,
+        case when grouping(source) = 1 then '全部' else source end as source,
+        count(*) as items_to_date,
+        count(*) filter (where found_in_month) as found_in_month,
+        count(*) filter (where closed_in_month) as closed_in_month,
+        count(*) filter (where closed_by_month) as closed_to_date,
+        count(*) filter (where not closed_by_month) as open_items,
+        count(*) filter (where overdue_at_month) as overdue_items,
+        max(days_past_deadline) filter (where overdue_at_month) as max_days_overdue,
+        median(days_to_close) filter (where closed_by_month) as median_days_to_close
+    from at_month
+    group by grouping sets ((month, county_code, source), (month, county_code), (month, source), (month))
+)
+select
+    scope_code, month, source, items_to_date, found_in_month, closed_in_month, closed_to_date, open_items,
+    overdue_items, max_days_overdue,
+    closed_to_date / items_to_date as close_rate,
+    median_days_to_close
+from by_scope
+where scope_code is not null

@@ -1,0 +1,121 @@
+-- zh: 目标进度：每个范围、指标、期限、月份的实际值、理想进度值、状态、所需月均进度与预计完成时间
+-- en: Target status per scope, metric, deadline and month: actual, expected (straight line), status, required monthly rate, projected completion with best/worst band
+-- column metric: 指标 coverage 覆盖率 / committee_coverage 业委会覆盖率 / complaint_rate_ratio 投诉率与基准年之比 | Metric
+-- column baseline_month: 基线月份（方案实施起点） | Baseline month (the plan's start)
+-- column baseline_value: 基线值 | Value at the baseline month
+-- column expected: 理想进度值（基线到期限的直线） | Expected value on the straight line from baseline to deadline
+-- column status: 状态 已完成 / 达标 / 滞后 / 严重滞后 / 未完成 | Status
+-- column status_en: 状态（英文） | Status (English)
+-- column is_active: 是否为当月适用的（最近一个未到期的）期限 | The deadline in force that month (the nearest not yet passed)
+-- column months_left: 距期限剩余月数 | Months left to the deadline
+-- column required_rate: 所需月均进度（指标单位/月） | Required change per month to meet the target
+-- column required_compounds_per_month: 所需月均新增小区数（覆盖类指标） | Compounds to add per month (coverage metrics)
+-- column value_at_deadline: 期限当月的实际值（期限已过时） | Value in the deadline month (once passed)
+-- column met_at_deadline: 期限当月是否达标 | Whether the target was met in the deadline month
+-- column run_rate: 近6个月月均变化 | Average change per month over the last 6 months
+-- column projected_month: 按近6个月速度预计达标月份（空：按当前速度无法达标） | Projected month the target is met at the 6-month run rate (empty: never at this rate)
+-- column projected_best: 乐观预计（近12个月最快的3个月速度） | Best case (fastest 3-month rate in the last 12 months)
+-- column projected_worst: 保守预计（近12个月最慢的3个月速度；空：无法达标） | Worst case (slowest 3-month rate; empty: never)
+with settings as (
+    select plan_baseline_month, at_risk_share, projection_months, band_window_months from core_settings
+),
+series as (
+    select scope_code, month, 'coverage' as metric, coverage as value, compounds as total, covered as done
+    from mart_coverage_monthly
+    union all
+    select scope_code, month, 'committee_coverage', committee_coverage, compounds, with_committee
+    from mart_committee_coverage_monthly
+    union all
+    select scope_code, month, 'complaint_rate_ratio', ratio_to_baseline, null, null
+    from mart_complaint_rate_monthly
+    where ratio_to_baseline is not null
+),
+rates as (
+    -- run rates over the points present; a short history uses what it has
+    select *,
+        (value - lag(value, p.projection_months) over w) / p.projection_months as rate_full,
+        (value - first_value(value) over w) / nullif(date_diff('month', first_value(month) over w, month), 0)
+            as rate_since_start,
+        (value - lag(value, p.band_window_months) over w) / p.band_window_months as rate_window
+    from series, settings p
+    window w as (partition by scope_code, metric order by month)
+),
+bands as (
+    select *,
+        coalesce(rate_full, rate_since_start) as run_rate,
+        max(rate_window) over b as max_window_rate,
+        min(rate_window) over b as min_window_rate
+    from rates
+    window b as (partition by scope_code, metric order by month rows between 9 preceding and current row)
+),
+targets as (
+    select metric, scope as scope_code, deadline::date as deadline, target_value, comparator,
+           case comparator when '<=' then -1 else 1 end as sign, source
+    from ref_targets
+),
+baselines as (
+    select scope_code, metric, arg_min(month, month) as baseline_month, arg_min(value, month) as baseline_value
+    from series, settings p
+    where month >= p.plan_baseline_month
+    group by all
+),
+joined as (
+    select
+        t.*, s.month, s.value, s.total, s.done, s.run_rate,
+        -- best and worst are in the direction of progress
+        case when t.sign = 1 then s.max_window_rate else s.min_window_rate end as best_rate,
+        case when t.sign = 1 then s.min_window_rate else s.max_window_rate end as worst_rate,
+        b.baseline_month, b.baseline_value,
+        date_diff('month', b.baseline_month, last_day(t.deadline)) as months_total,
+        date_diff('month', b.baseline_month, s.month) as months_elapsed,
+        date_diff('month', s.month, last_day(t.deadline)) as months_left,
+        p.at_risk_share,
+        case when s.month >= last_day(t.deadline) then d.value end as value_at_deadline
+    from targets t
+    join bands s using (scope_code, metric)
+    join baselines b using (scope_code, metric)
+    cross join settings p
+    left join series d on d.scope_code = t.scope_code and d.metric = t.metric and d.month = last_day(t.deadline)
+    where s.month >= b.baseline_month
+),
+measured as (
+    select *,
+        case when months_total <= 0 or sign * baseline_value >= sign * target_value then target_value
+             else baseline_value + (target_value - baseline_value) * least(months_elapsed / months_total, 1.0)
+        end as expected,
+        sign * value >= sign * target_value as achieved,
+        target_value - value as gap
+    from joined
+),
+final as (
+    select
+        scope_code, metric, deadline, target_value, comparator, source, month, value as actual, total, done,
+        baseline_month, baseline_value, expected, months_left, value_at_deadline,
+        sign * value_at_deadline >= sign * target_value as met_at_deadline,
+        case
+            when achieved then '已完成'
+            when months_left <= 0 then '未完成'
+            when sign * value >= sign * expected then '达标'
+            when sign * (expected - value) <= at_risk_share * sign * gap then '滞后'
+            else '严重滞后'
+        end as status,
+        min(deadline) filter (where months_left >= 0) over (partition by scope_code, metric, month) as nearest_open,
+        max(deadline) over (partition by scope_code, metric, month) as last_deadline,
+        case when not achieved and months_left > 0 then gap / months_left end as required_rate,
+        case when not achieved and months_left > 0 and total is not null
+             then (ceil(target_value * total - 1e-9) - done) / months_left end as required_compounds_per_month,
+        run_rate,
+        case when achieved then null
+             when sign * run_rate > 0 then last_day(month + to_months(ceil(gap / run_rate)::int)) end as projected_month,
+        case when achieved then null
+             when sign * best_rate > 0 then last_day(month + to_months(ceil(gap / best_rate)::int)) end as projected_best,
+        case when achieved then null
+             when sign * worst_rate > 0 then last_day(month + to_months(ceil(gap / worst_rate)::int)) end as projected_worst
+    from measured
+)
+select
+    * exclude (nearest_open, last_deadline),
+    deadline = coalesce(nearest_open, last_deadline) as is_active,
+    case status when '已完成' then 'achieved' when '未完成' then 'missed' when '达标' then 'on track'
+                when '滞后' then 'at risk' else 'off track' end as status_en
+from final
