@@ -10,6 +10,9 @@ select
     max(value) filter (where key = 'complaint_baseline_year')::int as complaint_baseline_year,
     string_split(max(value) filter (where key = 'heating_months'), '|')::int[] as heating_months,
     max(value) filter (where key = 'upcoming_term_days')::int as upcoming_term_days,
+    max(value) filter (where key = 'spike_ratio')::double as spike_ratio,
+    max(value) filter (where key = 'spike_min_complaints')::int as spike_min_complaints,
+    max(value) filter (where key = 'overdue_alert_days')::int as overdue_alert_days,
     (select max(as_of) from stg_compounds) as data_month,
     (select min(adcode) from ref_counties where level = 'city') as city_code
 from ref_settings

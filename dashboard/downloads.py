@@ -1,0 +1,69 @@
+"""The one download helper: every table in the app is downloaded through table_downloads().
+
+CSV is UTF-8 with a BOM so that Excel opens Chinese correctly; XLSX has the data on its first
+sheet and the active filters and data month on a second. Text cells that a spreadsheet would
+run as a formula (starting with = + - @, or a tab or carriage return) are prefixed with an
+apostrophe.
+"""
+
+from __future__ import annotations
+
+import io
+from datetime import date
+
+import polars as pl
+import streamlit as st
+
+from dashboard.i18n import t
+
+FORMULA_START = r"^[=+\-@\t\r]"
+
+
+def neutralise(frame: pl.DataFrame) -> pl.DataFrame:
+    text_columns = [c for c, dtype in frame.schema.items() if dtype == pl.String]
+    return frame.with_columns(
+        pl.when(pl.col(c).str.contains(FORMULA_START)).then(pl.lit("'") + pl.col(c)).otherwise(pl.col(c))
+        for c in text_columns
+    )
+
+
+def _flat(frame: pl.DataFrame) -> pl.DataFrame:
+    """Nested values (lists, structs) as text, so both formats can hold them."""
+    nested = [c for c, d in frame.schema.items() if isinstance(d, pl.List | pl.Struct | pl.Array)]
+    return frame.with_columns(pl.col(c).map_elements(str, return_dtype=pl.String) for c in nested)
+
+
+def metadata(filters: dict[str, str], data_month: date) -> list[tuple[str, str]]:
+    return [("数据月份 Data month", data_month.strftime("%Y-%m")), *filters.items()]
+
+
+def to_csv(frame: pl.DataFrame, meta: list[tuple[str, str]]) -> bytes:
+    head = "".join(f"# {k}: {val}\n" for k, val in meta)
+    return ("\ufeff" + head + neutralise(_flat(frame)).write_csv()).encode("utf-8")
+
+
+def to_xlsx(frame: pl.DataFrame, meta: list[tuple[str, str]], sheet: str = "数据") -> bytes:
+    buf = io.BytesIO()
+    import xlsxwriter  # polars writes through it
+
+    with xlsxwriter.Workbook(buf, {"strings_to_formulas": False, "strings_to_urls": False}) as wb:
+        neutralise(_flat(frame)).write_excel(wb, worksheet=sheet, autofit=True)
+        ws = wb.add_worksheet("筛选条件")
+        for i, (k, val) in enumerate(meta):
+            ws.write_string(i, 0, k)
+            ws.write_string(i, 1, str(val))
+    return buf.getvalue()
+
+
+def table_downloads(frame: pl.DataFrame, name: str, filters: dict[str, str], data_month: date,
+                    key: str) -> None:
+    """CSV and XLSX buttons for `frame`; `filters` are the labelled filters that produced it."""
+    meta = metadata(filters, data_month)
+    stem = f"{name}_{data_month.strftime('%Y-%m')}"
+    left, right, _ = st.columns([1, 1, 6])
+    # callables: the files are made only when someone clicks
+    left.download_button(t("common.download_csv"), lambda: to_csv(frame, meta), f"{stem}.csv", "text/csv",
+                         key=f"{key}-csv", on_click="ignore")
+    right.download_button(t("common.download_xlsx"), lambda: to_xlsx(frame, meta), f"{stem}.xlsx",
+                          "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                          key=f"{key}-xlsx", on_click="ignore")

@@ -1,0 +1,193 @@
+"""总览: the leadership cockpit — KPI tiles against targets, county ranking, alerts."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import polars as pl
+import streamlit as st
+
+from dashboard import queries
+from dashboard.components import STATUS_HEX, kpi_tile, num, pct, pp
+from dashboard.downloads import table_downloads
+from dashboard.i18n import language, month_label, t, v
+from dashboard.shell import filters, page_header
+
+
+def status_sentence(row: dict | None) -> str | None:
+    """The status rule in words: actual against the straight-line expectation and the deadline."""
+    if row is None:
+        return t("overview.no_target")
+    ratio = row["metric"] == "complaint_rate_ratio"
+    return t("overview.status_ratio" if ratio else "overview.status_line",
+             status=v(row["status"]), actual=pct(row["actual"]), expected=pct(row["expected"]),
+             target=pct(row["target_value"], 0), deadline=row["deadline"].strftime("%Y-%m-%d"),
+             months=row["months_left"],
+             required=pp(row["required_rate"]) if row["required_rate"] is not None else "—")
+
+
+def active_targets(scope: str, month: date) -> dict[str, dict]:
+    frame = queries.read("""
+        select metric, deadline, target_value, status, actual, expected, months_left, required_rate,
+               required_compounds_per_month, projected_month
+        from mart_target_status where scope_code = ? and month = ? and is_active
+    """, scope, month)
+    return {r["metric"]: r for r in frame.to_dicts()}
+
+
+def kpis(scope: str, month: date) -> dict:
+    frame = queries.read("""
+        select c.coverage, c.coverage_change_1m, c.covered, c.compounds, c.remaining,
+               c.remaining - lag(c.remaining) over w as remaining_change,
+               k.committee_coverage, k.committee_coverage_change_1m,
+               r.rolling12_rate, r.rolling12_rate - lag(r.rolling12_rate) over w as rolling12_change,
+               r.ratio_to_baseline, r.baseline_rate, r.baseline_year,
+               x.overdue_items, x.overdue_items - lag(x.overdue_items) over w as overdue_change, x.open_items
+        from mart_coverage_monthly c
+        join mart_committee_coverage_monthly k using (scope_code, month)
+        join mart_complaint_rate_monthly r using (scope_code, month)
+        left join mart_rectification_monthly x on x.scope_code = c.scope_code and x.month = c.month
+             and x.source = '全部'
+        where c.scope_code = ? and c.month <= ?
+        window w as (order by c.month)
+        qualify c.month = ?
+    """, scope, month, month)
+    return frame.row(0, named=True) if frame.height else {}
+
+
+def coverage_trend(scope: str, month: date) -> list[float]:
+    return queries.read("""
+        select coverage from mart_coverage_monthly
+        where scope_code = ? and month <= ? order by month desc limit 12
+    """, scope, month)["coverage"].reverse().to_list()
+
+
+def tiles(scope: str, month: date) -> None:
+    k = kpis(scope, month)
+    targets = active_targets(scope, month)
+    cols = st.columns(5)
+    with cols[0]:
+        row = targets.get("coverage")
+        kpi_tile(t("metric.coverage"), pct(k.get("coverage")), delta=pp(k.get("coverage_change_1m")),
+                 status=row and row["status"], note=status_sentence(row), chart=coverage_trend(scope, month),
+                 help=t("overview.coverage_help"))
+    with cols[1]:
+        row = targets.get("committee_coverage")
+        kpi_tile(t("metric.committee_coverage"), pct(k.get("committee_coverage")),
+                 delta=pp(k.get("committee_coverage_change_1m")), status=row and row["status"],
+                 note=status_sentence(row), help=t("overview.committee_help"))
+    with cols[2]:
+        row = targets.get("complaint_rate_ratio")
+        change = k.get("rolling12_change")
+        kpi_tile(t("overview.complaint_rate"), num(k.get("rolling12_rate"), 1),
+                 delta=None if change is None else f"{change:+.2f}", delta_color="inverse",
+                 status=row and row["status"],
+                 note=t("overview.complaint_note", year=k.get("baseline_year") or "—",
+                        base=num(k.get("baseline_rate"), 1), ratio=pct(k.get("ratio_to_baseline"), 0)),
+                 help=t("overview.complaint_help"))
+    with cols[3]:
+        row = targets.get("coverage")
+        change = k.get("remaining_change")
+        per_month = row and row["required_compounds_per_month"]
+        kpi_tile(t("overview.remaining"), num(k.get("remaining")),
+                 delta=None if change is None else f"{change:+,d}", delta_color="inverse",
+                 note=t("overview.remaining_note", n=num(per_month, 1)) if per_month else None,
+                 help=t("overview.remaining_help"))
+    with cols[4]:
+        change = k.get("overdue_change")
+        kpi_tile(t("overview.overdue"), num(k.get("overdue_items")),
+                 delta=None if change is None else f"{change:+,d}", delta_color="inverse",
+                 note=t("overview.overdue_note", n=num(k.get("open_items"))), help=t("overview.overdue_help"))
+
+
+def ranking(month: date) -> pl.DataFrame:
+    return queries.read("""
+        with trend as (
+            select scope_code, list(coverage order by month) as coverage_trend
+            from mart_coverage_monthly
+            where month <= ? and month > ? - interval 12 month
+            group by scope_code
+        )
+        select
+            rank() over (order by c.coverage desc) as rank,
+            c.scope_code, c.coverage, s.status as coverage_status, c.remaining,
+            k.committee_coverage, ks.status as committee_status,
+            r.rolling12_rate, x.overdue_items, tr.coverage_trend
+        from mart_coverage_monthly c
+        join core_scopes sc on sc.scope_code = c.scope_code and sc.scope_level = 'county'
+        join mart_committee_coverage_monthly k on k.scope_code = c.scope_code and k.month = c.month
+        join mart_complaint_rate_monthly r on r.scope_code = c.scope_code and r.month = c.month
+        left join mart_rectification_monthly x on x.scope_code = c.scope_code and x.month = c.month
+             and x.source = '全部'
+        left join mart_target_status s on s.scope_code = c.scope_code and s.month = c.month
+             and s.metric = 'coverage' and s.is_active
+        left join mart_target_status ks on ks.scope_code = c.scope_code and ks.month = c.month
+             and ks.metric = 'committee_coverage' and ks.is_active
+        left join trend tr on tr.scope_code = c.scope_code
+        where c.month = ?
+        order by rank
+    """, month, month, month)
+
+
+def ranking_table(frame: pl.DataFrame, month: date) -> None:
+    shown = frame.with_columns(
+        pl.col("scope_code").map_elements(v, return_dtype=pl.String).alias("county"),
+        (pl.col("coverage") * 100).round(1), (pl.col("committee_coverage") * 100).round(1),
+        pl.col("rolling12_rate").round(1),
+        pl.col("coverage_status").map_elements(v, return_dtype=pl.String).alias("coverage_status_label"),
+        pl.col("committee_status").map_elements(v, return_dtype=pl.String).alias("committee_status_label"),
+    )
+    columns = ["rank", "county", "coverage", "coverage_status_label", "remaining", "committee_coverage",
+               "committee_status_label", "rolling12_rate", "overdue_items", "coverage_trend"]
+    data = shown.select(columns).to_pandas()
+    statuses = dict(zip(frame["coverage_status"].to_list(), shown["coverage_status_label"].to_list(), strict=True))
+    statuses |= dict(zip(frame["committee_status"].to_list(), shown["committee_status_label"].to_list(),
+                         strict=True))
+    label_hex = {label: STATUS_HEX[s] for s, label in statuses.items() if s in STATUS_HEX}
+    styled = data.style.map(
+        lambda x: f"color: white; background-color: {label_hex[x]}; font-weight: 600" if x in label_hex else "",
+        subset=["coverage_status_label", "committee_status_label"])
+    cc = st.column_config
+    st.dataframe(styled, hide_index=True, width="stretch", column_config={
+        "rank": cc.NumberColumn(t("overview.col_rank"), width="small"),
+        "county": cc.TextColumn(t("overview.col_county")),
+        "coverage": cc.NumberColumn(t("metric.coverage"), format="%.1f%%"),
+        "coverage_status_label": cc.TextColumn(t("overview.col_status")),
+        "remaining": cc.NumberColumn(t("overview.remaining"), format="%d"),
+        "committee_coverage": cc.NumberColumn(t("metric.committee_coverage"), format="%.1f%%"),
+        "committee_status_label": cc.TextColumn(t("overview.col_status")),
+        "rolling12_rate": cc.NumberColumn(t("overview.complaint_rate"), format="%.1f"),
+        "overdue_items": cc.NumberColumn(t("overview.overdue"), format="%d"),
+        "coverage_trend": cc.AreaChartColumn(t("overview.col_trend"), y_min=0, y_max=1),
+    })
+    table_downloads(frame.drop("coverage_trend"), t("overview.ranking_file"),
+                    {t("filter.month"): month_label(month)}, month, key="ranking")
+
+
+def alerts(scope: str, city: str, month: date) -> None:
+    frame = queries.read("""
+        select scope_code, kind, severity, message_zh, message_en from mart_alerts
+        where month = ? and (? = ? or scope_code = ?)
+        order by severity = 'high' desc, scope_code, kind
+    """, month, scope, city, scope)
+    if frame.height == 0:
+        st.success(t("overview.no_alerts"))
+        return
+    text = "message_en" if language() == "en" else "message_zh"
+    for row in frame.head(12).to_dicts():
+        (st.error if row["severity"] == "high" else st.warning)(row[text])
+    if frame.height > 12:
+        st.caption(t("overview.more_alerts", n=frame.height - 12))
+
+
+f = filters()
+page_header("page.overview", f)
+tiles(f.scope, f.month)
+left, right = st.columns([3, 2])
+with left:
+    st.subheader(t("overview.ranking"))
+    ranking_table(ranking(f.month), f.month)
+    st.caption(t("overview.ranking_caption"))
+with right:
+    st.subheader(t("overview.alerts"))
+    alerts(f.scope, f.city, f.month)

@@ -1,0 +1,107 @@
+"""The one way from the app to the warehouse.
+
+One read-only, locked-down DuckDB connection per process and database file (keyed on the file
+CURRENT names, so a new build is picked up without restarting), a cursor per query, and a
+cache of results keyed on the same file. Pages select from marts; they define no metric.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+
+import duckdb
+import polars as pl
+import streamlit as st
+
+from warehouse import location
+
+MEMORY_LIMIT = "2GB"
+THREADS = 2
+
+
+class NoWarehouse(RuntimeError):
+    """No build has succeeded yet."""
+
+
+def locked_config() -> dict:
+    """Settings no query can change: no files, no network, no extensions."""
+    return {
+        "access_mode": "READ_ONLY",
+        "enable_external_access": False,
+        "autoinstall_known_extensions": False,
+        "autoload_known_extensions": False,
+        "memory_limit": MEMORY_LIMIT,
+        "threads": THREADS,
+        "lock_configuration": True,
+    }
+
+
+@st.cache_resource(show_spinner=False, max_entries=2)
+def _connect(path: str) -> duckdb.DuckDBPyConnection:
+    return duckdb.connect(path, read_only=True, config=locked_config())
+
+
+def database() -> Path:
+    path = location.current_database()
+    if path is None:
+        raise NoWarehouse("还没有数据仓库 | No warehouse has been built yet")
+    return path
+
+
+def cursor() -> duckdb.DuckDBPyConnection:
+    """A cursor of the shared connection: one per query, so threads never share one."""
+    return _connect(str(database())).cursor()
+
+
+@st.cache_data(show_spinner=False, max_entries=512)
+def _read(db: str, sql: str, params: tuple) -> pl.DataFrame:
+    with _connect(db).cursor() as cur:
+        return cur.sql(sql, params=list(params)).pl()
+
+
+def read(sql: str, *params) -> pl.DataFrame:
+    """Run a SELECT over the current warehouse; results are cached per warehouse file."""
+    return _read(str(database()), sql, tuple(params))
+
+
+def value(sql: str, *params):
+    frame = read(sql, *params)
+    return frame.item() if frame.height else None
+
+
+@dataclass(frozen=True)
+class BuildInfo:
+    run_id: str
+    finished_at: datetime
+    data_month: date
+    first_month: date
+
+
+def build_info() -> BuildInfo:
+    row = read("""
+        select r.run_id, r.finished_at, s.data_month, (select min(month) from core_compound_months) as first_month
+        from build_runs r, core_settings s
+        where r.status = 'succeeded' order by r.finished_at desc limit 1
+    """).row(0, named=True)
+    return BuildInfo(**row)
+
+
+def months() -> list[date]:
+    """Months with compound snapshots, newest first (the as-of choices)."""
+    return read("select distinct month from mart_coverage_monthly order by month desc")["month"].to_list()
+
+
+def scopes() -> pl.DataFrame:
+    return read("select scope_code, name_zh, name_en, scope_level from core_scopes order by sort_order, scope_code")
+
+
+def boundaries() -> dict:
+    """County boundaries as one GeoJSON FeatureCollection (GCJ-02)."""
+    frame = read("select adcode, name_zh, name_en, level, geojson from ref_boundaries where level = 'county'")
+    return {"type": "FeatureCollection", "features": [
+        {"type": "Feature", "geometry": json.loads(r["geojson"]),
+         "properties": {k: r[k] for k in ("adcode", "name_zh", "name_en", "level")}}
+        for r in frame.to_dicts()]}

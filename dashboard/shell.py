@@ -1,0 +1,80 @@
+"""The frame around every page: first-run build, global filters kept in the URL, page header."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from dataclasses import dataclass
+from datetime import date
+
+import streamlit as st
+
+from dashboard import queries
+from dashboard.i18n import month_label, t, v
+from warehouse import location
+
+LANGUAGES = ("中文", "English")
+
+
+@dataclass(frozen=True)
+class Filters:
+    scope: str          # adcode: the city or one county
+    month: date         # as-of month (month end)
+    city: str           # the city's adcode
+    latest: date        # the data month
+
+    @property
+    def is_city(self) -> bool:
+        return self.scope == self.city
+
+
+def ensure_warehouse() -> None:
+    """With no warehouse yet, build the demo city in a subprocess (the app never imports the pipeline)."""
+    if location.current_database() is not None:
+        return
+    with st.status(t("first_run.title"), expanded=True) as status:
+        log = st.empty()
+        lines: list[str] = []
+        proc = subprocess.Popen([sys.executable, "-m", "pipelines", "demo", "--if-missing"],
+                                cwd=location.ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                                text=True, encoding="utf-8")
+        for line in proc.stdout:
+            lines.append(line.rstrip())
+            log.code("\n".join(lines[-12:]))
+        if proc.wait() != 0 or location.current_database() is None:
+            status.update(label=t("first_run.failed"), state="error")
+            st.stop()
+        status.update(label=t("first_run.done"), state="complete")
+    st.rerun()
+
+
+def sidebar_filters() -> Filters:
+    info = queries.build_info()
+    scopes = queries.scopes()
+    codes = scopes["scope_code"].to_list()
+    city = scopes.filter(scopes["scope_level"] == "city")["scope_code"][0]
+    months = [m.strftime("%Y-%m") for m in queries.months()]
+    with st.sidebar:
+        st.radio(t("filter.language"), LANGUAGES, key="lang", horizontal=True, bind="query-params")
+        st.selectbox(t("filter.scope"), codes, key="scope", format_func=v, bind="query-params")
+        st.selectbox(t("filter.month"), months, key="month", bind="query-params",
+                     format_func=lambda m: month_label(date.fromisoformat(m + "-01")))
+    chosen = st.session_state.get("month") or months[0]
+    year, month = (int(x) for x in chosen.split("-"))
+    as_of = next(m for m in queries.months() if (m.year, m.month) == (year, month))
+    return Filters(scope=st.session_state.get("scope") or city, month=as_of, city=city, latest=info.data_month)
+
+
+def page_header(title_key: str, filters: Filters) -> None:
+    info = queries.build_info()
+    st.title(t(title_key))
+    st.caption(" · ".join([
+        v(filters.scope),
+        t("footer.as_of", month=month_label(filters.month)),
+        t("footer.built", time=info.finished_at.astimezone().strftime("%Y-%m-%d %H:%M")),
+    ]))
+
+
+def filters() -> Filters:
+    """The current global filters (set by the shell before the page runs)."""
+    return st.session_state["_filters"]

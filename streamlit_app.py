@@ -1,0 +1,24 @@
+"""Entry point: navigation and the shell only. Pages live in dashboard/pages/, one file a page."""
+
+import streamlit as st
+
+from dashboard import shell
+from dashboard.i18n import t
+
+st.set_page_config(page_title="武威市物业服务监管", page_icon="🏘️", layout="wide")
+shell.ensure_warehouse()
+st.session_state["_filters"] = shell.sidebar_filters()
+
+# (section key, [(page file, title key, url path)]); the first page is the default.
+PAGES = [
+    ("nav.leadership", [
+        ("dashboard/pages/overview.py", "page.overview", "overview"),
+    ]),
+]
+
+navigation = st.navigation({
+    t(section): [st.Page(path, title=t(title), url_path=url, default=(i == 0 and j == 0))
+                 for j, (path, title, url) in enumerate(pages)]
+    for i, (section, pages) in enumerate(PAGES)
+})
+navigation.run()

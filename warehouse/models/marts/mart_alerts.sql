@@ -1,0 +1,64 @@
+-- zh: 预警（每月、每县区）：目标严重滞后或未完成、投诉突增、整改逾期、漏检季度
+-- en: Alerts per month and county: targets off track or missed, complaint spikes, overdue rectification, quarters without inspection
+-- column kind: 预警类型 target / complaint_spike / overdue_rectification / missed_inspection | Alert kind
+-- column severity: 严重程度 high 高 / medium 中 | Severity
+-- column message_zh: 预警内容（中文） | Message (Chinese)
+-- column message_en: 预警内容（英文） | Message (English)
+with settings as (select * from core_settings),
+names as (select scope_code, name_zh, name_en from core_scopes),
+targets as (
+    select t.month, t.scope_code, 'target' as kind,
+        case when t.status in ('严重滞后', '未完成') then 'high' else 'medium' end as severity,
+        t.actual as value,
+        n.name_zh || ' ' || case t.metric when 'coverage' then '专业物业覆盖率'
+            when 'committee_coverage' then '业委会覆盖率' else '投诉率（较基准年）' end
+            || t.status || '：实际 ' || round(t.actual * 100, 1) || '%，应达 ' || round(t.expected * 100, 1)
+            || '%，' || strftime(t.deadline, '%Y年底') || '目标 ' || round(t.target_value * 100) || '%' as message_zh,
+        n.name_en || ': ' || replace(t.metric, '_', ' ') || ' ' || t.status_en || ' — actual '
+            || round(t.actual * 100, 1) || '%, expected ' || round(t.expected * 100, 1) || '%, target '
+            || round(t.target_value * 100) || '% by ' || strftime(t.deadline, '%Y-%m-%d') as message_en
+    from mart_target_status t
+    join names n using (scope_code)
+    where t.is_active and t.status in ('滞后', '严重滞后', '未完成')
+),
+spikes as (
+    select r.month, r.scope_code, 'complaint_spike', 'medium', r.complaints::double,
+        n.name_zh || ' 本月投诉 ' || r.complaints || ' 件，为前三个月平均的 ' || round(r.complaints / r.prev3, 1) || ' 倍',
+        n.name_en || ': ' || r.complaints || ' complaints this month, ' || round(r.complaints / r.prev3, 1)
+            || '× the previous 3-month average'
+    from (
+        select *, avg(complaints) over (partition by scope_code order by month rows between 3 preceding and 1 preceding)
+            as prev3
+        from mart_complaint_rate_monthly
+    ) r
+    join names n using (scope_code)
+    cross join settings s
+    where r.scope_code <> s.city_code and r.prev3 > 0
+      and r.complaints >= s.spike_ratio * r.prev3 and r.complaints >= s.spike_min_complaints
+),
+overdue as (
+    select r.month, r.scope_code, 'overdue_rectification',
+        case when r.max_days_overdue > s.overdue_alert_days then 'high' else 'medium' end,
+        r.overdue_items::double,
+        n.name_zh || ' 逾期未销号整改事项 ' || r.overdue_items || ' 项，最长逾期 ' || r.max_days_overdue || ' 天',
+        n.name_en || ': ' || r.overdue_items || ' rectification items overdue, longest ' || r.max_days_overdue || ' days'
+    from mart_rectification_monthly r
+    join names n using (scope_code)
+    cross join settings s
+    where r.source = '全部' and r.overdue_items > 0 and r.scope_code <> s.city_code
+),
+missed as (
+    -- reported in every month of the following quarter
+    select m.month, i.scope_code, 'missed_inspection', 'high', 0.0,
+        n.name_zh || ' ' || i.quarter || ' 未开展双随机检查',
+        n.name_en || ': no spot-inspection round in ' || i.quarter
+    from mart_inspection_quarterly i
+    join names n using (scope_code)
+    cross join settings s
+    join core_months m on m.month > i.quarter_end and m.month <= last_day(i.quarter_end + interval 3 month)
+    where i.quarter_complete and i.rounds = 0 and i.scope_code <> s.city_code
+)
+select * from targets
+union all select * from spikes
+union all select * from overdue
+union all select * from missed
