@@ -100,7 +100,7 @@ TEXT: dict[str, tuple[str, str]] = {
 
 
 def language() -> str:
-    return EN if st.session_state.get("lang") == "English" else ZH
+    return EN if st.session_state.get("lang") == EN else ZH
 
 
 def t(key: str, **fmt) -> str:

@@ -13,7 +13,8 @@ from dashboard import queries
 from dashboard.i18n import month_label, t, v
 from warehouse import location
 
-LANGUAGES = ("中文", "English")
+LANGUAGES = {"zh": "中文", "en": "English"}
+URL_KEYS = ("scope", "month", "lang")
 
 
 @dataclass(frozen=True)
@@ -48,21 +49,32 @@ def ensure_warehouse() -> None:
     st.rerun()
 
 
+def _from_url(key: str, options: list[str], default: str) -> None:
+    """A filter starts from the URL (a shared link), else its default; codes, not labels, so links
+    work in either language."""
+    if key not in st.session_state:
+        value = st.query_params.get(key)
+        st.session_state[key] = value if value in options else default
+
+
 def sidebar_filters() -> Filters:
     info = queries.build_info()
     scopes = queries.scopes()
     codes = scopes["scope_code"].to_list()
     city = scopes.filter(scopes["scope_level"] == "city")["scope_code"][0]
     months = [m.strftime("%Y-%m") for m in queries.months()]
+    for key, options, default in (("lang", list(LANGUAGES), "zh"), ("scope", codes, city),
+                                  ("month", months, months[0])):
+        _from_url(key, options, default)
     with st.sidebar:
-        st.radio(t("filter.language"), LANGUAGES, key="lang", horizontal=True, bind="query-params")
-        st.selectbox(t("filter.scope"), codes, key="scope", format_func=v, bind="query-params")
-        st.selectbox(t("filter.month"), months, key="month", bind="query-params",
+        st.radio(t("filter.language"), list(LANGUAGES), key="lang", horizontal=True, format_func=LANGUAGES.get)
+        st.selectbox(t("filter.scope"), codes, key="scope", format_func=v)
+        st.selectbox(t("filter.month"), months, key="month",
                      format_func=lambda m: month_label(date.fromisoformat(m + "-01")))
-    chosen = st.session_state.get("month") or months[0]
-    year, month = (int(x) for x in chosen.split("-"))
+    st.query_params.update({k: st.session_state[k] for k in URL_KEYS})
+    year, month = (int(x) for x in st.session_state["month"].split("-"))
     as_of = next(m for m in queries.months() if (m.year, m.month) == (year, month))
-    return Filters(scope=st.session_state.get("scope") or city, month=as_of, city=city, latest=info.data_month)
+    return Filters(scope=st.session_state["scope"], month=as_of, city=city, latest=info.data_month)
 
 
 def page_header(title_key: str, filters: Filters) -> None:

@@ -38,5 +38,14 @@ def golden_db(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="session")
 def golden(golden_db):
-    with duckdb.connect(str(golden_db), read_only=True) as con:
+    # the app's own settings: DuckDB refuses a second connection to a file with different ones
+    from dashboard.queries import locked_config
+
+    with duckdb.connect(str(golden_db), read_only=True, config=locked_config()) as con:
         yield con
+
+
+@pytest.fixture
+def golden_app_env(golden_db, monkeypatch):
+    """Point the app at the golden warehouse."""
+    monkeypatch.setenv("WUWEI_DATA_DIR", str(golden_db.parent.parent))
