@@ -1,0 +1,373 @@
+"""Turn the text of ledger cells into typed values, one column at a time, without row loops.
+
+Every function here takes a whole column (a `pl.Series` of text, as read from the file) and
+returns a whole column. Parsing is done by Polars expressions (regular expressions, strptime)
+or, where a Python function is clearer (booleans, county names), by applying it to the
+column's *unique* values and joining the results back (`map_unique`): a 20-million-row ledger
+has few distinct county names or yes/no spellings.
+
+Forms accepted, by kind (see `pipelines.ledgers` for the kinds):
+
+    all kinds  full-width digits, letters, punctuation and the ideographic space (１２３, "　",
+               "－") are folded to half-width; cells are trimmed; an empty cell is null.
+               In every kind but text, a cell holding only dashes or slashes ("-", "—", "/")
+               means "nothing" and is null without an issue.
+    str        text; mobile numbers and ID numbers in it are masked (`mask_personal_text`)
+    code       text kept exactly, except Excel's float form "620602001001.0" -> "620602001001";
+               the scientific form "6.20602E+11" (digits already lost) fails: bad_code
+    enum       text (membership is checked later by the quality gate)
+    int        "1,234", "120户", "3.5万" (-> 35000), "120.0"; a fraction fails: bad_number
+    float      as int, decimals kept ("1.25元/㎡·月" -> 1.25)
+    rate       "85%" -> 0.85, "0.85" -> 0.85, "85" -> 0.85 (a number above 1 and at most 100
+               is a percentage); above 100 stays as given ("120%" -> 1.2, "150" -> 150.0) for
+               the quality gate to flag
+    bool       是/否, 有/无, 对/错, √/×, ✓/✗, Y/N, yes/no, true/false, T/F, 1/0, 本地/外地, and
+               words beginning with 已/有 (true) or 未/无/没/不/非 (false): 已备案, 未公示
+    date       2024-03-05, 2024/3/5, 2024.3.5, 2024年3月5日, 20240305, "2024-03-05 00:00:00",
+               Excel serial numbers 20000..80000 (1900 date system: 45356 -> 2024-03-05)
+               With month_only (a snapshot's as_of): also 2024-03, 2024年3月, 202403 -> the
+               month's last day
+    datetime   the date forms plus a time "HH:MM" or "HH:MM:SS" (also 14时30分), separated by
+               a space or "T"; a serial number's fraction is the time of day
+    county     any name variant in the region pack's counties.csv, or the adcode -> adcode;
+               a leading "甘肃省" is ignored; a name that starts with a variant (an address
+               such as "武威市凉州区东大街1号") takes that variant's adcode
+
+A cell that has text but cannot be read becomes null and is reported by `normalise` as
+failed, with the rule named in `RULES` (e.g. built_year:bad_number).
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+
+from warehouse.location import REFERENCE
+
+# The rule name reported for a cell of each kind that could not be read.
+RULES = {
+    "int": "bad_number", "float": "bad_number", "rate": "bad_number",
+    "bool": "bad_bool", "date": "bad_date", "datetime": "bad_date",
+    "county": "unknown_county", "code": "bad_code",
+}
+FORMULA_LIKE = "formula_like"
+TEXT_KINDS = ("str", "code", "enum")
+
+POLARS_TYPES: dict[str, pl.DataType] = {
+    "str": pl.String(), "code": pl.String(), "enum": pl.String(), "county": pl.String(),
+    "int": pl.Int64(), "float": pl.Float64(), "rate": pl.Float64(), "bool": pl.Boolean(),
+    "date": pl.Date(), "datetime": pl.Datetime("us"),
+}
+
+# --- full-width folding -------------------------------------------------------------------
+
+_FULL_WIDTH = [chr(c) for c in range(0xFF01, 0xFF5F)] + ["\u3000", "\xa0"]
+_HALF_WIDTH = [chr(c - 0xFEE0) for c in range(0xFF01, 0xFF5F)] + [" ", " "]
+_INVISIBLE = ["\u200b", "\u200c", "\u200d", "\ufeff"]
+_FOLD_TABLE = str.maketrans(dict(zip(_FULL_WIDTH, _HALF_WIDTH, strict=True)) | dict.fromkeys(_INVISIBLE, ""))
+
+
+def fold_width_text(text: str) -> str:
+    """The half-width form of one Python string (for headers, titles and file names)."""
+    return text.translate(_FOLD_TABLE)
+
+
+_FOLDABLE = "[" + "".join(_FULL_WIDTH + _INVISIBLE) + "]"
+
+
+def clean_text(raw: pl.Series) -> pl.Series:
+    """Full-width folded, trimmed text; empty -> null."""
+    raw = raw.cast(pl.String)  # a column with no cell at all may arrive typed Null
+    if raw.str.contains(_FOLDABLE).any():  # a cheap scan spares the replacement in most columns
+        raw = raw.str.replace_many(_FULL_WIDTH + _INVISIBLE, _HALF_WIDTH + [""] * len(_INVISIBLE))
+    trimmed = raw.str.strip_chars()
+    return _select(pl.when(trimmed.str.len_bytes() > 0).then(trimmed), raw.name)
+
+
+_PLACEHOLDER = r"^[-—–/\\]+$"  # "-", "--", "—", "/" written for "nothing"
+
+
+def _without_placeholders(cleaned: pl.Series) -> pl.Series:
+    return _select(pl.when(~cleaned.str.contains(_PLACEHOLDER)).then(cleaned), cleaned.name)
+
+
+# --- personal data in free text -------------------------------------------------------------
+
+# No look-around in Polars' regex engine, so the neighbouring non-digit is captured and put
+# back; two numbers separated by one character share it, hence the repeat until none is left.
+# Replacing with capture groups is slow, so it runs only on the rows a plain search finds.
+_ID_NUMBER = r"(^|[^0-9])([0-9]{6})[0-9]{8}([0-9]{3}[0-9Xx])([^0-9]|$)"
+_ID_MASK = "${1}${2}********${3}${4}"
+_MOBILE = r"(^|[^0-9])(\+?86[ -]?)?(1[3-9][0-9])[ -]?[0-9]{4}[ -]?([0-9]{4})([^0-9]|$)"
+_MOBILE_MASK = "${1}${2}${3}****${4}${5}"
+_PERSONAL_NUMBERS = ((_ID_NUMBER, _ID_MASK), (_MOBILE, _MOBILE_MASK))
+
+
+def mask_personal_text(text: pl.Series) -> pl.Series:
+    """Mask ID numbers (first 6 + ******** + last 4) and mobile numbers (first 3 + **** + last 4)."""
+    for pattern, mask in _PERSONAL_NUMBERS:
+        for _ in range(3):
+            rows = text.str.contains(pattern).fill_null(False).arg_true()
+            if rows.len() == 0:
+                break
+            text = text.scatter(rows, text.gather(rows).str.replace_all(pattern, mask))
+    return text
+
+
+def formula_like(cleaned: pl.Series) -> pl.Series:
+    """True where a cell would run as a formula if exported again: =…, @…, +x / -x (not a number)."""
+    return cleaned.str.contains(r"^(?:[=@]|[+-][^0-9.\s])").fill_null(False)
+
+
+# --- numbers ------------------------------------------------------------------------------
+
+_THOUSANDS = r"^[+-]?[0-9]{1,3}(,[0-9]{3})+(\.[0-9]*)?"
+# number, an optional 万 (ten thousand), an optional %, then an optional unit without digits
+# (m2 / m² allowed: "120m2", "1.2元/m2·月").
+_NUMBER = (r"^(?<number>[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?)"
+           r"(?<wan>万)?(?<percent>%)?"
+           r"(?<unit>(?:[mM]2|[^0-9%.,+\-])(?:[mM]2|[^0-9%])*)?$")
+
+
+def _number_parts(cleaned: pl.Series) -> pl.DataFrame:
+    """number (Float64, 万 applied) and percent (bool) for each cell."""
+    text = cleaned.str.replace_all(r"\s", "")
+    text = _select(
+        pl.when(text.str.contains(_THOUSANDS)).then(text.str.replace_all(",", "")).otherwise(text),
+        "text")
+    parts = text.str.extract_groups(_NUMBER).struct.unnest()
+    number = parts["number"].cast(pl.Float64, strict=False)
+    number = _select(pl.when(parts["wan"].is_not_null()).then(number * 10_000).otherwise(number), "number")
+    return pl.DataFrame({"number": number, "percent": parts["percent"].is_not_null()})
+
+
+def to_float(cleaned: pl.Series) -> pl.Series:
+    parts = _number_parts(cleaned)
+    return _select(pl.when(~parts["percent"]).then(parts["number"]), cleaned.name)
+
+
+def to_int(cleaned: pl.Series) -> pl.Series:
+    number = to_float(cleaned)
+    rounded = number.round(0)
+    whole = (number - rounded).abs() < 1e-6
+    return _select(pl.when(whole & (rounded.abs() < 2**53)).then(rounded).cast(pl.Int64), cleaned.name)
+
+
+def to_rate(cleaned: pl.Series) -> pl.Series:
+    parts = _number_parts(cleaned)
+    number, percent = parts["number"], parts["percent"]
+    rate = (pl.when(percent | ((number > 1) & (number <= 100))).then(number / 100).otherwise(number))
+    return _select(rate, cleaned.name)
+
+
+# --- booleans -----------------------------------------------------------------------------
+
+_TRUE_WORDS = {"是", "有", "对", "√", "✓", "✔", "☑", "y", "yes", "true", "t", "1", "1.0", "本地"}
+_FALSE_WORDS = {"否", "无", "错", "×", "✗", "✘", "☒", "x", "n", "no", "false", "f", "0", "0.0",
+                "外地", "没有", "不是"}
+_TRUE_PREFIXES = ("已", "有")
+_FALSE_PREFIXES = ("未", "无", "没", "不", "非")
+
+
+def parse_bool_text(text: str) -> bool | None:
+    word = text.strip().lower()
+    if word in _TRUE_WORDS:
+        return True
+    if word in _FALSE_WORDS:
+        return False
+    if word.startswith(_TRUE_PREFIXES):
+        return True
+    if word.startswith(_FALSE_PREFIXES):
+        return False
+    return None
+
+
+def to_bool(cleaned: pl.Series) -> pl.Series:
+    return map_unique(cleaned, parse_bool_text, pl.Boolean)
+
+
+# --- dates --------------------------------------------------------------------------------
+
+_TIME = r"(?:[ T]*(?<H>[0-9]{1,2})[:时](?<M>[0-9]{1,2})(?:[:分](?<S>[0-9]{1,2})(?:\.[0-9]+)?秒?|分)?)?"
+_DATE_SEPARATED = r"^(?<y>[0-9]{4})[-/.年](?<m>[0-9]{1,2})[-/.月](?<d>[0-9]{1,2})日?" + _TIME + "$"
+_DATE_COMPACT = r"^(?<y>[0-9]{4})(?<m>[0-9]{2})(?<d>[0-9]{2})" + _TIME + "$"
+_MONTH_ONLY = (r"^(?<y>[0-9]{4})[-/.年](?<m>[0-9]{1,2})月?$", r"^(?<y>[0-9]{4})(?<m>[0-9]{2})$")
+_EXCEL_SERIAL = r"^[0-9]{5}(\.[0-9]+)?$"
+_SERIAL_RANGE = (20_000, 80_000)
+_UNIX_EPOCH_SERIAL = 25_569  # Excel's serial number of 1970-01-01 (1900 date system)
+_US_PER_SECOND = 1_000_000
+
+
+def _datetime_from_pattern(cleaned: pl.Series, pattern: str) -> pl.Series:
+    """Datetimes from a pattern with named groups y, m and optionally d, H, M, S."""
+    parts = cleaned.str.extract_groups(pattern).struct.unnest()
+
+    def two_digits(name: str, missing: str) -> pl.Expr:
+        present = pl.col(name) if name in parts.columns else pl.lit(None, pl.String)
+        return present.fill_null(missing).str.zfill(2)
+
+    canonical = parts.select(pl.concat_str(
+        pl.col("y"), pl.lit("-"), two_digits("m", "1"), pl.lit("-"), two_digits("d", "1"), pl.lit(" "),
+        two_digits("H", "0"), pl.lit(":"), two_digits("M", "0"), pl.lit(":"), two_digits("S", "0"),
+    )).to_series()
+    return canonical.str.to_datetime("%Y-%m-%d %H:%M:%S", strict=False, time_unit="us")
+
+
+def _datetime_from_serial(cleaned: pl.Series) -> pl.Series:
+    looks_serial = cleaned.str.contains(_EXCEL_SERIAL)
+    serial = _select(pl.when(looks_serial).then(cleaned.cast(pl.Float64, strict=False)), "serial")
+    low, high = _SERIAL_RANGE
+    seconds = ((serial - _UNIX_EPOCH_SERIAL) * 86_400).round(0)
+    in_range = (serial >= low) & (serial <= high)
+    micros = _select(pl.when(in_range).then(seconds * _US_PER_SECOND).cast(pl.Int64), "micros")
+    return micros.cast(pl.Datetime("us"))
+
+
+def _month_end_from_month_only(cleaned: pl.Series) -> pl.Series:
+    found = [_datetime_from_pattern(cleaned, pattern) for pattern in _MONTH_ONLY]
+    first_days = pl.select(pl.coalesce(found)).to_series()
+    return first_days.dt.month_end()
+
+
+def to_datetime(cleaned: pl.Series, *, month_only: bool = False) -> pl.Series:
+    """Naive local datetimes. month_only: also accept "2024-03" / "2024年3月" as that month's last day."""
+    # Most cells of a column share one form: read ISO text directly, the rest by the patterns.
+    values = cleaned.str.to_datetime("%Y-%m-%d %H:%M:%S", strict=False, time_unit="us")
+    rest = (values.is_null() & cleaned.is_not_null()).arg_true()
+    if rest.len():
+        values = values.scatter(rest, _datetime_any_form(cleaned.gather(rest), month_only))
+    return values.alias(cleaned.name)
+
+
+def _datetime_any_form(cleaned: pl.Series, month_only: bool) -> pl.Series:
+    candidates = [
+        _datetime_from_pattern(cleaned, _DATE_SEPARATED),
+        _datetime_from_pattern(cleaned, _DATE_COMPACT),
+        _datetime_from_serial(cleaned),
+    ]
+    if month_only:
+        candidates.append(_month_end_from_month_only(cleaned))
+    return pl.select(pl.coalesce(candidates)).to_series()
+
+
+def to_date(cleaned: pl.Series, *, month_only: bool = False) -> pl.Series:
+    return to_datetime(cleaned, month_only=month_only).dt.date()
+
+
+# --- identifiers and counties ---------------------------------------------------------------
+
+def to_code(cleaned: pl.Series) -> pl.Series:
+    """Identifiers stay text; Excel's "620602001001.0" loses its ".0"; "6.2E+11" is unreadable."""
+    without_float_tail = cleaned.str.replace(r"^([0-9]+)\.0+$", "${1}")
+    scientific = cleaned.str.contains(r"^[0-9]\.[0-9]+[eE]\+?[0-9]+$")
+    return _select(pl.when(~scientific).then(without_float_tail), cleaned.name)
+
+
+@dataclass(frozen=True)
+class CountyNames:
+    by_name: dict[str, str]          # variant or adcode (normalised) -> adcode
+    longest_first: tuple[str, ...]   # the variants, longest first (for prefix and search)
+    levels: dict[str, str]           # adcode -> level (city, county)
+
+
+def _name_key(text: str) -> str:
+    return re.sub(r"\s+", "", fold_width_text(text))
+
+
+@lru_cache(maxsize=4)
+def county_names(path: Path = REFERENCE / "counties.csv") -> CountyNames:
+    by_name: dict[str, str] = {}
+    levels: dict[str, str] = {}
+    with path.open(encoding="utf-8") as f:
+        for row in csv.DictReader(f):
+            adcode = row["adcode"].strip()
+            levels[adcode] = row["level"].strip()
+            for name in [adcode, row["name_zh"], *row["variants"].split("|")]:
+                if name.strip():
+                    by_name.setdefault(_name_key(name), adcode)
+    variants = tuple(sorted((n for n in by_name if not n.isdigit()), key=len, reverse=True))
+    return CountyNames(by_name, variants, levels)
+
+
+def county_adcode(text: str, names: CountyNames | None = None) -> str | None:
+    """The adcode of one county name, adcode or address; None if unknown."""
+    names = names or county_names()
+    key = re.sub(r"^甘肃省?", "", _name_key(text))
+    if key in names.by_name:
+        return names.by_name[key]
+    prefix = next((v for v in names.longest_first if key.startswith(v)), None)
+    return names.by_name[prefix] if prefix else None
+
+
+def to_county(cleaned: pl.Series) -> pl.Series:
+    names = county_names()
+    return map_unique(cleaned, lambda text: county_adcode(text, names), pl.String)
+
+
+# --- the whole column -----------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Normalised:
+    values: pl.Series   # typed by kind (POLARS_TYPES), null where empty or unreadable
+    failed: pl.Series   # Boolean: the cell held text that could not be read
+    rule: str | None    # the issue rule for failed cells
+
+
+def normalise(raw: pl.Series, kind: str, *, month_only: bool = False) -> Normalised:
+    """Normalise one column of cell text to its kind. month_only: see `to_datetime`."""
+    return normalise_cleaned(clean_text(raw), kind, month_only=month_only)
+
+
+def normalise_cleaned(cleaned: pl.Series, kind: str, *, month_only: bool = False) -> Normalised:
+    """As `normalise`, for text already passed through `clean_text`."""
+    if kind not in TEXT_KINDS:
+        cleaned = _without_placeholders(cleaned)
+    values = _convert(cleaned, kind, month_only)
+    failed = (cleaned.is_not_null() & values.is_null()).alias(cleaned.name)
+    return Normalised(values.alias(cleaned.name), failed, RULES.get(kind))
+
+
+def _convert(cleaned: pl.Series, kind: str, month_only: bool) -> pl.Series:
+    if kind in ("str", "enum"):
+        return mask_personal_text(cleaned) if kind == "str" else cleaned
+    converters: dict[str, Callable[[pl.Series], pl.Series]] = {
+        "code": to_code, "int": to_int, "float": to_float, "rate": to_rate, "bool": to_bool,
+        "county": to_county,
+        "date": lambda s: to_date(s, month_only=month_only),
+        "datetime": lambda s: to_datetime(s, month_only=month_only),
+    }
+    if kind not in converters:
+        raise ValueError(f"unknown column kind {kind!r}")
+    return converters[kind](cleaned)
+
+
+# --- helpers --------------------------------------------------------------------------------
+
+def map_unique(values: pl.Series, parse: Callable[[str], Any], dtype: pl.DataType | type) -> pl.Series:
+    """Apply a Python function to each distinct non-null value only, then map the column."""
+    distinct = values.drop_nulls().unique()
+    if distinct.len() == 0:
+        return pl.repeat(None, values.len(), dtype=dtype, eager=True).alias(values.name)
+    mapping = pl.DataFrame({"value": distinct, "parsed": pl.Series([parse(v) for v in distinct.to_list()],
+                                                                   dtype=dtype)})
+    joined = values.to_frame("value").join(mapping, on="value", how="left", maintain_order="left")
+    return joined["parsed"].alias(values.name)
+
+
+def _select(expr: pl.Expr, name: str) -> pl.Series:
+    """Evaluate an expression built from Series (no frame needed) into a named Series."""
+    return pl.select(expr.alias(name)).to_series()
+
+
+def month_end(day: date) -> date:
+    """The last day of day's month."""
+    next_month = date(day.year + day.month // 12, day.month % 12 + 1, 1)
+    return date.fromordinal(next_month.toordinal() - 1)
