@@ -12,6 +12,7 @@ import polars as pl
 
 from expectations.gate import check
 from pipelines.ledgers import LEDGERS
+from pipelines.normalise import POLARS_TYPES
 from pipelines.read import SourceFile, read_landing
 from warehouse import location
 from warehouse.build import BuildInput, build_warehouse
@@ -48,13 +49,9 @@ class Progress:
             self.stream.flush()
 
 
-KIND_DTYPES = {"int": pl.Int64, "float": pl.Float64, "rate": pl.Float64, "bool": pl.Boolean,
-               "date": pl.Date, "datetime": pl.Datetime("us")}
-
-
 def empty_frame(ledger) -> pl.DataFrame:
     """A ledger's loaded-rows table when no file of it arrived: its columns, no rows."""
-    schema = {c.name: KIND_DTYPES.get(c.kind, pl.String) for c in ledger.columns if not c.pii}
+    schema = {c.name: POLARS_TYPES[c.kind] for c in ledger.columns if not c.pii}
     if any(c.pii for c in ledger.columns):
         schema["complainant_key"] = pl.String
     return pl.DataFrame(schema={**schema, "_row": pl.Int32, "_file": pl.String,
