@@ -1,0 +1,26 @@
+"""Every page opens in a real browser, offline, without errors; screenshots are kept for review."""
+
+from __future__ import annotations
+
+import pytest
+
+# (url path, a text the page must show)
+PAGES = [
+    ("overview", "专业物业覆盖率"),
+]
+
+
+@pytest.mark.parametrize(("path", "marker"), PAGES)
+def test_page_opens_offline(offline_page, path, marker):
+    offline_page.open(path)
+    assert offline_page.page.get_by_text(marker).first.is_visible()
+    assert offline_page.errors() == 0
+    offline_page.screenshot(path)
+    assert offline_page.outside == [], f"requests outside 127.0.0.1: {offline_page.outside}"
+
+
+def test_filters_round_trip_through_the_url(offline_page):
+    offline_page.open("overview", scope="620622", lang="en")
+    assert offline_page.page.get_by_text("Professional coverage").first.is_visible()
+    assert "scope=620622" in offline_page.page.url
+    offline_page.screenshot("overview-gulang-en")
