@@ -1,23 +1,32 @@
--- zh: 工单构成（按月、范围、维度：诉求分类、来源渠道、诉求类型、办结层级）
--- en: Work orders broken down by month, scope and dimension (category, channel, appeal type, resolution level)
--- column dimension: 维度 category 诉求分类 / channel 来源渠道 / appeal_type 诉求类型 / resolved_level 办结层级 | Dimension
+-- zh: 工单构成（按月、范围、维度：诉求分类、来源渠道、诉求类型、办结层级、小区匹配方式）
+-- en: Work orders broken down by month, scope and dimension (category, channel, appeal type, resolution level, compound match method)
+-- column dimension: 维度 category 诉求分类 / channel 来源渠道 / appeal_type 诉求类型 / resolved_level 办结层级 / match_method 小区匹配方式 | Dimension
 -- column value: 维度取值（空值记为“未填写”） | Value (blank: 未填写)
 -- column work_orders: 工单数（全部诉求类型） | Work orders (all appeal types)
 -- column complaints: 投诉数（投诉+举报） | Complaints (投诉 + 举报)
+-- column complaint_share: 占当月本范围投诉的比例（同一维度内） | Share of the scope's complaints that month (within the dimension)
 with long as (
     select month, county_code, is_complaint, d.dimension, coalesce(d.value, '未填写') as value
     from core_complaints,
     lateral (values ('category', category), ('channel', channel), ('appeal_type', appeal_type),
-                    ('resolved_level', resolved_level)) d(dimension, value)
+                    ('resolved_level', resolved_level),
+                    ('match_method', case match_method when 'id' then '按编码' when 'name' then '按名称'
+                                     when 'name_without_town' then '按名称（去街镇）' else '未匹配' end)) d(dimension, value)
+),
+counted as (
+    select
+        case when grouping(county_code) = 1 then (select city_code from core_settings) else county_code end
+            as scope_code,
+        month,
+        dimension,
+        value,
+        count(*) as work_orders,
+        count(*) filter (where is_complaint) as complaints
+    from long
+    group by grouping sets ((month, county_code, dimension, value), (month, dimension, value))
+    having scope_code is not null
 )
 select
-    case when grouping(county_code) = 1 then (select city_code from core_settings) else county_code end
-        as scope_code,
-    month,
-    dimension,
-    value,
-    count(*) as work_orders,
-    count(*) filter (where is_complaint) as complaints
-from long
-group by grouping sets ((month, county_code, dimension, value), (month, dimension, value))
-having scope_code is not null
+    *,
+    complaints / nullif(sum(complaints) over (partition by scope_code, month, dimension), 0) as complaint_share
+from counted

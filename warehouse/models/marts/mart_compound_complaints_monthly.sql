@@ -3,7 +3,11 @@
 -- column complaints_12m: 近12个月投诉数 | Complaints in the last 12 months
 -- column per_100_households_12m: 近12个月每百户投诉数 | Complaints per 100 households, last 12 months
 -- column city_rank: 全市排名（按每百户投诉数） | Rank in the city (by complaints per 100 households)
--- column city_cumulative_share: 全市累计投诉占比（按投诉数从高到低） | Cumulative share of the city's complaints (compounds by complaints, descending)
+-- column city_cumulative_share: 全市累计投诉占比（按投诉数从高到低，分母为已匹配小区的投诉） | Cumulative share of the city's matched complaints (compounds by complaints, descending)
+-- column city_top_share: 按每百户投诉数排名到本小区为止的小区，其投诉占全市近12个月全部投诉（含未匹配小区的投诉）的比例 | Share of all the city's complaints in the last 12 months (unmatched ones included) made by the compounds ranked down to this one by complaints per 100 households
+-- column city_compound_share: 按同一排名到本小区为止的小区数占全市小区数的比例 | Those compounds as a share of all the city's compounds
+-- column county_top_share: 同 city_top_share，在本县区内 | As city_top_share, within the county
+-- column county_compound_share: 同 city_compound_share，在本县区内 | As city_compound_share, within the county
 with counts as (
     select compound_id, month, count(*) as complaints
     from core_complaints
@@ -15,34 +19,55 @@ grid as (
 ),
 rolling as (
     select g.compound_id, g.month, coalesce(n.complaints, 0) as complaints,
-        sum(coalesce(n.complaints, 0)) over (partition by g.compound_id order by g.month
-                                             rows between 11 preceding and current row) as complaints_12m
+        (sum(coalesce(n.complaints, 0)) over (partition by g.compound_id order by g.month
+                                              rows between 11 preceding and current row))::bigint as complaints_12m
     from grid g
     left join counts n using (compound_id, month)
 ),
 present as (
-    select r.*, cm.compound_name, cm.county_code, cm.town, cm.households, cm.management_mode, cm.firm_credit_code
+    select r.*, cm.compound_name, cm.county_code, cm.town, cm.households, cm.management_mode, cm.firm_credit_code,
+           cm.service_grade, cm.fee_per_m2_month
     from rolling r
     join core_compound_months cm using (compound_id, month)
+),
+all_complaints as (
+    -- every complaint in the last 12 months, those matched to no compound too
+    select scope_code, month, rolling12_complaints from mart_complaint_rate_monthly
 )
 select
-    month,
-    compound_id,
-    compound_name,
-    county_code,
-    town,
-    households,
-    management_mode,
-    firm_credit_code,
-    complaints,
-    complaints_12m,
-    complaints_12m * 100.0 / households as per_100_households_12m,
-    rank() over (partition by month order by complaints_12m * 100.0 / households desc) as city_rank,
-    rank() over (partition by month, county_code order by complaints_12m * 100.0 / households desc) as county_rank,
-    sum(complaints_12m) over (partition by month order by complaints_12m desc, compound_id
-                              rows between unbounded preceding and current row)
-        / nullif(sum(complaints_12m) over (partition by month), 0) as city_cumulative_share,
-    sum(complaints_12m) over (partition by month, county_code order by complaints_12m desc, compound_id
-                              rows between unbounded preceding and current row)
-        / nullif(sum(complaints_12m) over (partition by month, county_code), 0) as county_cumulative_share
-from present
+    p.month,
+    p.compound_id,
+    p.compound_name,
+    p.county_code,
+    p.town,
+    p.households,
+    p.management_mode,
+    p.firm_credit_code,
+    p.service_grade,
+    p.fee_per_m2_month,
+    p.complaints,
+    p.complaints_12m,
+    p.complaints_12m * 100.0 / p.households as per_100_households_12m,
+    rank() over (partition by p.month order by p.complaints_12m * 100.0 / p.households desc) as city_rank,
+    rank() over (partition by p.month, p.county_code order by p.complaints_12m * 100.0 / p.households desc)
+        as county_rank,
+    sum(p.complaints_12m) over (partition by p.month order by p.complaints_12m desc, p.compound_id
+                                rows between unbounded preceding and current row)
+        / nullif(sum(p.complaints_12m) over (partition by p.month), 0) as city_cumulative_share,
+    sum(p.complaints_12m) over (partition by p.month, p.county_code order by p.complaints_12m desc, p.compound_id
+                                rows between unbounded preceding and current row)
+        / nullif(sum(p.complaints_12m) over (partition by p.month, p.county_code), 0) as county_cumulative_share,
+    sum(p.complaints_12m) over city_order / nullif(ac.rolling12_complaints, 0) as city_top_share,
+    row_number() over city_order / count(*) over (partition by p.month) as city_compound_share,
+    sum(p.complaints_12m) over county_order / nullif(ak.rolling12_complaints, 0) as county_top_share,
+    row_number() over county_order / count(*) over (partition by p.month, p.county_code) as county_compound_share
+from present p
+join core_settings s on true
+left join all_complaints ac on ac.scope_code = s.city_code and ac.month = p.month
+left join all_complaints ak on ak.scope_code = p.county_code and ak.month = p.month
+window
+    city_order as (partition by p.month order by p.complaints_12m * 100.0 / p.households desc, p.complaints_12m desc,
+                   p.compound_id rows between unbounded preceding and current row),
+    county_order as (partition by p.month, p.county_code
+                     order by p.complaints_12m * 100.0 / p.households desc, p.complaints_12m desc, p.compound_id
+                     rows between unbounded preceding and current row)

@@ -1,5 +1,30 @@
--- zh: 企业信用计分明细（每条扣分或加减分及其来源编号，用于解释得分）
--- en: Every deduction or event behind a firm's credit score, with its source id (explains the score)
-select d.*, f.firm_name
+-- zh: 企业信用计分明细（每条扣分或加减分及其来源编号、小区、来源文件与行号，用于解释得分）
+-- en: Every deduction or event behind a firm's credit score, with its source id, compound, source file and row (explains the score)
+-- column rule_zh: 计分规则名称 | Scoring rule (Chinese)
+-- column rule_en: 计分规则名称（英文） | Scoring rule (English)
+-- column source_file: 来源文件 | Source file
+-- column source_row: 来源文件行号 | Row in the source file
+with sources as (
+    select 'complaint' as ref_type, ticket_id as ref_id, compound_id, _file, _row from core_complaints
+    union all
+    select 'inspection', inspection_id, compound_id, _file, _row from core_inspections
+    union all
+    select 'rectification', issue_id, compound_id, _file, _row from core_rectifications
+    union all
+    select 'credit_event', event_id, null, _file, _row from stg_credit_events
+)
+select
+    d.*,
+    f.firm_name,
+    coalesce(r.label_zh, '信用信息记录') as rule_zh,
+    coalesce(r.label_en, 'Credit event') as rule_en,
+    s.compound_id,
+    c.compound_name,
+    c.county_code,
+    s._file as source_file,
+    s._row as source_row
 from core_credit_deductions d
 left join core_firms f using (firm_credit_code)
+left join ref_credit_rules r using (rule)
+left join sources s using (ref_type, ref_id)
+left join core_compounds c on c.compound_id = s.compound_id

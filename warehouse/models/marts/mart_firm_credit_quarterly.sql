@@ -31,14 +31,16 @@ scored as (
     left join core_credit_deductions d
         on d.firm_credit_code = f.firm_credit_code and d.year = q.year and d.occurred_on <= q.quarter_end
     group by all
+),
+levelled as (
+    -- the highest level whose minimum the score reaches
+    select s.*, l.level, l.list_zh, l.list_en
+    from scored s
+    join ref_credit_levels l on s.score >= l.min_score
+    qualify row_number() over (partition by s.firm_credit_code, s.quarter order by l.min_score desc) = 1
 )
 select
-    s.*,
-    l.level,
-    l.list_zh,
-    l.list_en,
-    rank() over (partition by s.quarter order by s.score desc) as rank_in_city
-from scored s
-join ref_credit_levels l
-    on s.score >= l.min_score
-qualify row_number() over (partition by s.firm_credit_code, s.quarter order by l.min_score desc) = 1
+    *,
+    -- ranked after the level join, which fans each firm out to every level it reaches
+    rank() over (partition by quarter order by score desc) as rank_in_city
+from levelled
