@@ -4,6 +4,11 @@
 -- column ref_type: 来源类型 complaint / inspection / rectification / credit_event | Source type
 -- column ref_id: 来源编号（工单编号、检查编号、问题编号或记录编号） | Source id
 -- column points: 分值（负数为扣分） | Points (negative: deduction)
+-- column firm_credit_code: 物业企业统一社会信用代码 | Firm's unified social credit code
+-- column occurred_on: 发生日期 | Date
+-- column year: 计分年度 | Scoring year
+-- column quarter: 季度（如 2025Q3） | Quarter (e.g. 2025Q3)
+-- column detail: 扣分或加减分的依据 | What the points are for
 with rules as (
     select rule, points from ref_credit_rules
 ),

@@ -3,6 +3,19 @@
 -- column fee_cap_per_m2_month: 核定等级对应收费上限（元/㎡·月） | Fee cap of the assessed grade
 -- column fee_above_cap: 质价不符（收费高于等级上限） | Fee above the grade's cap (质价不符)
 -- column downgraded: 降级（核定等级低于原等级） | Downgraded (assessed grade below the previous grade)
+-- column compound_id: 小区编码 | Compound id
+-- column period: 考评周期（如 2025H1） | Assessment period (e.g. 2025H1)
+-- column period_end: 考评周期末日 | Last day of the assessment period
+-- column firm_credit_code: 物业企业统一社会信用代码 | Firm's unified social credit code
+-- column score: 考评得分 | Score
+-- column grade: 核定等级 | Assessed grade
+-- column previous_grade: 原等级 | Previous grade
+-- column published: 已公示 | Published
+-- column county_code: 小区所在县区行政区划代码 | County adcode of the compound
+-- column compound_name: 小区名称 | Compound name
+-- column fee_per_m2_month: 考评期末的物业费收费标准（元/㎡·月） | Fee at the end of the period (yuan per m² a month)
+-- column _file: 来源文件 | Source file
+-- column _row: 来源文件中的行号 | Row number in the source file
 with grade_order as (
     select * from (values ('一级', 1), ('二级', 2), ('三级', 3), ('不达标', 4), ('未评定', 5)) t(grade, rank)
 ),

@@ -1,5 +1,6 @@
 -- zh: 月份日历（从最早的台账月份到数据截至月份，以月末表示）
 -- en: Month calendar (from the earliest ledger month to the data month, as month ends)
+-- column month: 月份（月末） | Month (month end)
 with bounds as (
     select
         least(

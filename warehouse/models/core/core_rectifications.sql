@@ -4,6 +4,22 @@
 -- column days_overdue: 逾期天数 | Days past the deadline
 -- column closed_late: 超期销号 | Closed after the deadline
 -- column days_to_close: 销号用时（天） | Days from finding to closure
+-- column issue_id: 问题编号 | Item id
+-- column source: 问题来源 | Source
+-- column compound_id: 小区编码 | Compound id
+-- column firm_credit_code: 物业企业统一社会信用代码 | Firm's unified social credit code
+-- column category: 问题类别 | Category
+-- column description: 问题描述 | Description
+-- column found_on: 发现日期 | Found on
+-- column deadline: 整改期限 | Deadline
+-- column status: 整改状态（未整改 / 整改中 / 已销号） | Status (not started, in progress, closed)
+-- column closed_on: 销号日期 | Closed on
+-- column county_code: 小区所在县区行政区划代码 | County adcode of the compound
+-- column town: 小区所在街道/乡镇 | Town of the compound
+-- column compound_name: 小区名称 | Compound name
+-- column is_closed: 已销号 | Closed (销号)
+-- column _file: 来源文件 | Source file
+-- column _row: 来源文件中的行号 | Row number in the source file
 with settings as (select data_month from core_settings)
 select
     r.* exclude (_file, _row),

@@ -2,6 +2,16 @@
 -- en: Metric settings (from reference settings.csv, one row) and the data month
 -- column data_month: 数据截至月份（最新小区快照月末） | Data month (latest compound snapshot, month end)
 -- column city_code: 城市行政区划代码 | City adcode
+-- column plan_baseline_month: 方案基线月份（各目标直线进度的起点） | Plan baseline month (start of every target's straight line)
+-- column at_risk_share: “滞后”阈值：落后于理想进度不超过剩余差距的该比例 | At-risk threshold: shortfall at most this share of the remaining gap
+-- column projection_months: 预计完成时间所用的近几个月平均速度 | Months of run rate behind the projected completion
+-- column band_window_months: 乐观/保守预计所用的滚动窗口月数 | Window in months of the best/worst band
+-- column complaint_baseline_year: 投诉率基准年 | Complaint-rate baseline year
+-- column heating_months: 供暖季月份 | Heating-season months
+-- column upcoming_term_days: 业委会即将换届的提前天数 | Days ahead a committee's term end counts as upcoming
+-- column spike_ratio: 投诉突增倍数（较前三个月平均） | Complaint spike ratio (to the previous 3-month average)
+-- column spike_min_complaints: 投诉突增的最少投诉数 | Minimum complaints for a spike
+-- column overdue_alert_days: 整改逾期超过该天数触发高级别预警 | Days overdue that raise a high-severity alert
 select
     max(value) filter (where key = 'plan_baseline_month')::date as plan_baseline_month,
     max(value) filter (where key = 'at_risk_share')::double as at_risk_share,

@@ -4,6 +4,9 @@
 -- column severity: 严重程度 high 高 / medium 中 | Severity
 -- column message_zh: 预警内容（中文） | Message (Chinese)
 -- column message_en: 预警内容（英文） | Message (English)
+-- column month: 月份（月末） | Month (month end)
+-- column scope_code: 范围代码（县区行政区划代码） | Scope adcode
+-- column value: 触发预警的数值 | Value behind the alert
 with settings as (select * from core_settings),
 names as (select scope_code, name_zh, name_en from core_scopes),
 targets as (

@@ -5,6 +5,16 @@
 -- column preparing: 筹备中 | Being set up
 -- column expired: 到期未换届 | Term expired without re-election
 -- column committee_coverage_change_1m: 较上月变化（小数） | Change since last month (fraction points)
+-- column scope_code: 范围代码（全市或县区行政区划代码） | Scope adcode (city or county)
+-- column month: 月份（月末） | Month (month end)
+-- column compounds: 小区总数 | Compounds
+-- column without_committee: 未成立业委会或物管会的小区数 | Compounds without an established committee
+-- column dissolved: 已解散 | Dissolved
+-- column management_committees: 已成立的物业管理委员会数 | Established property-management committees
+-- column members: 已成立组织的委员人数 | Members of established committees
+-- column party_members: 已成立组织的党员委员人数 | Party members of established committees
+-- column filed: 已成立且已备案的组织数 | Established committees filed
+-- column trainings_this_year: 已成立组织本年培训次数合计 | Trainings this year, established committees
 with by_scope as (
     select
         month,

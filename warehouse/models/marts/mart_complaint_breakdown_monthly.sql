@@ -5,6 +5,8 @@
 -- column work_orders: 工单数（全部诉求类型） | Work orders (all appeal types)
 -- column complaints: 投诉数（投诉+举报） | Complaints (投诉 + 举报)
 -- column complaint_share: 占当月本范围投诉的比例（同一维度内） | Share of the scope's complaints that month (within the dimension)
+-- column scope_code: 范围代码（全市或县区行政区划代码） | Scope adcode (city or county)
+-- column month: 月份（月末） | Month (month end)
 with long as (
     select month, county_code, is_complaint, d.dimension, coalesce(d.value, '未填写') as value
     from core_complaints,

@@ -8,6 +8,19 @@
 -- column repeat_share: 重复件占比 | Share marked as repeats
 -- column repeat_callers: 当月来电两次及以上的诉求人数 | Callers with two or more complaints in the month
 -- column unmatched: 未匹配到小区的投诉数 | Complaints not matched to a compound
+-- column scope_code: 范围代码（全市或县区行政区划代码） | Scope adcode (city or county)
+-- column month: 月份（月末） | Month (month end)
+-- column complaints: 当月受理投诉（投诉+举报）数 | Complaints (投诉 + 举报) received in the month
+-- column closed_on_time: 时限内办结数 | Closed by the deadline
+-- column satisfied: 回访满意或基本满意数 | Satisfied or fairly satisfied at follow-up
+-- column closed_at_compound: 在小区化解数 | Closed at compound level
+-- column closed_at_community: 在社区化解数 | Closed at community level
+-- column closed_at_street: 在街道化解数 | Closed at street level
+-- column closed_above_street: 在县区或市级部门办结数 | Closed by county or city departments
+-- column repeats: 重复件数 | Repeat work orders
+-- column callers: 当月诉求人数 | Callers in the month
+-- column substantiated: 属实投诉数 | Substantiated complaints
+-- column median_days_to_close: 办结用时中位数（天） | Median days to close
 with c as (
     select * from core_complaints where is_complaint
 ),

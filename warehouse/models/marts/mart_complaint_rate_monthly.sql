@@ -9,6 +9,9 @@
 -- column baseline_rate: 基准年每千户投诉数 | Baseline-year complaints per 1,000 households
 -- column ratio_to_baseline: 近12个月投诉率 ÷ 基准年投诉率 | Rolling-12 rate ÷ baseline rate
 -- column yoy_change: 同比变化（当月投诉率较去年同月） | Year-on-year change of the monthly rate
+-- column scope_code: 范围代码（全市或县区行政区划代码） | Scope adcode (city or county)
+-- column month: 月份（月末） | Month (month end)
+-- column work_orders: 当月工单数（全部诉求类型） | Work orders in the month (all appeal types)
 with grid as (
     select s.scope_code, m.month from core_scopes s cross join core_months m
 ),

@@ -8,6 +8,13 @@
 -- column household_coverage: 覆盖率（按户数） | Coverage (share of households)
 -- column coverage_change_1m: 较上月变化（百分点，小数） | Change since last month (fraction points)
 -- column carried_forward: 当月未报送、沿用上期的小区数 | Compounds carried forward from an earlier snapshot
+-- column month: 月份（月末） | Month (month end)
+-- column households: 总户数 | Households
+-- column covered_households: 专业物业服务的户数 | Households served by a professional firm
+-- column community_hosted: 社区托管小区数 | Community-hosted compounds
+-- column owner_managed: 业主自管小区数 | Owner-managed compounds
+-- column employer_managed: 单位自管小区数 | Employer-managed compounds
+-- column unmanaged: 无物业小区数 | Compounds with no management
 with by_scope as (
     select
         month,

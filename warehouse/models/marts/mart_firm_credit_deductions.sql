@@ -4,6 +4,16 @@
 -- column rule_en: 计分规则名称（英文） | Scoring rule (English)
 -- column source_file: 来源文件 | Source file
 -- column source_row: 来源文件行号 | Row in the source file
+-- column firm_credit_code: 物业企业统一社会信用代码 | Firm's unified social credit code
+-- column occurred_on: 发生日期 | Date
+-- column year: 计分年度 | Scoring year
+-- column quarter: 季度（如 2025Q3） | Quarter (e.g. 2025Q3)
+-- column rule: 计分规则（见参考数据 credit_rules.csv） | Scoring rule (reference credit_rules.csv)
+-- column ref_type: 来源类型 complaint / inspection / rectification / credit_event | Source type
+-- column ref_id: 来源编号（工单编号、检查编号、问题编号或记录编号） | Source id
+-- column points: 分值（负数为扣分） | Points (negative: deduction)
+-- column detail: 扣分或加减分的依据 | What the points are for
+-- column firm_name: 物业企业名称 | Firm name
 with sources as (
     select 'complaint' as ref_type, ticket_id as ref_id, compound_id, _file, _row from core_complaints
     union all

@@ -7,6 +7,17 @@
 -- column quarter_complete: 本季度是否已结束 | Quarter completed by the data month
 -- column upload_supervision_rate: 上传甘肃省互联网+监管系统比例 | Share uploaded to 甘肃省互联网+监管系统
 -- column upload_credit_rate: 上传武威市信用信息共享平台比例 | Share uploaded to 武威市信用信息共享平台
+-- column scope_code: 范围代码（全市或县区行政区划代码） | Scope adcode (city or county)
+-- column quarter: 季度（如 2025Q3） | Quarter (e.g. 2025Q3)
+-- column quarter_end: 季度末日 | Last day of the quarter
+-- column inspections: 检查次数 | Inspections
+-- column compounds_inspected: 被检查小区数 | Compounds inspected
+-- column findings: 发现问题数 | Problems found
+-- column rectification_orders: 责令整改次数 | Rectification orders
+-- column penalty_cases: 立案处罚次数 | Penalty cases
+-- column penalty_cny: 罚款金额合计（元） | Fines in total (yuan)
+-- column uploaded_supervision: 已上传甘肃省互联网+监管系统的检查数 | Inspections uploaded to 甘肃省互联网+监管系统
+-- column uploaded_credit: 已上传武威市信用信息共享平台的检查数 | Inspections uploaded to 武威市信用信息共享平台
 with quarters as (
     select distinct strftime(month, '%Y') || 'Q' || quarter(month) as quarter,
            max(month) over (partition by year(month), quarter(month)) as quarter_last_month,

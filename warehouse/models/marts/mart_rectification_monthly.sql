@@ -8,6 +8,10 @@
 -- column close_rate: 销号率（已销号 ÷ 已发现） | Closure rate (closed ÷ found)
 -- column median_days_to_close: 截至月末已销号事项的销号用时中位数（天） | Median days to close, items closed by the month end
 -- column max_days_overdue: 月末最长逾期天数 | Longest overdue, days
+-- column scope_code: 范围代码（全市或县区行政区划代码） | Scope adcode (city or county)
+-- column month: 月份（月末） | Month (month end)
+-- column found_in_month: 当月发现的问题数 | Items found in the month
+-- column closed_in_month: 当月销号数 | Items closed in the month
 with items as (
     select * from core_rectifications where county_code is not null
 ),

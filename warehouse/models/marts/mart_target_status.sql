@@ -16,6 +16,15 @@
 -- column projected_month: 按近6个月速度预计达标月份（空：按当前速度无法达标） | Projected month the target is met at the 6-month run rate (empty: never at this rate)
 -- column projected_best: 乐观预计（近12个月最快的3个月速度） | Best case (fastest 3-month rate in the last 12 months)
 -- column projected_worst: 保守预计（近12个月最慢的3个月速度；空：无法达标） | Worst case (slowest 3-month rate; empty: never)
+-- column scope_code: 范围代码（全市或县区行政区划代码） | Scope adcode (city or county)
+-- column deadline: 目标期限 | Target deadline
+-- column target_value: 目标值 | Target value
+-- column comparator: 比较方式（>= 不低于 / <= 不高于） | Comparator (>= at least / <= at most)
+-- column source: 目标出处 | Where the target comes from
+-- column month: 月份（月末） | Month (month end)
+-- column actual: 实际值 | Actual value
+-- column total: 小区总数（覆盖类指标） | Compounds (coverage metrics)
+-- column done: 已达成的小区数（覆盖类指标） | Compounds counted as done (coverage metrics)
 with settings as (
     select plan_baseline_month, at_risk_share, projection_months, band_window_months from core_settings
 ),

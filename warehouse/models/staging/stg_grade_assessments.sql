@@ -1,6 +1,15 @@
 -- zh: 物业服务等级考评
 -- en: Service-grade assessments
 -- column period_end: 考评周期末日 | Last day of the assessment period
+-- column compound_id: 小区编码 | Compound id
+-- column period: 考评周期（如 2025H1） | Assessment period (e.g. 2025H1)
+-- column firm_credit_code: 物业企业统一社会信用代码 | Firm's unified social credit code
+-- column score: 考评得分 | Score
+-- column grade: 核定等级 | Assessed grade
+-- column previous_grade: 原等级 | Previous grade
+-- column published: 已公示 | Published
+-- column _file: 来源文件 | Source file
+-- column _row: 来源文件中的行号 | Row number in the source file
 select
     compound_id,
     period,
