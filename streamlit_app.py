@@ -13,6 +13,7 @@ st.session_state["_filters"] = shell.sidebar_filters()
 PAGES = [
     ("nav.leadership", [
         ("dashboard/pages/overview.py", "page.overview", "overview"),
+        ("dashboard/pages/coverage_map.py", "page.coverage_map", "coverage-map"),
     ]),
 ]
 

@@ -54,6 +54,41 @@ TEXT: dict[str, tuple[str, str]] = {
     "metric.committee_coverage": ("业委会（物管会）覆盖率", "Owners' committee coverage"),
     "metric.complaint_rate_ratio": ("投诉率（较基准年）", "Complaint rate vs baseline"),
     # -- pages: each page adds its group below -----------------------------------------------------
+    # 覆盖地图 · 目标进度 (dashboard/pages/coverage_map.py, targets.py)
+    "page.coverage_map": ("覆盖地图", "Coverage map"),
+    "map.metric": ("地图指标", "Map metric"),
+    "map.metric.coverage": ("专业物业覆盖率", "Professional coverage"),
+    "map.metric.committee_coverage": ("业委会（物管会）覆盖率", "Owners' committee coverage"),
+    "map.metric.complaint_rate": ("投诉率（每千户·近12个月）", "Complaints per 1,000 households (12 months)"),
+    "map.unit.coverage": ("专业物业服务小区 ÷ 小区总数", "Compounds with a professional firm ÷ all compounds"),
+    "map.unit.committee_coverage": ("已成立业委会或物管会的小区 ÷ 小区总数",
+                                    "Compounds with an established committee ÷ all compounds"),
+    "map.unit.complaint_rate": ("近12个月投诉（投诉+举报）÷ 户数 × 1000；分级对所有月份相同",
+                                "Complaints (投诉 + 举报) in 12 months per 1,000 households; same classes in every month"),
+    "map.detail_coverage": ("{covered} / {compounds} 个小区", "{covered} of {compounds} compounds"),
+    "map.detail_committee": ("{with_committee} / {compounds} 个小区", "{with_committee} of {compounds} compounds"),
+    "map.detail_complaints": ("近12个月投诉 {rolling12_complaints} 件", "{rolling12_complaints} complaints in 12 months"),
+    "map.status": ("状态：{status}", "Status: {status}"),
+    "map.no_data": ("无数据", "No data"),
+    "map.compound_detail": ("{town} · {households} 户\n{mode}\n{firm}", "{town} · {households} households\n{mode}\n{firm}"),
+    "map.show_points": ("显示小区点位", "Show compounds"),
+    "map.points_legend": ("小区（按管理方式）", "Compounds by management mode"),
+    "map.caption": ("各县区{metric}（{month}）；圆点为小区，颜色表示管理方式，大小表示户数。",
+                    "{metric} by county ({month}); dots are compounds, coloured by management mode, sized by households."),
+    "map.click_hint": ("点击县区即把所有页面切换到该县区；再次点击同一县区恢复全市。",
+                       "Click a county to scope every page to it; click it again to return to the whole city."),
+    "map.note": ("坐标为 GCJ-02（国内网络地图所用坐标系），地图不加载底图、不访问外网。县区边界：cnmaps 1.1.9"
+                 "（BSD-3-Clause 许可），源自高德地图公开行政区划边界。",
+                 "Coordinates are GCJ-02 (the datum of Chinese web maps), drawn without a base map and without "
+                 "any outside request. County boundaries: cnmaps 1.1.9 (BSD 3-Clause licence), derived from AMap's "
+                 "public district boundaries."),
+    "map.col_county": ("县区", "County"),
+    "map.col_status.coverage": ("覆盖率状态", "Coverage status"),
+    "map.col_status.committee_coverage": ("业委会状态", "Committee status"),
+    "map.col_status.complaint_rate": ("投诉率状态（较基准年）", "Complaint status (vs baseline)"),
+    "map.table": ("各县区指标", "Counties"),
+    "map.file": ("县区地图指标", "county_map_metrics"),
+    # (end of 覆盖地图 · 目标进度)
     "page.overview": ("总览", "Overview"),
     "overview.no_target": ("方案实施前（2024年11月起考核）", "Before the plan's start (measured from 2024-11)"),
     "overview.status_line": ("{status}：实际 {actual}，按进度应达 {expected}；{deadline} 目标 {target}，"

@@ -90,3 +90,12 @@ def page_header(title_key: str, filters: Filters) -> None:
 def filters() -> Filters:
     """The current global filters (set by the shell before the page runs)."""
     return st.session_state["_filters"]
+
+
+def url_choice(widget, label: str, options: list[str], *, key: str, default: str, **kwargs) -> str:
+    """A page's own choice (which metric, say) kept in the URL as a code, like the global filters:
+    `widget` is a Streamlit selector such as st.segmented_control, given `key` and no default."""
+    _from_url(key, options, default)
+    value = widget(label, options, key=key, **kwargs)
+    st.query_params[key] = value
+    return value
