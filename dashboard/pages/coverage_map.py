@@ -1,0 +1,316 @@
+"""覆盖地图: the counties coloured by a chosen metric, compounds coloured by management mode.
+
+Drawn from the shipped boundaries with no base map, so nothing is fetched from outside. A click
+on a county sets the global scope (session and URL), so every other page follows.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import math
+from dataclasses import dataclass
+from datetime import date
+from functools import partial
+
+import polars as pl
+import pydeck as pdk
+import streamlit as st
+from pydeck.bindings.json_tools import default_serialize
+from pydeck.types import String
+
+from dashboard import queries
+from dashboard.components import CHART_FONT, MODE_HEX, num, pct
+from dashboard.downloads import table_downloads
+from dashboard.i18n import month_label, t, v
+from dashboard.shell import Filters, filters, page_header, url_choice
+
+MAP_HEIGHT = 640
+COUNTY_LAYER = "counties"
+NO_DATA_HEX = "#D5DAE1"
+OUTLINE_HEX = "#B22A2E"  # the theme's primary colour marks the county in scope
+# Shares are classed at the plan's thresholds (60%, 80%, 100%), so a colour says which target is met.
+SHARE_BREAKS = (0.4, 0.6, 0.8, 1.0)
+SHARE_HEX = ("#EDF8E9", "#C7E9C0", "#74C476", "#31A354", "#006D2C")
+RATE_HEX = ("#FEEDDE", "#FDBE85", "#FD8D3C", "#E6550D", "#A63603")
+MODE_COLUMNS = {"专业物业": "covered", "社区托管": "community_hosted", "业主自管": "owner_managed",
+                "单位自管": "employer_managed", "无物业": "unmanaged"}
+TOOLTIP = {
+    "html": "<div style='font-weight:600;font-size:15px;margin-bottom:4px'>{title}</div><div>{detail}</div>",
+    "style": {"backgroundColor": "white", "color": "#1F2A37", "fontFamily": CHART_FONT, "fontSize": "14px",
+              "whiteSpace": "pre-line", "border": "1px solid #CBD2D9", "borderRadius": "6px",
+              "padding": "8px 10px", "boxShadow": "0 2px 8px rgba(0,0,0,.15)"},
+}
+
+
+@dataclass(frozen=True)
+class Metric:
+    value: str        # column of county_values() holding the coloured value
+    detail: str       # i18n key of the tooltip line under the value
+    status: str       # column holding the status against the target in force
+    is_share: bool
+
+
+METRICS = {
+    "coverage": Metric("coverage", "map.detail_coverage", "coverage_status", True),
+    "committee_coverage": Metric("committee_coverage", "map.detail_committee", "committee_status", True),
+    "complaint_rate": Metric("rolling12_rate", "map.detail_complaints", "complaint_status", False),
+}
+
+
+class CompactDeck(pdk.Deck):
+    """pydeck indents its JSON; unindented, the boundaries travel to the browser at a third of the size."""
+
+    def to_json(self) -> str:
+        return json.dumps(self, sort_keys=True, default=default_serialize, separators=(",", ":"))
+
+
+# -- data -----------------------------------------------------------------------------------------
+
+def county_values(month: date) -> pl.DataFrame:
+    return queries.read("""
+        with m as (select ?::date as month)
+        select s.scope_code, c.compounds, c.covered, c.coverage, c.community_hosted, c.owner_managed,
+               c.employer_managed, c.unmanaged, k.with_committee, k.committee_coverage,
+               r.rolling12_complaints, r.rolling12_rate,
+               tc.status as coverage_status, tk.status as committee_status, tr.status as complaint_status
+        from core_scopes s cross join m
+        left join mart_coverage_monthly c on c.scope_code = s.scope_code and c.month = m.month
+        left join mart_committee_coverage_monthly k on k.scope_code = s.scope_code and k.month = m.month
+        left join mart_complaint_rate_monthly r on r.scope_code = s.scope_code and r.month = m.month
+        left join mart_target_status tc on tc.scope_code = s.scope_code and tc.month = m.month
+             and tc.metric = 'coverage' and tc.is_active
+        left join mart_target_status tk on tk.scope_code = s.scope_code and tk.month = m.month
+             and tk.metric = 'committee_coverage' and tk.is_active
+        left join mart_target_status tr on tr.scope_code = s.scope_code and tr.month = m.month
+             and tr.metric = 'complaint_rate_ratio' and tr.is_active
+        order by s.sort_order, s.scope_code
+    """, month)
+
+
+def highest_county_rate() -> float | None:
+    """The complaint scale spans every month, so colours keep their meaning when the month changes."""
+    return queries.value("""
+        select max(r.rolling12_rate) from mart_complaint_rate_monthly r
+        join core_scopes s on s.scope_code = r.scope_code and s.scope_level = 'county'
+    """)
+
+
+def compounds(month: date, f: Filters) -> pl.DataFrame:
+    return queries.read("""
+        select compound_name, town, lon, lat, households, management_mode, firm_name
+        from mart_compound_map
+        where month = ? and (county_code = ? or ? = ?)
+        order by management_mode = '专业物业', compound_id
+    """, month, f.scope, f.scope, f.city)
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def county_shapes(database: str) -> tuple[dict, list[dict], tuple[float, float, float, float]]:
+    """The county boundaries, a label point inside each, and the bounding box (per warehouse file)."""
+    from shapely.geometry import shape
+
+    collection = queries.boundaries()
+    geometries = [shape(f["geometry"]) for f in collection["features"]]
+    labels = [{"adcode": f["properties"]["adcode"], "position": list(g.representative_point().coords[0])}
+              for f, g in zip(collection["features"], geometries, strict=True)]
+    bounds = [g.bounds for g in geometries]
+    box = (min(b[0] for b in bounds), min(b[1] for b in bounds), max(b[2] for b in bounds), max(b[3] for b in bounds))
+    return collection, labels, box
+
+
+# -- colours --------------------------------------------------------------------------------------
+
+def nice_step(highest: float, classes: int) -> float:
+    """The smallest of 1, 2, 2.5, 5 × 10^k that spreads `highest` over `classes` classes."""
+    raw = highest / classes
+    power = 10 ** math.floor(math.log10(raw))
+    return next(m * power for m in (1, 2, 2.5, 5, 10) if m * power >= raw)
+
+
+@dataclass(frozen=True)
+class Scale:
+    breaks: tuple[float, ...]   # lower bounds of classes 2..n
+    colours: tuple[str, ...]
+    labels: tuple[str, ...]
+
+    def colour(self, value: float | None) -> str:
+        if value is None:
+            return NO_DATA_HEX
+        return self.colours[sum(value >= b - 1e-9 for b in self.breaks)]
+
+
+def share_scale() -> Scale:
+    return Scale(SHARE_BREAKS, SHARE_HEX, ("< 40%", "40%–60%", "60%–80%", "80%–99.9%", "100%"))
+
+
+def rate_scale(highest: float | None) -> Scale:
+    step = nice_step(highest, len(RATE_HEX)) if highest else 1.0
+    breaks = tuple(step * i for i in range(1, len(RATE_HEX)))
+    ranges = [f"{lo:g}–{hi:g}" for lo, hi in zip((0.0, *breaks), breaks, strict=False)]
+    return Scale(breaks, RATE_HEX, (*ranges, f"≥ {breaks[-1]:g}"))
+
+
+def rgba(hex_colour: str, alpha: int = 255) -> list[int]:
+    return [int(hex_colour[i:i + 2], 16) for i in (1, 3, 5)] + [alpha]
+
+
+# -- the map --------------------------------------------------------------------------------------
+
+def shown_value(metric: Metric, value) -> str:
+    return pct(value) if metric.is_share else num(value, 1)
+
+
+def county_tooltip(metric_code: str, row: dict) -> str:
+    metric = METRICS[metric_code]
+    value = row[metric.value]
+    lines = [f"{t(f'map.metric.{metric_code}')}：{shown_value(metric, value)}"]
+    if value is not None:
+        lines.append(t(metric.detail, **row))
+    if row[metric.status]:
+        lines.append(t("map.status", status=v(row[metric.status])))
+    return "\n".join(lines)
+
+
+def county_features(collection: dict, values: pl.DataFrame, metric_code: str, scale: Scale) -> list[dict]:
+    rows = {r["scope_code"]: r for r in values.to_dicts()}
+    metric = METRICS[metric_code]
+    features = []
+    for feature in collection["features"]:
+        adcode = feature["properties"]["adcode"]
+        row = rows.get(adcode, {})
+        value = row.get(metric.value)
+        features.append({**feature, "properties": {
+            "adcode": adcode, "value": value, "fill": rgba(scale.colour(value), 230),
+            "title": v(adcode), "detail": county_tooltip(metric_code, row) if row else t("map.no_data")}})
+    return features
+
+
+def compound_points(frame: pl.DataFrame) -> list[dict]:
+    return [{
+        "position": [r["lon"], r["lat"]],
+        "fill": rgba(MODE_HEX.get(r["management_mode"], NO_DATA_HEX), 235),
+        "radius": 6 * math.sqrt(r["households"] or 1),
+        "title": r["compound_name"],
+        "detail": t("map.compound_detail", town=r["town"] or "—", households=num(r["households"]),
+                    mode=v(r["management_mode"]), firm=r["firm_name"] or "—"),
+    } for r in frame.to_dicts()]
+
+
+def fitted_view(box: tuple[float, float, float, float], height: int, width: int = 900) -> pdk.ViewState:
+    """Centre and zoom that fit the box into a map of about this size (Web Mercator, 512-pixel world)."""
+    west, south, east, north = box
+    mercator = [math.log(math.tan(math.pi / 4 + math.radians(lat) / 2)) for lat in (south, north)]
+    zoom_height = math.log2(height * 0.9 * 2 * math.pi / (512 * (mercator[1] - mercator[0])))
+    zoom_width = math.log2(width * 0.9 * 360 / (512 * (east - west)))
+    centre_lat = math.degrees(math.atan(math.sinh(sum(mercator) / 2)))
+    return pdk.ViewState(longitude=(west + east) / 2, latitude=centre_lat, zoom=min(zoom_height, zoom_width),
+                         min_zoom=5, max_zoom=15)
+
+
+def deck(features: list[dict], labels: list[dict], points: list[dict], scope: str,
+         box: tuple[float, float, float, float]) -> pdk.Deck:
+    layers = [
+        pdk.Layer("GeoJsonLayer", id=COUNTY_LAYER, data={"type": "FeatureCollection", "features": features},
+                  pickable=True, filled=True, stroked=True, get_fill_color="properties.fill",
+                  get_line_color=[255, 255, 255, 255], line_width_min_pixels=1.5, auto_highlight=True,
+                  highlight_color=[255, 255, 255, 80]),
+        pdk.Layer("GeoJsonLayer", id="scope-outline", pickable=False, filled=False, stroked=True,
+                  data={"type": "FeatureCollection",
+                        "features": [f for f in features if f["properties"]["adcode"] == scope]},
+                  get_line_color=rgba(OUTLINE_HEX), line_width_min_pixels=3),
+        pdk.Layer("ScatterplotLayer", id="compounds", data=points, pickable=True, get_position="position",
+                  get_fill_color="fill", get_radius="radius", radius_units=String("meters"), radius_min_pixels=3,
+                  radius_max_pixels=14, stroked=True, get_line_color=[255, 255, 255, 255],
+                  line_width_min_pixels=0.8),
+        pdk.Layer("TextLayer", id="labels", data=[{"text": v(x["adcode"]), **x} for x in labels],
+                  get_position="position", get_text="text", get_size=16, size_units=String("pixels"),
+                  get_color=[31, 42, 55, 255], font_family=String(CHART_FONT), font_weight=600,
+                  character_set=String("auto"), background=True, get_background_color=[255, 255, 255, 210],
+                  background_padding=[6, 3]),
+    ]
+    # map_provider=None and the default map_style: Streamlit then draws no base map (a map_style of None
+    # would make it fetch Carto's tiles).
+    return CompactDeck(layers=layers, initial_view_state=fitted_view(box, MAP_HEIGHT), map_provider=None,
+                       tooltip=TOOLTIP)
+
+
+def select_county(chart_key: str, city: str) -> None:
+    """A click on a county scopes every page to it; a click on the county already in scope returns to the city."""
+    picked = st.session_state[chart_key].selection.objects.get(COUNTY_LAYER, [])
+    if picked:
+        adcode = picked[0]["properties"]["adcode"]
+        st.session_state["scope"] = city if adcode == st.session_state["scope"] else adcode
+
+
+# -- legend and table -----------------------------------------------------------------------------
+
+def swatch(colour: str, label: str, round_: bool = False) -> str:
+    shape = "border-radius:50%;width:14px;height:14px" if round_ else "border-radius:3px;width:22px;height:16px"
+    return (f"<div style='display:flex;align-items:center;gap:10px;margin:5px 0'>"
+            f"<span style='display:inline-block;{shape};background:{colour};border:1px solid #9AA5B1'></span>"
+            f"<span>{html.escape(label)}</span></div>")
+
+
+def legend(metric_code: str, scale: Scale, mode_counts: dict[str, int | None], show_points: bool) -> None:
+    rows = [swatch(c, label) for c, label in zip(scale.colours, scale.labels, strict=True)]
+    rows.append(swatch(NO_DATA_HEX, t("map.no_data")))
+    html = [f"<div style='font-size:15px;line-height:1.35'><div style='font-weight:600'>"
+            f"{t(f'map.metric.{metric_code}')}</div><div style='color:#52606D;font-size:13px'>"
+            f"{t(f'map.unit.{metric_code}')}</div>", *rows]
+    if show_points:
+        html.append(f"<div style='font-weight:600;margin-top:14px'>{t('map.points_legend')}</div>")
+        html += [swatch(MODE_HEX[mode], f"{v(mode)}（{num(mode_counts.get(mode))}）", round_=True) for mode in MODE_HEX]
+    st.markdown("".join(html) + "</div>", unsafe_allow_html=True)
+
+
+def county_table(values: pl.DataFrame, f: Filters) -> None:
+    """Every metric of every county, as the map's text alternative."""
+    counties = values.filter(pl.col("scope_code") != f.city)
+    text = {"skip_nulls": False, "return_dtype": pl.String}
+    columns = {"county": pl.col("scope_code").map_elements(v, **text)}
+    for code, metric in METRICS.items():
+        columns[code] = pl.col(metric.value).map_elements(lambda x, m=metric: shown_value(m, x), **text)
+        columns[f"{code}_status"] = pl.col(metric.status).map_elements(v, **text)
+    shown = counties.select(**columns)
+    config = {"county": st.column_config.TextColumn(t("map.col_county"))}
+    for code in METRICS:
+        config[code] = st.column_config.TextColumn(t(f"map.metric.{code}"))
+        config[f"{code}_status"] = st.column_config.TextColumn(t(f"map.col_status.{code}"))
+    st.dataframe(shown.to_pandas(), hide_index=True, width="stretch", column_config=config)
+    table_downloads(counties, t("map.file"), {t("filter.month"): month_label(f.month)}, f.month, key="map-counties")
+
+
+# -- the page -------------------------------------------------------------------------------------
+
+def main() -> None:
+    f = filters()
+    page_header("page.coverage_map", f)
+    controls = st.columns([3, 1], vertical_alignment="bottom")
+    with controls[0]:
+        metric_code = url_choice(st.segmented_control, t("map.metric"), list(METRICS), key="map_metric",
+                                 default="coverage", required=True, format_func=lambda m: t(f"map.metric.{m}"))
+    show_points = controls[1].toggle(t("map.show_points"), value=True, key="map_points")
+
+    values = county_values(f.month)
+    scale = share_scale() if METRICS[metric_code].is_share else rate_scale(highest_county_rate())
+    collection, labels, box = county_shapes(str(queries.database()))
+    features = county_features(collection, values, metric_code, scale)
+    points = compound_points(compounds(f.month, f)) if show_points else []
+
+    left, right = st.columns([3, 1.25], gap="medium")
+    with left:
+        chart_key = f"coverage_map_{f.scope}"  # a new chart per scope: its selection starts empty
+        st.pydeck_chart(deck(features, labels, points, f.scope, box), height=MAP_HEIGHT, key=chart_key,
+                        on_select=partial(select_county, chart_key, f.city), selection_mode="single-object")
+        st.caption(t("map.caption", metric=t(f"map.metric.{metric_code}"), month=month_label(f.month)))
+        st.caption(t("map.click_hint"))
+    with right:
+        scope_row = values.filter(pl.col("scope_code") == f.scope).row(0, named=True)
+        legend(metric_code, scale, {mode: scope_row[column] for mode, column in MODE_COLUMNS.items()}, show_points)
+    st.subheader(t("map.table"))
+    county_table(values, f)
+    st.info(t("map.note"))
+
+
+main()
