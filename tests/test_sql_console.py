@@ -1,0 +1,217 @@
+"""The SQL console: every attack in the corpus is refused or stopped with a reason that has a
+message in both languages, an analyst's ordinary queries run, and a long query never holds up
+other sessions' queries."""
+
+from __future__ import annotations
+
+import threading
+import time
+
+import pytest
+
+from dashboard import queries, sql_console
+from dashboard.i18n import TEXT
+from dashboard.sql_console import Limits, QueryError
+from dashboard.sql_examples import EXAMPLES
+
+# (query, why it is refused); {tmp} is a folder that must stay empty
+ATTACKS = [
+    # reading files
+    ("select * from read_csv('/etc/passwd')", "source"),
+    ("select * from read_csv_auto('/etc/passwd')", "source"),
+    ("select * from read_text('/etc/passwd')", "source"),
+    ("select * from read_blob('/etc/passwd')", "source"),
+    ("select * from read_parquet('{tmp}/x.parquet')", "source"),
+    ("select * from read_json('{tmp}/x.json')", "source"),
+    ("select * from read_duckdb('/etc/passwd')", "source"),
+    ("select * from glob('/etc/*')", "source"),
+    ("select * from '/etc/passwd'", "invalid"),  # file replacement scans are off: no such table
+    ("select * from core_months, read_text('/etc/passwd')", "source"),
+    ("select (select content from read_text('/etc/passwd'))", "source"),
+    # writing files, other databases, extensions
+    ("copy (select 1) to '{tmp}/x.csv'", "statement"),
+    ("copy core_compounds to '{tmp}/x.csv'", "statement"),
+    ("export database '{tmp}/export'", "statement"),
+    ("attach '{tmp}/x.duckdb' as x", "statement"),
+    ("detach x", "statement"),
+    ("install spatial", "statement"),
+    ("load spatial", "statement"),
+    ("load '/usr/lib/x.duckdb_extension'", "statement"),
+    # settings, pragmas and what they reveal (the file path)
+    ("set threads = 8", "statement"),
+    ("set enable_external_access = true", "statement"),
+    ("reset memory_limit", "statement"),
+    ("pragma database_list", "statement"),
+    ("pragma enable_profiling", "statement"),
+    ("call pragma_database_list()", "statement"),
+    ("select * from pragma_database_list()", "source"),
+    ("select * from pragma_database_list", "source"),
+    ("select * from duckdb_databases", "source"),
+    ("select path from duckdb_databases()", "source"),
+    ("select * from duckdb_settings()", "source"),
+    ("select * from pg_settings", "source"),
+    ("select * from duckdb_extensions()", "source"),
+    ("select current_setting('temp_directory')", "function"),
+    ("show temp_directory", "show"),
+    ("show databases", "show"),
+    ("create secret (type s3, key_id 'k', secret 's')", "statement"),
+    ("select * from duckdb_secrets()", "source"),
+    # writes, temporary objects, state
+    ("create temp table t as select 1", "statement"),
+    ("create table t as select 1", "statement"),
+    ("create view v as select 1", "statement"),
+    ("create macro m() as 1", "statement"),
+    ("insert into core_months values ('2020-01-31')", "statement"),
+    ("update core_months set month = null", "statement"),
+    ("delete from core_months", "statement"),
+    ("drop table core_months", "statement"),
+    ("alter table core_months rename to x", "statement"),
+    ("truncate core_months", "statement"),
+    ("with x as (insert into core_months values ('2020-01-31') returning *) select * from x", "operator"),
+    ("checkpoint", "statement"),
+    ("force checkpoint", "statement"),
+    ("select * from checkpoint()", "source"),
+    ("vacuum", "statement"),
+    ("begin transaction", "statement"),
+    ("prepare p as select 1", "statement"),
+    ("select setseed(0.5)", "function"),
+    # multi-statement and comment tricks, SQL inside SQL
+    ("select 1; drop table core_months", "multiple"),
+    ("select 1; select 2", "multiple"),
+    ("select 1;\n-- and then\ncreate temp table t as select 1", "multiple"),
+    ("/* only a select */ drop table core_months", "statement"),
+    ("-- select 1\ndrop table core_months", "statement"),
+    ("select * from query('select * from read_text(''/etc/passwd'')')", "source"),
+    ("select * from query_table('core_months')", "source"),
+    ("select * from json_execute_serialized_sql(json_serialize_sql('select 1'))", "source"),
+    ("pivot core_compound_months on management_mode", "statement"),
+    # stalling a thread past the interrupt
+    ("select sleep_ms(600000)", "function"),
+    # nothing to run, or not SQL
+    ("", "empty"),
+    ("   -- nothing but a comment", "empty"),
+    ("select", "syntax"),
+    ("select * from no_such_table", "invalid"),
+    ("select ?", "parameters"),
+    ("select $name", "parameters"),
+]
+
+ANALYST_QUERIES = [
+    "select county_code, count(*) as n from core_compounds group by all order by n desc",
+    "from mart_coverage_monthly order by month desc limit 5",
+    "describe core_compounds",
+    "summarize core_compound_months",
+    "show tables",
+    "show all tables",
+    "select table_name, comment from duckdb_tables() order by table_name",
+    "select * from information_schema.columns where table_name = 'core_compounds'",
+    "with recursive n(i) as (select 1 union all select i + 1 from n where i < 5) select * from n",
+    "select compound_id, households, rank() over (order by households desc) from core_compounds qualify rank() over "
+    "(order by households desc) <= 3",
+    "select 'a; b' as text /* a comment; with a semicolon */",
+    "values (1, '凉州区'), (2, '民勤县')",
+    "select * from generate_series(1, 3) union all select * from range(2)",
+]
+
+
+@pytest.fixture
+def tmp_dir(tmp_path):
+    yield tmp_path
+    assert list(tmp_path.iterdir()) == [], "a query wrote a file"
+
+
+@pytest.mark.parametrize(("sql", "kind"), ATTACKS)
+def test_attack_refused(golden_app_env, tmp_dir, sql, kind):
+    with pytest.raises(QueryError) as refused:
+        sql_console.run(sql.format(tmp=tmp_dir))
+    assert refused.value.kind == kind, refused.value.detail
+    zh, en = TEXT[f"explore.error.{kind}"]
+    assert zh and en
+
+
+def test_warehouse_unchanged_after_the_attacks(golden, golden_app_env, tmp_dir):
+    for sql, _ in ATTACKS:
+        with pytest.raises(QueryError):
+            sql_console.run(sql.format(tmp=tmp_dir))
+    with queries.cursor() as cur:
+        assert cur.sql("select count(*) from duckdb_tables() where temporary").fetchall() == [(0,)]
+        assert cur.sql("select count(*) from core_months").fetchall() == golden.sql(
+            "select count(*) from core_months").fetchall()
+
+
+@pytest.mark.parametrize("sql", ANALYST_QUERIES)
+def test_analyst_queries_run(golden_app_env, sql):
+    result = sql_console.run(sql)
+    assert result.frame.height > 0
+    assert not result.truncated
+
+
+def test_result_equals_the_query(golden, golden_app_env):
+    sql = "select compound_id, households from core_compounds order by households desc, compound_id"
+    assert sql_console.run(sql).frame.equals(golden.sql(sql).pl())
+
+
+def test_huge_result_is_capped(golden_app_env):
+    result = sql_console.run("select * from range(1000000) a, range(1000) b")
+    assert result.truncated
+    assert result.frame.height == sql_console.LIMITS.max_rows
+
+
+def test_result_over_the_size_cap_is_cut_or_refused(golden_app_env):
+    cut = sql_console.run("select repeat('x', 100) as text from range(100)", Limits(max_bytes=2_000))
+    assert cut.truncated
+    assert 0 < cut.frame.height < 100
+    with pytest.raises(QueryError) as refused:
+        sql_console.run("select repeat('x', 100000) as text", Limits(max_bytes=2_000))
+    assert refused.value.kind == "too_large"
+
+
+def test_memory_limit_stops_a_query(golden_app_env):
+    with pytest.raises(QueryError) as stopped:
+        sql_console.run("select string_agg(repeat('x', 1000000), '') from range(3000)")
+    assert stopped.value.kind == "memory"
+
+
+def test_long_query_is_stopped_while_other_queries_are_served(golden_app_env):
+    """A cross join that would run for minutes stops at the time limit; meanwhile another cursor of
+    the same shared connection (another session) keeps getting answers, quickly."""
+    limits = Limits(seconds=2)
+    outcome: dict = {}
+
+    def long_query():
+        started = time.perf_counter()
+        try:
+            sql_console.run("select count(*) from range(100000000) a, range(100000000) b", limits)
+        except QueryError as exc:
+            outcome["kind"] = exc.kind
+        outcome["seconds"] = time.perf_counter() - started
+
+    worker = threading.Thread(target=long_query)
+    worker.start()
+    time.sleep(0.3)
+    waits = []
+    while worker.is_alive():
+        started = time.perf_counter()
+        with queries.cursor() as cur:
+            assert cur.sql("select count(*) from core_compounds").fetchall()[0][0] > 0
+        waits.append(time.perf_counter() - started)
+        time.sleep(0.1)
+    worker.join()
+    assert outcome["kind"] == "timeout"
+    assert outcome["seconds"] < limits.seconds + 1.5
+    assert len(waits) >= 5 and max(waits) < 0.5
+    assert sql_console.run("select 1 as one").frame.item() == 1  # the console itself works again
+
+
+def test_small_query_is_fast(golden_app_env):
+    sql_console.run("select 1")  # warm: connection open
+    assert sql_console.run("select county_code, count(*) from core_compounds group by all").seconds < 0.3
+
+
+@pytest.mark.parametrize("key", ["explore.example.heating", "explore.example.missed_inspections"])
+def test_examples_return_rows_on_the_golden_fixture(golden_app_env, key):
+    assert sql_console.run(EXAMPLES[key]).frame.height > 0
+
+
+def test_examples_are_titled_in_both_languages():
+    assert all(TEXT[key][0] and TEXT[key][1] for key in EXAMPLES)
