@@ -15,6 +15,10 @@ PAGES = [
         ("dashboard/pages/overview.py", "page.overview", "overview"),
         ("dashboard/pages/coverage_map.py", "page.coverage_map", "coverage-map"),
     ]),
+    ("nav.data", [
+        ("dashboard/pages/explore.py", "page.explore", "explore"),
+        ("dashboard/pages/tables.py", "page.tables", "tables"),
+    ]),
 ]
 
 navigation = st.navigation({

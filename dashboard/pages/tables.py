@@ -1,0 +1,61 @@
+"""数据表: the table browser — every warehouse table and column with its Chinese and English
+description (dashboard/catalog), type, row count and a preview."""
+
+from __future__ import annotations
+
+import polars as pl
+import streamlit as st
+
+from dashboard import catalog
+from dashboard.downloads import table_downloads
+from dashboard.i18n import t
+from dashboard.shell import filters, page_header
+
+PREVIEW_ROWS = 100
+
+
+def table_list(tables: pl.DataFrame, data_month) -> None:
+    st.subheader(t("tables.all"))
+    shown = tables.with_columns(pl.col("layer").map_elements(lambda x: t(f"tables.layer.{x}"), return_dtype=pl.String))
+    cc = st.column_config
+    st.dataframe(shown, hide_index=True, width="stretch", column_config={
+        "table_name": cc.TextColumn(t("tables.col_table")),
+        "layer": cc.TextColumn(t("tables.col_layer")),
+        "zh": cc.TextColumn(t("tables.col_zh")),
+        "en": cc.TextColumn(t("tables.col_en")),
+        "columns": cc.NumberColumn(t("tables.col_columns"), format="%d"),
+        "rows": cc.NumberColumn(t("tables.col_rows"), format="localized"),
+    })
+    table_downloads(tables, t("tables.list_file"), {}, data_month, key="tables-list")
+
+
+def table_detail(table: str, tables: pl.DataFrame, data_month) -> None:
+    about = tables.filter(pl.col("table_name") == table).row(0, named=True)
+    st.subheader(table)
+    st.markdown(" · ".join(x for x in (about["zh"], about["en"]) if x))
+    st.markdown(f"**{t('tables.columns')}**")
+    columns = catalog.columns(table)
+    cc = st.column_config
+    st.dataframe(columns, hide_index=True, width="stretch", column_config={
+        "column_name": cc.TextColumn(t("tables.col_column")),
+        "data_type": cc.TextColumn(t("tables.col_type")),
+        "zh": cc.TextColumn(t("tables.col_zh")),
+        "en": cc.TextColumn(t("tables.col_en")),
+    })
+    table_downloads(columns, t("tables.columns_file", table=table), {t("tables.filter_table"): table}, data_month,
+                    key="tables-columns")
+    preview = catalog.preview(table, PREVIEW_ROWS)
+    total = f"{about['rows']:,}"
+    st.markdown(f"**{t('tables.preview', n=preview.height, total=total)}**")
+    st.dataframe(preview, hide_index=True, width="stretch")
+    table_downloads(preview, table, {t("tables.filter_table"): table}, data_month, key="tables-preview",
+                    source_table=table)
+
+
+f = filters()
+page_header("page.tables", f)
+st.caption(t("tables.intro"))
+tables = catalog.tables()
+table_list(tables, f.latest)
+chosen = st.selectbox(t("tables.pick"), tables["table_name"].to_list(), key="table", bind="query-params")
+table_detail(chosen, tables, f.latest)
