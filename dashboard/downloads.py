@@ -66,15 +66,16 @@ def table_downloads(frame: pl.DataFrame, name: str, filters: dict[str, str], dat
     `source_table` names the warehouse table it was read from, whose column descriptions the XLSX carries."""
     meta = metadata(filters, data_month)
     stem = f"{name}_{data_month.strftime('%Y-%m')}"
-    left, right, _ = st.columns([1, 1, 6])
+    # side by side at their own width, so a table in a narrow column still shows whole buttons
+    row = st.container(horizontal=True)
     # callables: the files are made only when someone clicks
-    left.download_button(t("common.download_csv"), lambda: to_csv(frame, meta), f"{stem}.csv", "text/csv",
-                         key=f"{key}-csv", on_click="ignore")
+    row.download_button(t("common.download_csv"), lambda: to_csv(frame, meta), f"{stem}.csv", "text/csv",
+                        key=f"{key}-csv", on_click="ignore")
 
     def xlsx() -> bytes:
         descriptions = catalog.description_sheet(source_table, frame.columns) if source_table else None
         return to_xlsx(frame, meta, descriptions=descriptions)
 
-    right.download_button(t("common.download_xlsx"), xlsx, f"{stem}.xlsx",
-                          "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                          key=f"{key}-xlsx", on_click="ignore")
+    row.download_button(t("common.download_xlsx"), xlsx, f"{stem}.xlsx",
+                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                        key=f"{key}-xlsx", on_click="ignore")
