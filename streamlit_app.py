@@ -15,6 +15,12 @@ PAGES = [
         ("dashboard/pages/overview.py", "page.overview", "overview"),
         ("dashboard/pages/coverage_map.py", "page.coverage_map", "coverage-map"),
     ]),
+    ("nav.analysis", [
+        ("dashboard/pages/committees.py", "page.committees", "committees"),
+        ("dashboard/pages/inspections.py", "page.inspections", "inspections"),
+        ("dashboard/pages/mediation.py", "page.mediation", "mediation"),
+        ("dashboard/pages/compound.py", "page.compound", "compound"),
+    ]),
     ("nav.data", [
         ("dashboard/pages/explore.py", "page.explore", "explore"),
         ("dashboard/pages/tables.py", "page.tables", "tables"),

@@ -2,9 +2,18 @@
 
 from __future__ import annotations
 
+from datetime import date
+from typing import TYPE_CHECKING
+from urllib.parse import quote
+
+import polars as pl
 import streamlit as st
 
-from dashboard.i18n import t, v
+from dashboard.downloads import table_downloads
+from dashboard.i18n import language, month_label, t, v
+
+if TYPE_CHECKING:
+    from dashboard.shell import Filters
 
 STATUS_COLOURS = {"已完成": "green", "达标": "blue", "滞后": "orange", "严重滞后": "red", "未完成": "red"}
 STATUS_HEX = {"已完成": "#2E7D32", "达标": "#1F6FB2", "滞后": "#E08A00", "严重滞后": "#C62828", "未完成": "#8E1B1B"}
@@ -59,3 +68,60 @@ def chart(fig, caption: str, key: str | None = None) -> None:
     """A Plotly chart with its one-line caption saying what it shows."""
     st.plotly_chart(fig, width="stretch", config={"displaylogo": False}, key=key)
     st.caption(caption)
+
+
+
+# -- tables, and links from a table of compounds to the compound profile --------------------------
+
+PROFILE = "profile"  # the column of links added by with_profile_links()
+
+
+def compound_href(compound_id: str, scope: str, month: date) -> str:
+    """A relative link to the compound profile that keeps the global filters and the language."""
+    return (f"compound?compound={quote(str(compound_id), safe='')}&scope={scope}"
+            f"&month={month.strftime('%Y-%m')}&lang={language()}")
+
+
+def with_profile_links(frame: pl.DataFrame, scope: str, month: date) -> pl.DataFrame:
+    """`frame` (with a compound_id column) plus a column of links to each compound's profile."""
+    return frame.with_columns(pl.col("compound_id").map_elements(
+        lambda cid: compound_href(cid, scope, month), return_dtype=pl.String).alias(PROFILE))
+
+
+def profile_link_column(label: str):
+    """The profile-link column: shows the compound id, opens its profile."""
+    return st.column_config.LinkColumn(label, display_text=r"compound=([^&]*)")
+
+
+def translated(frame: pl.DataFrame, *columns: str) -> pl.DataFrame:
+    """Data values in `columns` through v(), so the English view shows no Chinese value the table knows."""
+    return frame.with_columns(
+        pl.col(c).replace_strict({x: v(x) for x in frame[c].unique().to_list() if x is not None},
+                                 default=None, return_dtype=pl.String).fill_null("—")
+        for c in columns)
+
+
+def filter_labels(f: Filters) -> dict[str, str]:
+    """The global filters as a download file records them."""
+    return {t("filter.scope"): v(f.scope), t("filter.month"): month_label(f.month)}
+
+
+def table(frame: pl.DataFrame, columns: dict, *, name: str, f: Filters, key: str,
+          source_table: str | None = None, selectable: bool = False, height: int | str = "auto") -> list[int]:
+    """`frame`'s `columns` (name -> column config, in order) as a table, with CSV and XLSX downloads of the
+    same columns (links left out). With `selectable`, a row can be clicked; returns the selected row numbers."""
+    shown = frame.select(list(columns))
+    event = st.dataframe(shown, hide_index=True, width="stretch", height=height, column_config=columns, key=key,
+                         on_select="rerun" if selectable else "ignore", selection_mode="single-row")
+    table_downloads(shown.drop(PROFILE, strict=False), name, filter_labels(f), f.month, key=key,
+                    source_table=source_table)
+    return list(event.selection.rows) if selectable else []
+
+
+def as_percent(frame: pl.DataFrame, *columns: str) -> pl.DataFrame:
+    """Fractions in `columns` as percentages (0.75 -> 75.0), for percent_column()."""
+    return frame.with_columns((pl.col(c) * 100).round(1) for c in columns)
+
+
+def percent_column(label: str):
+    return st.column_config.NumberColumn(label, format="%.1f%%")

@@ -1,0 +1,261 @@
+"""小区档案: one compound's profile, its id in the URL (?compound=<id>): management history month by month,
+firm, grade and fee, committee, complaints, inspections, open rectification items, mediations and utilities."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import plotly.express as px
+import polars as pl
+import streamlit as st
+
+from dashboard import queries
+from dashboard.components import (
+    as_percent,
+    chart,
+    kpi_tile,
+    num,
+    percent_column,
+    plotly_layout,
+    table,
+    translated,
+)
+from dashboard.i18n import month_label, t, v
+from dashboard.shell import Filters, filters, page_header
+
+URL_KEY = "compound"
+HISTORY_MONTHS_CHARTED = 24
+
+
+def choices(f: Filters) -> dict[str, str]:
+    """Compounds in the scope in the month: id -> "name（id）"."""
+    frame = queries.read("""
+        select compound_id, compound_name from mart_compound_profile_monthly
+        where month = $1 and ($2 = $3 or county_code = $2) order by county_code, town, compound_id
+    """, f.month, f.scope, f.city)
+    return {cid: f"{name}（{cid}）" for cid, name in frame.iter_rows()}
+
+
+def profile(compound_id: str, month: date) -> dict | None:
+    frame = queries.read("select * from mart_compound_profile_monthly where compound_id = ? and month = ?",
+                         compound_id, month)
+    return frame.row(0, named=True) if frame.height else None
+
+
+def first_month(compound_id: str) -> date | None:
+    return queries.value("select min(month) from mart_compound_profile_monthly where compound_id = ?", compound_id)
+
+
+def pick(f: Filters) -> str | None:
+    """The compound named in the URL, or the one picked here (then written to the URL)."""
+    wanted = st.query_params.get(URL_KEY)
+    options = choices(f)
+    if wanted and wanted not in options and (row := profile(wanted, f.month)):
+        options = {wanted: f"{row['compound_name']}（{wanted}）", **options}
+    ids = list(options)
+    picked = st.selectbox(t("compound.pick"), ids, index=ids.index(wanted) if wanted in options else None,
+                          format_func=options.get, placeholder=t("compound.pick_placeholder"))
+    if picked and picked != wanted:
+        st.query_params[URL_KEY] = picked
+    return picked or wanted
+
+
+def explain_missing(compound_id: str | None, month: date) -> None:
+    if not compound_id:
+        st.info(t("compound.none_chosen"))
+    elif (first := first_month(compound_id)) is None:
+        st.warning(t("compound.unknown", id=compound_id))
+    else:
+        st.warning(t("compound.not_yet", id=compound_id, month=month_label(month), first=month_label(first)))
+
+
+def heading(p: dict) -> None:
+    st.subheader(f"{p['compound_name']}（{p['compound_id']}）")
+    details = [v(p["county_code"]), p["town"], p["community"], t("compound.households", n=num(p["households"])),
+               p["built_year"] and t("compound.built", year=p["built_year"]), p["address"]]
+    st.caption(" · ".join(str(d) for d in details if d))
+    if p["is_carried_forward"]:
+        st.caption(t("compound.carried_forward", month=month_label(p["snapshot_month"])))
+
+
+def tiles(p: dict) -> None:
+    cols = st.columns(6)
+    with cols[0]:
+        kpi_tile(t("compound.mode"), v(p["management_mode"]), note=p["firm_name"] or t("compound.no_firm"))
+    with cols[1]:
+        fee = p["fee_per_m2_month"]
+        kpi_tile(t("compound.grade"), v(p["service_grade"]),
+                 note=t("compound.fee", fee=num(fee, 2)) if fee is not None else None)
+    with cols[2]:
+        term = p["committee_term_end"]
+        kpi_tile(t("compound.committee"), v(p["committee_status"]),
+                 note=t("compound.term_end", date=term.isoformat()) if term else None)
+    with cols[3]:
+        kpi_tile(t("compound.complaints_12m"), num(p["complaints_12m"]),
+                 note=t("compound.per_100", n=num(p["per_100_households_12m"], 2)))
+    with cols[4]:
+        kpi_tile(t("inspections.open_items"), num(p["open_rectifications"]),
+                 note=t("compound.overdue_note", n=num(p["overdue_rectifications"])))
+    with cols[5]:
+        kpi_tile(t("compound.inspections"), num(p["inspections_to_date"]))
+
+
+def history(compound_id: str, f: Filters) -> pl.DataFrame:
+    return queries.read("""
+        select month, management_mode, management_changed, firm_name, service_grade, fee_per_m2_month,
+               fee_collection_rate, committee_status, complaints, complaints_12m, open_rectifications,
+               is_carried_forward
+        from mart_compound_profile_monthly
+        where compound_id = ? and month <= ? order by month desc
+    """, compound_id, f.month)
+
+
+def complaints_chart(months: pl.DataFrame) -> None:
+    shown = months.head(HISTORY_MONTHS_CHARTED)
+    fig = px.bar(shown.to_pandas(), x="month", y="complaints",
+                 labels={"month": "", "complaints": t("compound.col_complaints")})
+    fig.update_traces(marker_color="#B22A2E")
+    chart(plotly_layout(fig, height=260), t("compound.complaints_caption"), key="compound-complaints")
+
+
+def history_table(months: pl.DataFrame, compound_id: str, f: Filters) -> None:
+    cc = st.column_config
+    shown = as_percent(translated(months, "management_mode", "service_grade", "committee_status"),
+                       "fee_collection_rate")
+    table(shown, {
+        "month": cc.DateColumn(t("compound.col_month"), format="YYYY-MM"),
+        "management_mode": cc.TextColumn(t("compound.mode")),
+        "management_changed": cc.CheckboxColumn(t("compound.col_changed")),
+        "firm_name": cc.TextColumn(t("compound.col_firm")),
+        "service_grade": cc.TextColumn(t("compound.grade")),
+        "fee_per_m2_month": cc.NumberColumn(t("compound.col_fee"), format="%.2f"),
+        "fee_collection_rate": percent_column(t("compound.col_collection")),
+        "committee_status": cc.TextColumn(t("compound.committee")),
+        "complaints": cc.NumberColumn(t("compound.col_complaints"), format="%d"),
+        "open_rectifications": cc.NumberColumn(t("inspections.open_items"), format="%d"),
+        "is_carried_forward": cc.CheckboxColumn(t("compound.col_carried")),
+    }, name=t("compound.file_history", id=compound_id), f=f, key="compound-history",
+        source_table="mart_compound_profile_monthly")
+
+
+def complaint_list(compound_id: str, f: Filters) -> None:
+    frame = queries.read("""
+        select ticket_id, received_at, appeal_type, category, status, resolved_level, closed_late, satisfaction
+        from mart_complaint_records where compound_id = ? and month <= ? order by received_at desc
+    """, compound_id, f.month)
+    cc = st.column_config
+    table(translated(frame, "appeal_type", "category", "status", "resolved_level", "satisfaction"), {
+        "ticket_id": cc.TextColumn(t("compound.col_ticket")),
+        "received_at": cc.DatetimeColumn(t("compound.col_received"), format="YYYY-MM-DD HH:mm"),
+        "appeal_type": cc.TextColumn(t("compound.col_appeal")),
+        "category": cc.TextColumn(t("inspections.col_category")),
+        "status": cc.TextColumn(t("overview.col_status")),
+        "resolved_level": cc.TextColumn(t("compound.col_level")),
+        "closed_late": cc.CheckboxColumn(t("compound.col_late")),
+        "satisfaction": cc.TextColumn(t("compound.col_satisfaction")),
+    }, name=t("compound.file_complaints", id=compound_id), f=f, key="compound-work-orders",
+        source_table="mart_complaint_records")
+
+
+def inspection_list(compound_id: str, f: Filters) -> None:
+    frame = queries.read("""
+        select inspection_id, inspected_on, department, items, findings, result, penalty_cny,
+               uploaded_supervision, uploaded_credit
+        from mart_inspection_records where compound_id = ? and inspected_on <= ? order by inspected_on desc
+    """, compound_id, f.month)
+    cc = st.column_config
+    table(translated(frame, "result"), {
+        "inspection_id": cc.TextColumn(t("inspections.col_id")),
+        "inspected_on": cc.DateColumn(t("inspections.col_date"), format="YYYY-MM-DD"),
+        "department": cc.TextColumn(t("inspections.col_department")),
+        "items": cc.TextColumn(t("compound.col_items")),
+        "findings": cc.NumberColumn(t("inspections.findings"), format="%d"),
+        "result": cc.TextColumn(t("inspections.col_result")),
+        "penalty_cny": cc.NumberColumn(t("compound.col_penalty"), format="%.0f"),
+        "uploaded_supervision": cc.CheckboxColumn(t("inspections.platform_supervision")),
+        "uploaded_credit": cc.CheckboxColumn(t("inspections.platform_credit")),
+    }, name=t("compound.file_inspections", id=compound_id), f=f, key="compound-inspections",
+        source_table="mart_inspection_records")
+
+
+def open_items(compound_id: str, f: Filters) -> None:
+    frame = queries.read("""
+        select issue_id, source, category, description, found_on, deadline, overdue_at_month, days_overdue
+        from mart_open_rectifications_monthly where compound_id = ? and month = ?
+        order by overdue_at_month desc, days_overdue desc nulls last, deadline
+    """, compound_id, f.month)
+    state = pl.when(pl.col("overdue_at_month")).then(pl.lit("逾期")).otherwise(pl.lit("在办"))
+    cc = st.column_config
+    table(translated(frame.with_columns(state=state), "source", "state"), {
+        "issue_id": cc.TextColumn(t("inspections.col_issue")),
+        "state": cc.TextColumn(t("overview.col_status")),
+        "days_overdue": cc.NumberColumn(t("inspections.col_days_overdue"), format="%d"),
+        "source": cc.TextColumn(t("inspections.col_source")),
+        "category": cc.TextColumn(t("inspections.col_category")),
+        "description": cc.TextColumn(t("inspections.col_description")),
+        "found_on": cc.DateColumn(t("inspections.col_found_on"), format="YYYY-MM-DD"),
+        "deadline": cc.DateColumn(t("inspections.col_deadline"), format="YYYY-MM-DD"),
+    }, name=t("compound.file_open", id=compound_id), f=f, key="compound-open-items",
+        source_table="mart_open_rectifications_monthly")
+
+
+def disputes_and_utilities(compound_id: str, f: Filters) -> None:
+    cases = queries.read("""
+        select case_id, opened_on, dispute_type, outcome from mart_mediation_cases
+        where compound_id = ? and opened_on <= ? order by opened_on desc
+    """, compound_id, f.month)
+    census = queries.read("""
+        select utility, ownership_clarified, billed_to_household, serviced_to_household, operator, census_as_of
+        from mart_utilities_compounds_monthly where compound_id = ? and month = ? order by utility
+    """, compound_id, f.month)
+    cc = st.column_config
+    left, right = st.columns(2)
+    with left:
+        st.markdown(f"**{t('mediation.tab_cases')}**")
+        table(translated(cases, "outcome"), {
+            "case_id": cc.TextColumn(t("mediation.col_case")),
+            "opened_on": cc.DateColumn(t("mediation.col_opened_on"), format="YYYY-MM-DD"),
+            "dispute_type": cc.TextColumn(t("mediation.col_dispute_type")),
+            "outcome": cc.TextColumn(t("mediation.col_outcome")),
+        }, name=t("compound.file_cases", id=compound_id), f=f, key="compound-cases",
+            source_table="mart_mediation_cases")
+    with right:
+        st.markdown(f"**{t('mediation.tab_utilities')}**")
+        table(translated(census, "utility"), {
+            "utility": cc.TextColumn(t("mediation.col_utility")),
+            "ownership_clarified": cc.CheckboxColumn(t("mediation.col_ownership")),
+            "billed_to_household": cc.CheckboxColumn(t("mediation.col_billed")),
+            "serviced_to_household": cc.CheckboxColumn(t("mediation.col_serviced")),
+            "operator": cc.TextColumn(t("mediation.col_operator")),
+            "census_as_of": cc.DateColumn(t("mediation.col_census_month"), format="YYYY-MM"),
+        }, name=t("compound.file_utilities", id=compound_id), f=f, key="compound-utilities",
+            source_table="mart_utilities_compounds_monthly")
+
+
+def main() -> None:
+    f = filters()
+    page_header("page.compound", f)
+    compound_id = pick(f)
+    p = profile(compound_id, f.month) if compound_id else None
+    if p is None:
+        explain_missing(compound_id, f.month)
+        return
+    heading(p)
+    tiles(p)
+    months = history(compound_id, f)
+    st.subheader(t("compound.history"))
+    complaints_chart(months)
+    history_table(months, compound_id, f)
+    lists = st.tabs([t("compound.tab_complaints"), t("compound.tab_inspections"), t("compound.tab_open"),
+                     t("compound.tab_other")])
+    with lists[0]:
+        complaint_list(compound_id, f)
+    with lists[1]:
+        inspection_list(compound_id, f)
+    with lists[2]:
+        open_items(compound_id, f)
+    with lists[3]:
+        disputes_and_utilities(compound_id, f)
+
+
+main()

@@ -1,0 +1,307 @@
+"""监督检查: 双随机 inspections per county and quarter against "at least one round a quarter", findings and
+results, uploads to the two platforms (with the list still to upload), and the rectification ledger."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import plotly.express as px
+import polars as pl
+import streamlit as st
+
+from dashboard import queries
+from dashboard.components import (
+    STATUS_HEX,
+    as_percent,
+    chart,
+    filter_labels,
+    kpi_tile,
+    num,
+    pct,
+    percent_column,
+    plotly_layout,
+    profile_link_column,
+    table,
+    translated,
+    with_profile_links,
+)
+from dashboard.downloads import table_downloads
+from dashboard.i18n import t, v
+from dashboard.shell import Filters, filters, page_header
+
+QUARTERS_SHOWN = 8
+MONTHS_SHOWN = 12
+RESULT_HEX = {"未发现问题": "#7FB3D5", "责令整改": "#E08A00", "立案处罚": "#C62828", "未填写": "#C9CED6"}
+CELL_HEX = {"达标": STATUS_HEX["达标"], "未完成": STATUS_HEX["未完成"], "进行中": "#8A94A6"}
+IN_SCOPE = "($2 = $3 or county_code = $2)"  # with $2 the scope and $3 the city
+
+
+def quarter_of(month: date) -> str:
+    return f"{month.year}Q{(month.month - 1) // 3 + 1}"
+
+
+# -- 双随机检查 ---------------------------------------------------------------------------------------
+
+def inspection_tiles(f: Filters) -> None:
+    frame = queries.read("""
+        select i.rounds, i.compliant_county_quarters, i.county_quarters, i.compliance_to_date, i.inspections,
+               i.findings, i.rectification_orders, i.penalty_cases, i.penalty_cny,
+               i.upload_supervision_rate, i.upload_credit_rate, c.status
+        from mart_inspection_quarterly i
+        left join mart_inspection_compliance_quarterly c on c.county_code = i.scope_code and c.quarter = i.quarter
+        where i.scope_code = ? and i.quarter = ?
+    """, f.scope, quarter_of(f.month))
+    k = frame.row(0, named=True) if frame.height else {}
+    pending = queries.value(f"select count(*) from mart_inspection_uploads_pending where month <= $1 and {IN_SCOPE}",
+                            f.month, f.scope, f.city)
+    cols = st.columns(6)
+    with cols[0]:
+        kpi_tile(t("inspections.rounds", quarter=quarter_of(f.month)), num(k.get("rounds")), status=k.get("status"),
+                 note=t("inspections.rounds_note", n=num(k.get("compliant_county_quarters")),
+                        total=num(k.get("county_quarters"))), help=t("inspections.rounds_help"))
+    with cols[1]:
+        kpi_tile(t("inspections.compliance"), pct(k.get("compliance_to_date")), help=t("inspections.compliance_help"))
+    with cols[2]:
+        kpi_tile(t("inspections.findings"), num(k.get("findings")),
+                 note=t("inspections.findings_note", orders=num(k.get("rectification_orders")),
+                        cases=num(k.get("penalty_cases")), fines=num(k.get("penalty_cny"))))
+    with cols[3]:
+        kpi_tile(t("inspections.upload_supervision"), pct(k.get("upload_supervision_rate")),
+                 note=t("inspections.upload_note", n=num(k.get("inspections"))))
+    with cols[4]:
+        kpi_tile(t("inspections.upload_credit"), pct(k.get("upload_credit_rate")),
+                 note=t("inspections.upload_note", n=num(k.get("inspections"))))
+    with cols[5]:
+        kpi_tile(t("inspections.pending"), num(pending), help=t("inspections.pending_help"))
+
+
+def compliance_grid(f: Filters) -> None:
+    """Counties × the last quarters: rounds held and the status in words, coloured by status."""
+    frame = queries.read(f"""
+        with shown as (
+            select distinct quarter from mart_inspection_compliance_quarterly
+            where quarter <= $1 order by quarter desc limit $4
+        )
+        select county_code, quarter, rounds, status from mart_inspection_compliance_quarterly
+        where quarter in (select quarter from shown) and {IN_SCOPE}
+        order by county_code, quarter
+    """, quarter_of(f.month), f.scope, f.city, QUARTERS_SHOWN)
+    if frame.height == 0:
+        st.info(t("common.no_data"))
+        return
+    cells = translated(frame.with_columns(label=pl.col("status"), county=pl.col("county_code")), "label", "county")
+    cells = cells.with_columns(cell=pl.format("{} {} · {}", "rounds", pl.lit(t("inspections.round_unit")), "label"))
+    text = cells.pivot("quarter", index="county", values="cell", sort_columns=True).to_pandas().set_index("county")
+    status = cells.pivot("quarter", index="county", values="status", sort_columns=True).to_pandas().set_index("county")
+    css = status.map(lambda s: f"color: white; background-color: {CELL_HEX[s]}; font-weight: 600" if s else "")
+    st.dataframe(text.style.apply(lambda _: css, axis=None), width="stretch",
+                 column_config={"county": st.column_config.TextColumn(t("overview.col_county"))})
+    table_downloads(cells.select("county_code", "county", "quarter", "rounds", "status"), t("inspections.file_grid"),
+                    filter_labels(f), f.month, key="inspections-grid",
+                    source_table="mart_inspection_compliance_quarterly")
+    st.caption(t("inspections.grid_caption"))
+
+
+def results_chart(f: Filters) -> None:
+    frame = queries.read("""
+        select quarter, result, inspections from mart_inspection_results_quarterly
+        where scope_code = ? and quarter <= ? order by quarter, result
+    """, f.scope, quarter_of(f.month))
+    if frame.height == 0:
+        st.info(t("common.no_data"))
+        return
+    shown = translated(frame.with_columns(label=pl.col("result")), "label")
+    fig = px.bar(shown.to_pandas(), x="quarter", y="inspections", color="label",
+                 color_discrete_map={v(r): RESULT_HEX.get(r, "#8A94A6") for r in frame["result"].unique()},
+                 labels={"quarter": "", "inspections": t("inspections.col_inspections"), "label": ""})
+    chart(plotly_layout(fig, height=320), t("inspections.results_caption"), key="inspection-results")
+
+
+def upload_chart(f: Filters) -> None:
+    frame = queries.read("""
+        select quarter, upload_supervision_rate, upload_credit_rate from mart_inspection_quarterly
+        where scope_code = ? and quarter <= ? and inspections > 0 order by quarter
+    """, f.scope, quarter_of(f.month))
+    if frame.height == 0:
+        st.info(t("common.no_data"))
+        return
+    names = {"upload_supervision_rate": t("inspections.platform_supervision"),
+             "upload_credit_rate": t("inspections.platform_credit")}
+    long = as_percent(frame, *names).unpivot(index="quarter", variable_name="platform", value_name="rate")
+    fig = px.line(long.with_columns(pl.col("platform").replace_strict(names)).to_pandas(), x="quarter", y="rate",
+                  color="platform", markers=True, labels={"quarter": "", "rate": "%", "platform": ""})
+    fig.update_yaxes(range=[0, 105])
+    chart(plotly_layout(fig, height=320), t("inspections.upload_caption"), key="inspection-uploads")
+
+
+def pending_list(f: Filters) -> None:
+    frame = queries.read(f"""
+        select inspection_id, inspected_on, county_code, town, department, compound_id, compound_name, firm_name,
+               firm_credit_code, result, findings, pending_platforms, uploaded_supervision, uploaded_credit,
+               source_file, source_row
+        from mart_inspection_uploads_pending
+        where month <= $1 and {IN_SCOPE}
+        order by inspected_on, inspection_id
+    """, f.month, f.scope, f.city)
+    st.subheader(t("inspections.pending_list", n=frame.height))
+    shown = translated(with_profile_links(frame.with_columns(county=pl.col("county_code")), f.scope, f.month),
+                       "county", "result")
+    cc = st.column_config
+    table(shown, {
+        "inspection_id": cc.TextColumn(t("inspections.col_id")),
+        "inspected_on": cc.DateColumn(t("inspections.col_date"), format="YYYY-MM-DD"),
+        "county": cc.TextColumn(t("overview.col_county")),
+        "town": cc.TextColumn(t("compound.col_town")),
+        "department": cc.TextColumn(t("inspections.col_department")),
+        "profile": profile_link_column(t("compound.col_id")),
+        "compound_name": cc.TextColumn(t("compound.col_name")),
+        "firm_name": cc.TextColumn(t("compound.col_firm")),
+        "firm_credit_code": cc.TextColumn(t("compound.col_credit_code")),
+        "result": cc.TextColumn(t("inspections.col_result")),
+        "findings": cc.NumberColumn(t("inspections.findings"), format="%d"),
+        "pending_platforms": cc.TextColumn(t("inspections.col_pending")),
+        "uploaded_supervision": cc.CheckboxColumn(t("inspections.platform_supervision")),
+        "uploaded_credit": cc.CheckboxColumn(t("inspections.platform_credit")),
+        "source_file": cc.TextColumn(t("inspections.col_source_file")),
+        "source_row": cc.NumberColumn(t("inspections.col_source_row"), format="%d"),
+    }, name=t("inspections.file_pending"), f=f, key="inspections-pending",
+        source_table="mart_inspection_uploads_pending")
+    st.caption(t("inspections.pending_caption"))
+
+
+# -- 整改销号 ---------------------------------------------------------------------------------------
+
+RECTIFICATION_COLUMNS = """items_to_date, closed_to_date, close_rate, open_items, overdue_items, max_days_overdue,
+    median_days_to_close"""
+
+
+def rectification_tiles(f: Filters) -> None:
+    frame = queries.read(f"""
+        select {RECTIFICATION_COLUMNS} from mart_rectification_monthly
+        where scope_code = ? and month = ? and source = '全部'
+    """, f.scope, f.month)
+    k = frame.row(0, named=True) if frame.height else {}
+    cols = st.columns(4)
+    with cols[0]:
+        kpi_tile(t("inspections.open_items"), num(k.get("open_items")),
+                 note=t("inspections.items_note", n=num(k.get("items_to_date"))))
+    with cols[1]:
+        kpi_tile(t("overview.overdue"), num(k.get("overdue_items")),
+                 note=t("inspections.longest_overdue", days=num(k["max_days_overdue"]))
+                 if k.get("max_days_overdue") is not None else None,
+                 help=t("overview.overdue_help"))
+    with cols[2]:
+        kpi_tile(t("inspections.close_rate"), pct(k.get("close_rate")),
+                 note=t("inspections.close_note", closed=num(k.get("closed_to_date")),
+                        items=num(k.get("items_to_date"))), help=t("inspections.close_rate_help"))
+    with cols[3]:
+        kpi_tile(t("inspections.median_days"), num(k.get("median_days_to_close"), 1),
+                 help=t("inspections.median_days_help"))
+
+
+def rectification_columns(first: str, label: str) -> dict:
+    cc = st.column_config
+    return {
+        first: cc.TextColumn(label),
+        "items_to_date": cc.NumberColumn(t("inspections.col_items"), format="%d"),
+        "closed_to_date": cc.NumberColumn(t("inspections.col_closed"), format="%d"),
+        "close_rate": percent_column(t("inspections.close_rate")),
+        "open_items": cc.NumberColumn(t("inspections.open_items"), format="%d"),
+        "overdue_items": cc.NumberColumn(t("overview.overdue"), format="%d"),
+        "max_days_overdue": cc.NumberColumn(t("inspections.col_max_overdue"), format="%d"),
+        "median_days_to_close": cc.NumberColumn(t("inspections.median_days"), format="%.1f"),
+    }
+
+
+def rectification_breakdowns(f: Filters) -> None:
+    by_county = queries.read(f"""
+        select r.scope_code as county, {RECTIFICATION_COLUMNS}
+        from mart_rectification_monthly r
+        join core_scopes s on s.scope_code = r.scope_code and s.scope_level = 'county'
+        where r.month = ? and r.source = '全部'
+        order by s.sort_order, r.scope_code
+    """, f.month)
+    by_source = queries.read(f"""
+        select source, {RECTIFICATION_COLUMNS} from mart_rectification_monthly
+        where scope_code = ? and month = ? and source <> '全部'
+        order by items_to_date desc, source
+    """, f.scope, f.month)
+    left, right = st.columns(2)
+    with left:
+        st.subheader(t("inspections.by_county"))
+        table(as_percent(translated(by_county, "county"), "close_rate"),
+              rectification_columns("county", t("overview.col_county")),
+              name=t("inspections.file_by_county"), f=f, key="rectification-counties",
+              source_table="mart_rectification_monthly")
+    with right:
+        st.subheader(t("inspections.by_source", scope=v(f.scope)))
+        table(as_percent(translated(by_source, "source"), "close_rate"),
+              rectification_columns("source", t("inspections.col_source")),
+              name=t("inspections.file_by_source"), f=f, key="rectification-sources",
+              source_table="mart_rectification_monthly")
+
+
+def rectification_trend(f: Filters) -> None:
+    frame = queries.read("""
+        select month, open_items, overdue_items from mart_rectification_monthly
+        where scope_code = ? and source = '全部' and month <= ? order by month desc limit ?
+    """, f.scope, f.month, MONTHS_SHOWN)
+    if frame.height == 0:
+        return
+    names = {"open_items": t("inspections.open_items"), "overdue_items": t("overview.overdue")}
+    long = frame.unpivot(index="month", variable_name="kind", value_name="items")
+    fig = px.bar(long.with_columns(pl.col("kind").replace_strict(names)).to_pandas(), x="month", y="items",
+                 color="kind", barmode="group", labels={"month": "", "items": t("inspections.col_items"), "kind": ""},
+                 color_discrete_map={names["open_items"]: "#7FB3D5", names["overdue_items"]: STATUS_HEX["严重滞后"]})
+    chart(plotly_layout(fig, height=300), t("inspections.trend_caption"), key="rectification-trend")
+
+
+def open_items(f: Filters) -> None:
+    frame = queries.read(f"""
+        select issue_id, source, county_code, town, compound_id, compound_name, firm_name, category, description,
+               found_on, deadline, overdue_at_month, days_overdue, credit_points
+        from mart_open_rectifications_monthly
+        where month = $1 and {IN_SCOPE}
+        order by overdue_at_month desc, days_overdue desc nulls last, deadline, issue_id
+    """, f.month, f.scope, f.city)
+    st.subheader(t("inspections.open_list", n=frame.height))
+    state = pl.when(pl.col("overdue_at_month")).then(pl.lit("逾期")).otherwise(pl.lit("在办"))
+    shown = translated(with_profile_links(frame.with_columns(county=pl.col("county_code"), state=state),
+                                          f.scope, f.month), "county", "source", "state")
+    cc = st.column_config
+    table(shown, {
+        "issue_id": cc.TextColumn(t("inspections.col_issue")),
+        "state": cc.TextColumn(t("overview.col_status")),
+        "days_overdue": cc.NumberColumn(t("inspections.col_days_overdue"), format="%d"),
+        "source": cc.TextColumn(t("inspections.col_source")),
+        "county": cc.TextColumn(t("overview.col_county")),
+        "profile": profile_link_column(t("compound.col_id")),
+        "compound_name": cc.TextColumn(t("compound.col_name")),
+        "firm_name": cc.TextColumn(t("compound.col_firm")),
+        "category": cc.TextColumn(t("inspections.col_category")),
+        "description": cc.TextColumn(t("inspections.col_description")),
+        "found_on": cc.DateColumn(t("inspections.col_found_on"), format="YYYY-MM-DD"),
+        "deadline": cc.DateColumn(t("inspections.col_deadline"), format="YYYY-MM-DD"),
+    }, name=t("inspections.file_open"), f=f, key="rectification-open", source_table="mart_open_rectifications_monthly")
+
+
+f = filters()
+page_header("page.inspections", f)
+spot, rectification = st.tabs([t("inspections.tab_spot"), t("inspections.tab_rectification")])
+with spot:
+    inspection_tiles(f)
+    st.subheader(t("inspections.grid"))
+    compliance_grid(f)
+    left, right = st.columns(2)
+    with left:
+        st.subheader(t("inspections.results"))
+        results_chart(f)
+    with right:
+        st.subheader(t("inspections.uploads"))
+        upload_chart(f)
+    pending_list(f)
+with rectification:
+    rectification_tiles(f)
+    rectification_breakdowns(f)
+    rectification_trend(f)
+    open_items(f)

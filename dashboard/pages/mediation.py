@@ -1,0 +1,278 @@
+"""矛盾化解: the utilities census (产权明晰, 收费到户, 服务到户 by utility and county), mediation cases and
+their outcomes, and the three-party joint meetings with the issues they resolved."""
+
+from __future__ import annotations
+
+import plotly.express as px
+import polars as pl
+import streamlit as st
+
+from dashboard import queries
+from dashboard.components import (
+    as_percent,
+    chart,
+    kpi_tile,
+    num,
+    pct,
+    percent_column,
+    plotly_layout,
+    profile_link_column,
+    table,
+    translated,
+    with_profile_links,
+)
+from dashboard.i18n import t
+from dashboard.shell import Filters, filters, page_header
+
+MONTHS_SHOWN = 12
+IN_SCOPE = "($2 = $3 or county_code = $2)"  # with $2 the scope and $3 the city
+RATES = ("ownership_rate", "billed_rate", "serviced_rate")
+RATE_HEX = {"ownership_rate": "#1F6FB2", "billed_rate": "#7FB3D5", "serviced_rate": "#F0B429"}
+OUTCOME_HEX = {"succeeded": "#2E7D32", "failed": "#C62828", "litigated": "#E08A00", "in_progress": "#C9CED6"}
+
+
+def rate_labels() -> dict[str, str]:
+    return {r: t(f"mediation.{r}") for r in RATES}
+
+
+# -- 水电气暖 ---------------------------------------------------------------------------------------
+
+UTILITY_COLUMNS = "compounds_surveyed, census_coverage, items, ownership_rate, billed_rate, serviced_rate"
+
+
+def utilities(f: Filters) -> None:
+    frame = queries.read(f"""
+        select utility, {UTILITY_COLUMNS} from mart_utilities_monthly
+        where scope_code = ? and month = ? order by sort_order
+    """, f.scope, f.month)
+    total = frame.filter(pl.col("utility") == "全部")
+    k = total.row(0, named=True) if total.height else {}
+    cols = st.columns(4)
+    with cols[0]:
+        kpi_tile(t("mediation.census_coverage"), pct(k.get("census_coverage")),
+                 note=t("mediation.census_note", n=num(k.get("compounds_surveyed"))),
+                 help=t("mediation.census_help"))
+    for col, rate in zip(cols[1:], RATES, strict=True):
+        with col:
+            kpi_tile(t(f"mediation.{rate}"), pct(k.get(rate)), help=t("mediation.rate_help"))
+    left, right = st.columns([2, 3])
+    with left:
+        utility_chart(frame.filter(pl.col("utility") != "全部"))
+    with right:
+        utility_table(f)
+    utility_gaps(f)
+
+
+def utility_chart(frame: pl.DataFrame) -> None:
+    if frame.height == 0 or frame["items"].sum() == 0:
+        st.info(t("common.no_data"))
+        return
+    labels = rate_labels()
+    long = (as_percent(translated(frame, "utility"), *RATES).select("utility", *RATES)
+            .unpivot(index="utility", variable_name="rate", value_name="share"))
+    fig = px.bar(long.with_columns(pl.col("rate").replace_strict(labels)).to_pandas(), x="utility", y="share",
+                 color="rate", barmode="group", text="share",
+                 color_discrete_map={labels[r]: RATE_HEX[r] for r in RATES},
+                 labels={"utility": "", "share": "%", "rate": ""})
+    fig.update_traces(texttemplate="%{text:.0f}%", textposition="outside", cliponaxis=False)
+    fig.update_yaxes(range=[0, 115])
+    chart(plotly_layout(fig, height=340), t("mediation.utility_caption"), key="utilities")
+
+
+def utility_table(f: Filters) -> None:
+    frame = queries.read(f"""
+        select scope_code as county, utility, {UTILITY_COLUMNS}
+        from mart_utilities_monthly u
+        join core_scopes s using (scope_code)
+        where u.month = $1 and s.scope_level = 'county' and ($2 = $3 or u.scope_code = $2) and u.utility <> '全部'
+        order by s.sort_order, u.scope_code, u.sort_order
+    """, f.month, f.scope, f.city)
+    cc = st.column_config
+    table(as_percent(translated(frame, "county", "utility"), "census_coverage", *RATES), {
+        "county": cc.TextColumn(t("overview.col_county")),
+        "utility": cc.TextColumn(t("mediation.col_utility")),
+        "compounds_surveyed": cc.NumberColumn(t("mediation.col_surveyed"), format="%d"),
+        "census_coverage": percent_column(t("mediation.census_coverage")),
+        **{r: percent_column(label) for r, label in rate_labels().items()},
+    }, name=t("mediation.file_utilities"), f=f, key="utilities-by-county", source_table="mart_utilities_monthly")
+
+
+def utility_gaps(f: Filters) -> None:
+    frame = queries.read(f"""
+        select compound_id, compound_name, county_code, town, utility, ownership_clarified, billed_to_household,
+               serviced_to_household, operator, census_as_of
+        from mart_utilities_compounds_monthly
+        where month = $1 and {IN_SCOPE} and not all_done
+        order by county_code, town, compound_id, utility
+    """, f.month, f.scope, f.city)
+    st.subheader(t("mediation.gaps", n=frame.height))
+    cc = st.column_config
+    shown = translated(with_profile_links(frame.with_columns(county=pl.col("county_code")), f.scope, f.month),
+                       "county", "utility")
+    table(shown, {
+        "profile": profile_link_column(t("compound.col_id")),
+        "compound_name": cc.TextColumn(t("compound.col_name")),
+        "county": cc.TextColumn(t("overview.col_county")),
+        "town": cc.TextColumn(t("compound.col_town")),
+        "utility": cc.TextColumn(t("mediation.col_utility")),
+        "ownership_clarified": cc.CheckboxColumn(t("mediation.col_ownership")),
+        "billed_to_household": cc.CheckboxColumn(t("mediation.col_billed")),
+        "serviced_to_household": cc.CheckboxColumn(t("mediation.col_serviced")),
+        "operator": cc.TextColumn(t("mediation.col_operator")),
+        "census_as_of": cc.DateColumn(t("mediation.col_census_month"), format="YYYY-MM"),
+    }, name=t("mediation.file_gaps"), f=f, key="utility-gaps", source_table="mart_utilities_compounds_monthly")
+
+
+# -- 人民调解 ---------------------------------------------------------------------------------------
+
+def mediations(f: Filters) -> None:
+    frame = queries.read("""
+        select month, dispute_type, opened, succeeded, failed, litigated, in_progress, opened_12m, succeeded_12m,
+               failed_12m, litigated_12m, in_progress_12m, success_rate_12m
+        from mart_mediation_monthly
+        where scope_code = ? and month <= ? and month > last_day(? - interval 12 month)
+    """, f.scope, f.month, f.month)
+    now = frame.filter(pl.col("month") == f.month)
+    total = now.filter(pl.col("dispute_type") == "全部")
+    k = total.row(0, named=True) if total.height else {}
+    cols = st.columns(4)
+    with cols[0]:
+        kpi_tile(t("mediation.cases_12m"), num(k.get("opened_12m")))
+    with cols[1]:
+        kpi_tile(t("mediation.success_rate"), pct(k.get("success_rate_12m")),
+                 note=t("mediation.success_note", n=num(k.get("succeeded_12m"))), help=t("mediation.success_help"))
+    with cols[2]:
+        kpi_tile(t("mediation.litigated"), num(k.get("litigated_12m")),
+                 note=t("mediation.failed_note", n=num(k.get("failed_12m"))))
+    with cols[3]:
+        kpi_tile(t("mediation.in_progress"), num(k.get("in_progress_12m")))
+    left, right = st.columns([3, 2])
+    with left:
+        outcome_chart(frame.filter(pl.col("dispute_type") == "全部"))
+    with right:
+        dispute_table(now.filter((pl.col("dispute_type") != "全部") & (pl.col("opened_12m") > 0)), f)
+    case_list(f)
+
+
+def outcome_labels() -> dict[str, str]:
+    return {o: t(f"mediation.outcome_{o}") for o in OUTCOME_HEX}
+
+
+def outcome_chart(monthly: pl.DataFrame) -> None:
+    if monthly.height == 0 or monthly["opened"].sum() == 0:
+        st.info(t("common.no_data"))
+        return
+    labels = outcome_labels()
+    long = monthly.select("month", *OUTCOME_HEX).unpivot(index="month", variable_name="outcome", value_name="cases")
+    fig = px.bar(long.with_columns(pl.col("outcome").replace_strict(labels)).to_pandas(), x="month", y="cases",
+                 color="outcome", color_discrete_map={labels[o]: hx for o, hx in OUTCOME_HEX.items()},
+                 labels={"month": "", "cases": t("mediation.col_cases"), "outcome": ""})
+    chart(plotly_layout(fig, height=320), t("mediation.outcome_caption"), key="mediation-outcomes")
+
+
+def dispute_table(by_type: pl.DataFrame, f: Filters) -> None:
+    cc = st.column_config
+    table(as_percent(by_type.sort("opened_12m", "dispute_type", descending=[True, False]), "success_rate_12m"), {
+        "dispute_type": cc.TextColumn(t("mediation.col_dispute_type")),
+        "opened_12m": cc.NumberColumn(t("mediation.cases_12m"), format="%d"),
+        "succeeded_12m": cc.NumberColumn(t("mediation.outcome_succeeded"), format="%d"),
+        "failed_12m": cc.NumberColumn(t("mediation.outcome_failed"), format="%d"),
+        "litigated_12m": cc.NumberColumn(t("mediation.outcome_litigated"), format="%d"),
+        "in_progress_12m": cc.NumberColumn(t("mediation.outcome_in_progress"), format="%d"),
+        "success_rate_12m": percent_column(t("mediation.success_rate")),
+    }, name=t("mediation.file_types"), f=f, key="mediation-types", source_table="mart_mediation_monthly")
+
+
+def case_list(f: Filters) -> None:
+    frame = queries.read(f"""
+        select case_id, opened_on, county_code, town, compound_id, compound_name, dispute_type, outcome
+        from mart_mediation_cases
+        where month <= $1 and month > last_day($1 - interval 12 month) and {IN_SCOPE}
+        order by opened_on desc, case_id
+    """, f.month, f.scope, f.city)
+    st.subheader(t("mediation.cases", n=frame.height))
+    cc = st.column_config
+    shown = translated(with_profile_links(frame.with_columns(county=pl.col("county_code")), f.scope, f.month),
+                       "county", "outcome")
+    table(shown, {
+        "case_id": cc.TextColumn(t("mediation.col_case")),
+        "opened_on": cc.DateColumn(t("mediation.col_opened_on"), format="YYYY-MM-DD"),
+        "county": cc.TextColumn(t("overview.col_county")),
+        "town": cc.TextColumn(t("compound.col_town")),
+        "profile": profile_link_column(t("compound.col_id")),
+        "compound_name": cc.TextColumn(t("compound.col_name")),
+        "dispute_type": cc.TextColumn(t("mediation.col_dispute_type")),
+        "outcome": cc.TextColumn(t("mediation.col_outcome")),
+    }, name=t("mediation.file_cases"), f=f, key="mediation-cases", source_table="mart_mediation_cases")
+
+
+# -- 联席会议 ---------------------------------------------------------------------------------------
+
+def joint_meetings(f: Filters) -> None:
+    frame = queries.read("""
+        select month, meetings, issues_raised, issues_resolved, meetings_12m, issues_raised_12m,
+               issues_resolved_12m, resolution_rate_12m, towns_12m
+        from mart_joint_meetings_monthly
+        where scope_code = ? and month <= ? and month > last_day(? - interval 12 month) order by month
+    """, f.scope, f.month, f.month)
+    now = frame.filter(pl.col("month") == f.month)
+    k = now.row(0, named=True) if now.height else {}
+    cols = st.columns(4)
+    with cols[0]:
+        kpi_tile(t("mediation.meetings_12m"), num(k.get("meetings_12m")))
+    with cols[1]:
+        kpi_tile(t("mediation.towns_12m"), num(k.get("towns_12m")))
+    with cols[2]:
+        kpi_tile(t("mediation.issues_12m"), num(k.get("issues_raised_12m")),
+                 note=t("mediation.resolved_note", n=num(k.get("issues_resolved_12m"))))
+    with cols[3]:
+        kpi_tile(t("mediation.resolution_rate"), pct(k.get("resolution_rate_12m")),
+                 help=t("mediation.resolution_help"))
+    left, right = st.columns([2, 3])
+    with left:
+        meeting_chart(frame)
+    with right:
+        meeting_list(f)
+
+
+def meeting_chart(monthly: pl.DataFrame) -> None:
+    if monthly.height == 0 or monthly["meetings"].sum() == 0:
+        st.info(t("common.no_data"))
+        return
+    names = {"issues_raised": t("mediation.col_raised"), "issues_resolved": t("mediation.col_resolved")}
+    long = monthly.select("month", *names).unpivot(index="month", variable_name="kind", value_name="issues")
+    fig = px.bar(long.with_columns(pl.col("kind").replace_strict(names)).to_pandas(), x="month", y="issues",
+                 color="kind", barmode="group",
+                 color_discrete_map={names["issues_raised"]: "#7FB3D5", names["issues_resolved"]: "#2E7D32"},
+                 labels={"month": "", "issues": t("mediation.col_issues"), "kind": ""})
+    chart(plotly_layout(fig, height=320), t("mediation.meeting_caption"), key="joint-meetings")
+
+
+def meeting_list(f: Filters) -> None:
+    frame = queries.read(f"""
+        select meeting_id, held_on, county_code, town, compound_ids, compound_count, issues_raised, issues_resolved
+        from mart_joint_meeting_records
+        where month <= $1 and month > last_day($1 - interval 12 month) and {IN_SCOPE}
+        order by held_on desc, meeting_id
+    """, f.month, f.scope, f.city)
+    cc = st.column_config
+    table(translated(frame.with_columns(county=pl.col("county_code")), "county"), {
+        "meeting_id": cc.TextColumn(t("mediation.col_meeting")),
+        "held_on": cc.DateColumn(t("mediation.col_held_on"), format="YYYY-MM-DD"),
+        "county": cc.TextColumn(t("overview.col_county")),
+        "town": cc.TextColumn(t("compound.col_town")),
+        "compound_ids": cc.TextColumn(t("mediation.col_compounds")),
+        "issues_raised": cc.NumberColumn(t("mediation.col_raised"), format="%d"),
+        "issues_resolved": cc.NumberColumn(t("mediation.col_resolved"), format="%d"),
+    }, name=t("mediation.file_meetings"), f=f, key="joint-meeting-list", source_table="mart_joint_meeting_records")
+
+
+f = filters()
+page_header("page.mediation", f)
+census, cases, meetings = st.tabs([t("mediation.tab_utilities"), t("mediation.tab_cases"), t("mediation.tab_meetings")])
+with census:
+    utilities(f)
+with cases:
+    mediations(f)
+with meetings:
+    joint_meetings(f)
