@@ -10,6 +10,7 @@ from pathlib import Path
 
 import polars as pl
 
+from expectations import results as validation_results
 from expectations.gate import check
 from pipelines.ledgers import LEDGERS
 from pipelines.normalise import POLARS_TYPES
@@ -23,6 +24,7 @@ class BuildSummary:
     database: Path
     seconds: float
     files: pl.DataFrame        # one row per source file with its outcome
+    quality_seconds: float     # the quality gate's share of `seconds`
     rows_loaded: dict[str, int]
     rows_quarantined: int
     files_rejected: int
@@ -75,21 +77,26 @@ def build(landing: Path | None = None, progress: Callable[[str], None] | None = 
         raise FileNotFoundError(f"落地文件夹不存在 | The landing folder does not exist: {landing}")
     sources = read_all(landing, progress)
     progress("quality checks")
+    gate_started = time.perf_counter()
     gate = check(sources)
+    quality_seconds = time.perf_counter() - gate_started
     raw = {name: gate.loaded.get(name, empty_frame(ledger)) for name, ledger in LEDGERS.items()}
     inp = BuildInput(
         raw=raw,
         audit={"audit_source_files": gate.files, "audit_quarantine": gate.quarantine,
-               "audit_validation": gate.results},
+               "audit_validation": gate.results,
+               "audit_validation_history": validation_results.history(gate.results, gate.validated_at)},
         source_files=gate.files.select("path", "sha256", "ledger", "rows_read", "status").to_dicts(),
     )
     database = build_warehouse(inp, progress=progress)
+    validation_results.save(gate.results, gate.validated_at)  # only now: a failed build leaves no results
     warnings = sum(int(f.select(pl.col("_warnings").list.len().sum()).item() or 0)
                    for f in gate.loaded.values())
     return BuildSummary(
         database=database,
         seconds=time.perf_counter() - started,
         files=gate.files,
+        quality_seconds=quality_seconds,
         rows_loaded={name: frame.height for name, frame in raw.items()},
         rows_quarantined=gate.quarantine.height,
         files_rejected=gate.files.filter(pl.col("status") == "rejected").height,

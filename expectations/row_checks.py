@@ -1,0 +1,104 @@
+"""The rules Great Expectations cannot express, in Polars, reporting failures as GX's do
+(rules.FAILURE_SCHEMA): check characters (a weighted sum), points in county polygons (shapely),
+duplicates with the first row kept (GX flags every member of a duplicate group), references to
+another ledger's rows in the same build, and the reader's cell issues."""
+
+from __future__ import annotations
+
+import polars as pl
+
+from expectations.county_polygons import outside_county
+from expectations.credit_code import check_character_fails
+from expectations.rules import FAILURE_SCHEMA, Rule
+from pipelines.ledgers import LEDGERS
+
+
+def _failures(rule_id: int, rows: pl.DataFrame, value: pl.Expr, note_zh: pl.Expr | None = None,
+              note_en: pl.Expr | None = None) -> pl.DataFrame:
+    none = pl.lit(None, pl.String)
+    return rows.select(
+        rule_id=pl.lit(rule_id, pl.Int32), _file="_file", _row="_row", value=value.cast(pl.String),
+        note_zh=none if note_zh is None else note_zh, note_en=none if note_en is None else note_en,
+    ).cast(FAILURE_SCHEMA)
+
+
+def _empty() -> pl.DataFrame:
+    return pl.DataFrame(schema=FAILURE_SCHEMA)
+
+
+def reader_issues(frame: pl.DataFrame, ledger: str, catalogue: list[Rule]) -> pl.DataFrame:
+    """The reader's `_issues` ("column:rule") as failures of the matching reader rules."""
+    ids = {f"{rule.column}:{rule.name}": i for i, rule in enumerate(catalogue)
+           if rule.ledger == ledger and rule.engine == "reader"}
+    issues = frame.select("_file", "_row", "_issues").explode("_issues").drop_nulls("_issues")
+    if issues.height == 0:
+        return _empty()
+    unknown = set(issues["_issues"].unique().to_list()) - ids.keys()
+    if unknown:
+        raise KeyError(f"reader issues with no rule in the {ledger} suite: {sorted(unknown)}")
+    return issues.select(
+        rule_id=pl.col("_issues").replace_strict(ids, return_dtype=pl.Int32), _file="_file", _row="_row",
+        value=pl.lit(None, pl.String), note_zh=pl.lit(None, pl.String), note_en=pl.lit(None, pl.String))
+
+
+def run(frame: pl.DataFrame, ledger: str, catalogue: list[Rule]) -> pl.DataFrame:
+    """The ledger's Polars rules other than references, over all its rows."""
+    checks = {"credit_code_check": _credit_code_check, "outside_county": _outside_county,
+              "duplicate_row": _duplicate_rows, "duplicate_key": _duplicate_keys}
+    found = [checks[rule.name](rule_id, rule, frame) for rule_id, rule in enumerate(catalogue)
+             if rule.ledger == ledger and rule.engine == "polars" and rule.references is None]
+    return pl.concat([_empty(), *found])
+
+
+def references(kept: dict[str, pl.DataFrame], catalogue: list[Rule]) -> tuple[pl.DataFrame, list[int]]:
+    """Reference rules over the rows kept after the error rules; a rule whose referenced ledger has
+    no rows in this build is not evaluated (every value would fail it). Returns the failures and
+    the ids of the rules evaluated."""
+    keys = {name: frame[LEDGERS[name].key[0]].drop_nulls().unique() for name, frame in kept.items()}
+    found, evaluated = [_empty()], []
+    for rule_id, rule in enumerate(catalogue):
+        if rule.references is None or rule.ledger not in kept or keys.get(rule.references, pl.Series()).len() == 0:
+            continue
+        value = pl.col(rule.column)
+        unknown = kept[rule.ledger].filter(value.is_not_null() & ~value.is_in(keys[rule.references].implode()))
+        found.append(_failures(rule_id, unknown, value))
+        evaluated.append(rule_id)
+    return pl.concat(found), evaluated
+
+
+def _credit_code_check(rule_id: int, rule: Rule, frame: pl.DataFrame) -> pl.DataFrame:
+    return _failures(rule_id, frame.filter(check_character_fails(pl.col(rule.column)).fill_null(False)),
+                     pl.col(rule.column))
+
+
+def _outside_county(rule_id: int, rule: Rule, frame: pl.DataFrame) -> pl.DataFrame:
+    outside = outside_county(frame["county"], frame["lon"], frame["lat"]).fill_null(False)
+    return _failures(rule_id, frame.filter(outside),
+                     pl.format("{}, {} ({})", pl.col("lon"), pl.col("lat"), pl.col("county")))
+
+
+def _later_duplicates(frame: pl.DataFrame, key: list[str], columns: list[str]) -> pl.DataFrame:
+    """Rows repeating an earlier row of their file on `columns`, with that row's number in `first`.
+    Rows missing part of the key are left out: the required rule quarantines them."""
+    return (frame.filter(pl.all_horizontal(pl.col(k).is_not_null() for k in key))
+            .with_columns(first=pl.col("_row").min().over(["_file", *columns]))
+            .filter(pl.col("_row") != pl.col("first")))
+
+
+def _duplicate_rows(rule_id: int, rule: Rule, frame: pl.DataFrame) -> pl.DataFrame:
+    key = rule.column.split(",")
+    later = _later_duplicates(frame, key, _value_columns(frame))
+    return _failures(rule_id, later, pl.concat_str(key, separator=","),
+                     pl.format("与第 {} 行完全相同", "first"), pl.format("same as row {}", "first"))
+
+
+def _duplicate_keys(rule_id: int, rule: Rule, frame: pl.DataFrame) -> pl.DataFrame:
+    key = rule.column.split(",")
+    exact = _later_duplicates(frame, key, _value_columns(frame)).select("_file", "_row")
+    later = _later_duplicates(frame, key, key).join(exact, on=["_file", "_row"], how="anti")
+    return _failures(rule_id, later, pl.concat_str(key, separator=","),
+                     pl.format("与第 {} 行相同", "first"), pl.format("same key as row {}", "first"))
+
+
+def _value_columns(frame: pl.DataFrame) -> list[str]:
+    return [c for c in frame.columns if not c.startswith("_")]

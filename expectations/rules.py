@@ -1,0 +1,70 @@
+"""What a quality rule is, whichever engine checks it, and what its severity does.
+
+    critical  the file cannot be used: it is rejected whole (the warehouse keeps that ledger's
+              other files, so a county's last good snapshot carries forward)
+    error     the row is quarantined (audit_quarantine), with the rule and its original values
+    warning   the row is loaded and flagged in its `_warnings` list as "column:rule"
+
+Engines: "gx" (a Great Expectations expectation over the ledger's rows), "polars" (what GX cannot
+express: check characters, polygons, first-kept duplicates, references to other ledgers),
+"reader" (a cell the reader could not read, reported in the row's `_issues`) and "file" (the
+reader rejected the whole file).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import polars as pl
+
+from pipelines.ledgers import Ledger
+
+CRITICAL, ERROR, WARNING = "critical", "error", "warning"
+SEVERITIES = (CRITICAL, ERROR, WARNING)
+UNIDENTIFIED = "unidentified"  # the suite of files whose ledger the reader could not tell
+
+# GX knows critical / warning / info. Ours map onto them by rank, so GX's own ordering agrees;
+# our word travels in the expectation's meta.
+GX_SEVERITY = {CRITICAL: "critical", ERROR: "warning", WARNING: "info"}
+
+# What every engine reports: one row per failing row and rule. value: the offending cell(s), for
+# the sample; note: what the message adds for this row (e.g. which earlier row it repeats).
+FAILURE_SCHEMA = {"rule_id": pl.Int32, "_file": pl.String, "_row": pl.Int32, "value": pl.String,
+                  "note_zh": pl.String, "note_en": pl.String}
+
+
+@dataclass(frozen=True)
+class Rule:
+    ledger: str            # the suite: a key of ledgers.LEDGERS, or "unidentified" for file rules
+    name: str              # the rule as the quarantine names it: "required", "range", "duplicate_key", …
+    column: str | None     # the ledger column checked ("lon,lat" for a point); None for a whole file
+    severity: str          # one of SEVERITIES
+    zh: str                # what the rule demands, for people (the GX description)
+    en: str
+    engine: str            # gx | polars | reader | file
+    expectation: Any = field(default=None, compare=False, hash=False)  # the GX expectation (engine gx)
+    references: str | None = None  # polars reference rules: the ledger whose loaded keys must hold the value
+
+    @property
+    def expectation_type(self) -> str:
+        if self.expectation is not None:
+            return self.expectation.expectation_type
+        return f"{self.engine}:{self.name}"
+
+    @property
+    def message(self) -> str:
+        return f"{self.zh} | {self.en}"
+
+    @property
+    def tag(self) -> str:
+        """How a warning is listed in a loaded row's `_warnings`."""
+        return f"{self.column}:{self.name}"
+
+
+def label_zh(ledger: Ledger, column: str) -> str:
+    return f"“{ledger.column(column).zh}”({column})"
+
+
+def label_en(ledger: Ledger, column: str) -> str:
+    return f"{column} ({ledger.column(column).zh})"

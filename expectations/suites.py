@@ -1,0 +1,290 @@
+"""The quality suites, one per ledger of DOMAIN.md section 4, defined here in code.
+
+Severity follows one rule of thumb: a defect in a column the ledger marks required (the metrics
+need it: keys, counts they divide by, the date that places a row in its month) is an error, and
+the row is quarantined; a defect in an optional column is a warning, and the row is loaded and
+flagged. Quarantine is not free: a compound quarantined for a bad fee would drop out of the
+coverage count, which is worse than a flagged fee. The exceptions, each for its reason:
+
+- duplicates in one file (first kept) are errors: the later row would count twice. Across files a
+  re-sent key is not a defect: the warehouse keeps the file sorted last (cumulative ledgers).
+- 专业物业 without a firm code is an error: coverage is the headline, and a compound counted as
+  professionally served must name its firm. A firm code without 专业物业 is only a warning.
+- 已销号 without a 销号日期 is an error: the closure cannot be placed in a month, so 销号率 and
+  days-to-close would be wrong. A date without 已销号 is only a warning.
+- a reference to a compound or firm missing from this build is a warning everywhere: the event
+  (a complaint, an inspection, a rectification item) happened and still counts city-wide; the
+  county is asked to correct the code. DOMAIN.md says unmatched complaints stay, flagged.
+- a formula-like cell is a warning: the value is kept, downloads neutralise it.
+- the reported quarter of an inspection is a warning: the warehouse takes the quarter from the date.
+- a column of the wrong type after reading is critical: the reader broke its contract, so the
+  ledger's files cannot be trusted.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+
+import great_expectations.expectations as gxe
+from great_expectations.expectations.row_conditions import Column as Col
+
+from expectations import credit_code
+from expectations.rules import CRITICAL, ERROR, GX_SEVERITY, UNIDENTIFIED, WARNING, Rule, label_en, label_zh
+from pipelines import normalise as nz
+from pipelines.ledgers import LEDGERS, Ledger
+
+EARLIEST_DATE = date(1950, 1, 1)
+EVENT_DAYS_AHEAD = 365          # a date something happened: at most a year ahead (typos such as 2052)
+PLANNED_DAYS_AHEAD = 10 * 365   # contract ends, terms and deadlines run years ahead
+PLANNED_DATES = frozenset({"contract_end", "term_end", "deadline", "due_at"})
+
+# Value ranges: (ledger, column) -> (low, high); a low bound in STRICT is exclusive.
+# built_year's high bound is the current year, filled in by range_rules.
+RANGES: dict[tuple[str, str], tuple[float | None, float | None]] = {
+    ("compounds", "built_year"): (1950, None),
+    ("compounds", "floor_area_m2"): (0, None),
+    ("compounds", "buildings"): (1, None),
+    ("compounds", "households"): (1, None),
+    ("compounds", "occupied_households"): (0, None),
+    ("compounds", "fee_per_m2_month"): (0, 5),
+    ("compounds", "fee_collection_rate"): (0, 1),
+    ("firms", "staff"): (0, None),
+    ("inspections", "findings"): (0, None),
+    ("inspections", "penalty_cny"): (0, None),
+    ("grade_assessments", "score"): (0, 100),
+    ("committees", "members"): (0, None),
+    ("committees", "party_members"): (0, None),
+    ("committees", "trainings_this_year"): (0, None),
+    ("joint_meetings", "issues_raised"): (0, None),
+    ("joint_meetings", "issues_resolved"): (0, None),
+}
+STRICT = frozenset({("compounds", "floor_area_m2")})
+
+# Text that must follow a pattern: (ledger, column) -> (regex, as written for people, severity).
+FORMATS = {
+    ("inspections", "quarter"): (r"^\d{4}Q[1-4]$", "2025Q3", WARNING),
+    # the warehouse parses the period (stg_grade_assessments): anything else would fail the build
+    ("grade_assessments", "period"): (r"^\d{4}(?:H[12]|Q[1-4])?$", "2025H1、2025H2、2025Q3、2025", ERROR),
+}
+
+# The pandas type each column kind arrives as (see run_gx.to_pandas), as GX names it.
+PANDAS_TYPES = {"str": "str", "code": "str", "enum": "str", "county": "str", "int": "int64",
+                "float": "float64", "rate": "float64", "bool": "bool", "date": "datetime64",
+                "datetime": "datetime64"}
+TYPE_ZH = {"str": "文本", "code": "编码", "enum": "文本", "county": "县区代码", "int": "整数", "float": "数字",
+           "rate": "比率", "bool": "是/否", "date": "日期", "datetime": "日期时间"}
+KIND_ZH = {"int": "整数", "float": "数字", "rate": "比率（如 0.85 或 85%）", "bool": "是/否",
+           "date": "日期", "datetime": "日期时间", "county": "本市的县区名称或代码",
+           "code": "编码（不能是科学计数法）"}
+KIND_EN = {"int": "a whole number", "float": "a number", "rate": "a rate (0.85 or 85%)", "bool": "yes/no",
+           "date": "a date", "datetime": "a date and time", "county": "a county of the region",
+           "code": "an identifier (not in scientific notation)"}
+PROFESSIONAL = "专业物业"
+CLOSED = "已销号"
+
+
+def catalogue(today: date) -> list[Rule]:
+    """Every rule of every suite, in the order a row's first error is chosen by."""
+    return [*(rule for ledger in LEDGERS.values() for rule in suite(ledger, today)), file_rule(UNIDENTIFIED)]
+
+
+def suite(ledger: Ledger, today: date) -> list[Rule]:
+    return [
+        file_rule(ledger.name), *type_rules(ledger), *reader_rules(ledger), *required_rules(ledger),
+        *allowed_value_rules(ledger), *date_rules(ledger, today), *range_rules(ledger, today),
+        *format_rules(ledger), *credit_code_rules(ledger), *cross_field_rules(ledger),
+        *duplicate_rules(ledger), *point_rules(ledger), *reference_rules(ledger),
+    ]
+
+
+def _severity(ledger: Ledger, column: str) -> str:
+    return ERROR if ledger.column(column).required else WARNING
+
+
+def _gx(ledger: Ledger, name: str, rule_column: str, severity: str, zh: str, en: str, expectation_class,
+        **kwargs) -> Rule:
+    expectation = expectation_class(description=zh, severity=GX_SEVERITY[severity],
+                                    meta={"rule": name, "severity": severity, "en": en}, **kwargs)
+    return Rule(ledger.name, name, rule_column, severity, zh, en, "gx", expectation)
+
+
+def file_rule(ledger_name: str) -> Rule:
+    return Rule(ledger_name, "file_usable", None, CRITICAL,
+                "文件能打开、能识别是哪类台账、必填列齐全且有数据行",
+                "the file opens, its ledger is recognised, its required columns are present and it has data rows",
+                "file")
+
+
+def type_rules(ledger: Ledger) -> list[Rule]:
+    return [_gx(ledger, "type", c.name, CRITICAL, f"{label_zh(ledger, c.name)} 读取后应为{TYPE_ZH[c.kind]}类型",
+                f"{c.name} must arrive typed as {c.kind}", gxe.ExpectColumnValuesToBeOfType,
+                column=c.name, type_=PANDAS_TYPES[c.kind])
+            for c in ledger.columns if not c.pii]
+
+
+def reader_rules(ledger: Ledger) -> list[Rule]:
+    """The cells the reader could not read (its `_issues`), one rule per column and issue."""
+    rules = []
+    for c in ledger.columns:
+        if c.pii:
+            continue
+        if c.kind in nz.RULES:
+            rules.append(Rule(ledger.name, nz.RULES[c.kind], c.name, _severity(ledger, c.name),
+                              f"{label_zh(ledger, c.name)} 应能识别为{KIND_ZH[c.kind]}",
+                              f"{label_en(ledger, c.name)} must be readable as {KIND_EN[c.kind]}", "reader"))
+        if c.kind in nz.TEXT_KINDS:
+            rules.append(Rule(ledger.name, nz.FORMULA_LIKE, c.name, WARNING,
+                              f"{label_zh(ledger, c.name)} 不应以 = + - @ 开头（再导出到表格软件时会被当作公式执行）",
+                              f"{label_en(ledger, c.name)} should not begin with = + - @ "
+                              "(a spreadsheet would run it as a formula)", "reader"))
+    return rules
+
+
+def required_rules(ledger: Ledger) -> list[Rule]:
+    return [_gx(ledger, "required", c.name, ERROR, f"{label_zh(ledger, c.name)} 为必填项，不能为空",
+                f"{label_en(ledger, c.name)} is required", gxe.ExpectColumnValuesToNotBeNull, column=c.name)
+            for c in ledger.columns if c.required]
+
+
+def allowed_value_rules(ledger: Ledger) -> list[Rule]:
+    return [_gx(ledger, "allowed_values", c.name, _severity(ledger, c.name),
+                f"{label_zh(ledger, c.name)} 只能是：{'、'.join(c.values)}",
+                f"{label_en(ledger, c.name)} must be one of {', '.join(c.values)}",
+                gxe.ExpectColumnValuesToBeInSet, column=c.name, value_set=list(c.values))
+            for c in ledger.columns if c.kind == "enum"]
+
+
+def date_rules(ledger: Ledger, today: date) -> list[Rule]:
+    rules = []
+    for c in ledger.columns:
+        if c.kind not in ("date", "datetime"):
+            continue
+        latest = today + timedelta(days=PLANNED_DAYS_AHEAD if c.name in PLANNED_DATES else EVENT_DAYS_AHEAD)
+        rules.append(_gx(ledger, "date_range", c.name, _severity(ledger, c.name),
+                         f"{label_zh(ledger, c.name)} 应在 {EARLIEST_DATE} 至 {latest} 之间",
+                         f"{label_en(ledger, c.name)} must lie between {EARLIEST_DATE} and {latest}",
+                         gxe.ExpectColumnValuesToBeBetween, column=c.name,
+                         min_value=datetime.combine(EARLIEST_DATE, datetime.min.time()),
+                         max_value=datetime.combine(latest, datetime.max.time())))
+    return rules
+
+
+def range_rules(ledger: Ledger, today: date) -> list[Rule]:
+    rules = []
+    for (name, column), (low, high) in RANGES.items():
+        if name != ledger.name:
+            continue
+        if column == "built_year":
+            high = today.year
+        strict = (name, column) in STRICT
+        if high is None:
+            zh, en = (f"应大于 {low}", f"must be greater than {low}") if strict else \
+                (f"应不小于 {low}", f"must be at least {low}")
+        else:
+            zh, en = f"应在 {low} 至 {high} 之间", f"must lie between {low} and {high}"
+        rules.append(_gx(ledger, "range", column, _severity(ledger, column), f"{label_zh(ledger, column)} {zh}",
+                         f"{label_en(ledger, column)} {en}", gxe.ExpectColumnValuesToBeBetween, column=column,
+                         min_value=low, max_value=high, strict_min=strict))
+    return rules
+
+
+def format_rules(ledger: Ledger) -> list[Rule]:
+    return [_gx(ledger, "format", column, severity, f"{label_zh(ledger, column)} 应写作 {example} 这样的形式",
+                f"{label_en(ledger, column)} must be written like {example}",
+                gxe.ExpectColumnValuesToMatchRegex, column=column, regex=regex)
+            for (name, column), (regex, example, severity) in FORMATS.items() if name == ledger.name]
+
+
+def credit_code_rules(ledger: Ledger) -> list[Rule]:
+    """The form by GX (a pattern), the check character in Polars (a weighted sum GX cannot express)."""
+    if "firm_credit_code" not in ledger.column_names:
+        return []
+    column, severity = "firm_credit_code", _severity(ledger, "firm_credit_code")
+    return [
+        _gx(ledger, "credit_code_format", column, severity,
+            f"{label_zh(ledger, column)} 应为 18 位数字或大写字母（不含 I、O、S、V、Z）",
+            f"{label_en(ledger, column)} must be 18 digits or capital letters (no I, O, S, V, Z)",
+            gxe.ExpectColumnValuesToMatchRegex, column=column, regex=credit_code.FORM),
+        Rule(ledger.name, "credit_code_check", column, severity,
+             f"{label_zh(ledger, column)} 的第 18 位校验码应符合 GB 32100-2015",
+             f"{label_en(ledger, column)}: the 18th (check) character must agree with GB 32100-2015", "polars"),
+    ]
+
+
+def cross_field_rules(ledger: Ledger) -> list[Rule]:
+    lz, le = (lambda column: label_zh(ledger, column)), (lambda column: label_en(ledger, column))
+    if ledger.name == "compounds":
+        return [
+            _gx(ledger, "occupied_le_households", "occupied_households", WARNING,
+                f"{lz('occupied_households')} 不应大于 {lz('households')}",
+                f"{le('occupied_households')} must not exceed {le('households')}",
+                gxe.ExpectColumnPairValuesAToBeGreaterThanB, column_A="households",
+                column_B="occupied_households", or_equal=True, ignore_row_if="either_value_is_missing"),
+            _gx(ledger, "firm_code_missing", "firm_credit_code", ERROR,
+                f"{lz('management_mode')} 为“{PROFESSIONAL}”时必须填写 {lz('firm_credit_code')}",
+                f"{le('firm_credit_code')} is required when management_mode is {PROFESSIONAL}",
+                gxe.ExpectColumnValuesToNotBeNull, column="firm_credit_code",
+                row_condition=Col("management_mode") == PROFESSIONAL),
+            _gx(ledger, "firm_code_unexpected", "firm_credit_code", WARNING,
+                f"{lz('management_mode')} 不是“{PROFESSIONAL}”时不应填写 {lz('firm_credit_code')}",
+                f"{le('firm_credit_code')} should be empty unless management_mode is {PROFESSIONAL}",
+                gxe.ExpectColumnValuesToBeNull, column="firm_credit_code",
+                row_condition=Col("management_mode") != PROFESSIONAL),
+        ]
+    if ledger.name == "complaints":
+        return [_gx(ledger, "closed_after_received", "closed_at", WARNING,
+                    f"{lz('closed_at')} 不应早于 {lz('received_at')}",
+                    f"{le('closed_at')} must not be before {le('received_at')}",
+                    gxe.ExpectColumnPairValuesAToBeGreaterThanB, column_A="closed_at", column_B="received_at",
+                    or_equal=True, ignore_row_if="either_value_is_missing")]
+    if ledger.name == "rectifications":
+        return [
+            _gx(ledger, "deadline_after_found", "deadline", WARNING,
+                f"{lz('deadline')} 不应早于 {lz('found_on')}", f"{le('deadline')} must not be before {le('found_on')}",
+                gxe.ExpectColumnPairValuesAToBeGreaterThanB, column_A="deadline", column_B="found_on",
+                or_equal=True, ignore_row_if="either_value_is_missing"),
+            _gx(ledger, "closed_on_missing", "closed_on", ERROR,
+                f"{lz('status')} 为“{CLOSED}”时必须填写 {lz('closed_on')}",
+                f"{le('closed_on')} is required when status is {CLOSED}",
+                gxe.ExpectColumnValuesToNotBeNull, column="closed_on", row_condition=Col("status") == CLOSED),
+            _gx(ledger, "closed_on_unexpected", "closed_on", WARNING,
+                f"{lz('status')} 不是“{CLOSED}”时不应填写 {lz('closed_on')}",
+                f"{le('closed_on')} should be empty unless status is {CLOSED}",
+                gxe.ExpectColumnValuesToBeNull, column="closed_on", row_condition=Col("status") != CLOSED),
+        ]
+    return []
+
+
+def duplicate_rules(ledger: Ledger) -> list[Rule]:
+    """Polars: GX can find duplicates but not keep the first of them."""
+    key = ",".join(ledger.key)
+    key_zh = "+".join(label_zh(ledger, column) for column in ledger.key)
+    return [
+        Rule(ledger.name, "duplicate_row", key, ERROR, "同一文件中不应有完全相同的行（保留第一行）",
+             "no row may repeat an earlier row of the same file exactly (the first is kept)", "polars"),
+        Rule(ledger.name, "duplicate_key", key, ERROR, f"同一文件中 {key_zh} 不应重复（保留第一行）",
+             f"the key {key} must be unique within a file (the first row is kept)", "polars"),
+    ]
+
+
+def point_rules(ledger: Ledger) -> list[Rule]:
+    if not {"lon", "lat", "county"} <= set(ledger.column_names):
+        return []
+    return [Rule(ledger.name, "outside_county", "lon,lat", WARNING, "经纬度应位于所属县区的行政区域内",
+                 "the point (lon, lat) must lie inside its county", "polars")]
+
+
+def reference_rules(ledger: Ledger) -> list[Rule]:
+    """Checked on the rows kept after the error rules, against the rows kept of the other ledger."""
+    rules = []
+    if "compound_id" in ledger.column_names and ledger.name != "compounds":
+        rules.append(Rule(ledger.name, "unknown_compound", "compound_id", WARNING,
+                          f"{label_zh(ledger, 'compound_id')} 应是本次构建中小区台账里的小区",
+                          "compound_id must name a compound of the compounds ledger in this build",
+                          "polars", references="compounds"))
+    if "firm_credit_code" in ledger.column_names and ledger.name != "firms":
+        rules.append(Rule(ledger.name, "unknown_firm", "firm_credit_code", WARNING,
+                          f"{label_zh(ledger, 'firm_credit_code')} 应是本次构建中物业服务企业台账里的企业",
+                          "firm_credit_code must name a firm of the firms ledger in this build",
+                          "polars", references="firms"))
+    return rules
