@@ -7,6 +7,7 @@ from __future__ import annotations
 import threading
 import time
 
+import polars as pl
 import pytest
 
 from dashboard import queries, sql_console
@@ -127,6 +128,15 @@ def test_attack_refused(golden_app_env, tmp_dir, sql, kind):
     assert refused.value.kind == kind, refused.value.detail
     zh, en = TEXT[f"explore.error.{kind}"]
     assert zh and en
+
+
+def test_python_objects_cannot_be_read(golden_app_env, monkeypatch):
+    """DuckDB can scan Python data frames by variable name; the console's never."""
+    secret = pl.DataFrame({"token": ["s3cr3t"]})
+    monkeypatch.setattr(sql_console, "secret", secret, raising=False)
+    with pytest.raises(QueryError) as refused:
+        sql_console.run("select * from secret")
+    assert refused.value.kind in ("invalid", "source")
 
 
 def test_warehouse_unchanged_after_the_attacks(golden, golden_app_env, tmp_dir):

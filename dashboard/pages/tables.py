@@ -16,7 +16,8 @@ PREVIEW_ROWS = 100
 
 def table_list(tables: pl.DataFrame, data_month) -> None:
     st.subheader(t("tables.all"))
-    shown = tables.with_columns(pl.col("layer").map_elements(lambda x: t(f"tables.layer.{x}"), return_dtype=pl.String))
+    shown = (tables.with_columns(pl.col("layer").map_elements(lambda x: t(f"tables.layer.{x}"), return_dtype=pl.String))
+             .select("table_name", "layer", "rows", "columns", "zh", "en"))  # counts before the long texts
     cc = st.column_config
     st.dataframe(shown, hide_index=True, width="stretch", column_config={
         "table_name": cc.TextColumn(t("tables.col_table")),
