@@ -34,7 +34,7 @@ def test_tiles_equal_the_marts(golden, golden_app_env, scope):
     assert shown["专业物业覆盖率"] == (f"{coverage * 100:.1f}%", f"{change * 100:+.1f} 个百分点")
     assert shown["业委会（物管会）覆盖率"][0] == f"{committee * 100:.1f}%"
     assert shown["尚无专业物业的小区"][0] == f"{remaining:,d}"
-    assert shown["投诉率（每千户·近12个月）"][0] == (f"{rate:,.1f}" if rate is not None else "—")
+    assert shown["年投诉率（每千户）"][0] == (f"{rate:,.1f}" if rate is not None else "—")
 
 
 def test_hand_checked_city_tiles(golden_app_env):
@@ -43,7 +43,7 @@ def test_hand_checked_city_tiles(golden_app_env):
     assert shown["专业物业覆盖率"] == ("75.0%", "+8.3 个百分点")
     assert shown["业委会（物管会）覆盖率"][0] == "33.3%"
     assert shown["尚无专业物业的小区"] == ("3", "-1")
-    assert shown["投诉率（每千户·近12个月）"][0] == "5.4"
+    assert shown["年投诉率（每千户）"][0] == "5.4"
     assert shown["逾期整改事项"] == ("1", "+1")
 
 

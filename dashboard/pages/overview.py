@@ -13,6 +13,8 @@ from dashboard.downloads import table_downloads
 from dashboard.i18n import language, month_label, t, v
 from dashboard.shell import filters, page_header
 
+MAX_ALERTS = 12
+
 
 def status_sentence(row: dict | None) -> str | None:
     """The status rule in words: actual against the straight-line expectation and the deadline."""
@@ -174,20 +176,19 @@ def alerts(scope: str, city: str, month: date) -> None:
         st.success(t("overview.no_alerts"))
         return
     text = "message_en" if language() == "en" else "message_zh"
-    for row in frame.head(12).to_dicts():
-        (st.error if row["severity"] == "high" else st.warning)(row[text])
-    if frame.height > 12:
-        st.caption(t("overview.more_alerts", n=frame.height - 12))
+    columns = st.columns(2)
+    for i, row in enumerate(frame.head(MAX_ALERTS).to_dicts()):
+        with columns[i % 2]:
+            (st.error if row["severity"] == "high" else st.warning)(row[text])
+    if frame.height > MAX_ALERTS:
+        st.caption(t("overview.more_alerts", n=frame.height - MAX_ALERTS))
 
 
 f = filters()
 page_header("page.overview", f)
 tiles(f.scope, f.month)
-left, right = st.columns([3, 2])
-with left:
-    st.subheader(t("overview.ranking"))
-    ranking_table(ranking(f.month), f.month)
-    st.caption(t("overview.ranking_caption"))
-with right:
-    st.subheader(t("overview.alerts"))
-    alerts(f.scope, f.city, f.month)
+st.subheader(t("overview.ranking"))
+ranking_table(ranking(f.month), f.month)
+st.caption(t("overview.ranking_caption"))
+st.subheader(t("overview.alerts"))
+alerts(f.scope, f.city, f.month)
