@@ -7,6 +7,8 @@
 -- column closed_total: 已办结投诉总数 | Complaints closed, all levels
 -- column share: 占已办结投诉的比例 | Share of closed complaints
 -- column cumulative_share: 在本层级及以下化解的比例（不出小区 / 不出社区 / 不出街道） | Share closed at this level or below (not beyond the compound / community / street)
+-- column scope_code: 行政区划代码 | Adcode
+-- column month: 月份（月末） | Month (month end)
 with levels as (
     select * from (values ('小区', 1), ('社区', 2), ('街道', 3), ('街道以上', 4), ('未填写', 5)) t(level, level_order)
 ),

@@ -8,6 +8,20 @@
 -- column city_compound_share: 按同一排名到本小区为止的小区数占全市小区数的比例 | Those compounds as a share of all the city's compounds
 -- column county_top_share: 同 city_top_share，在本县区内 | As city_top_share, within the county
 -- column county_compound_share: 同 city_compound_share，在本县区内 | As city_compound_share, within the county
+-- column month: 月份（月末） | Month (month end)
+-- column compound_id: 小区编码 | Compound id
+-- column compound_name: 小区名称 | Compound name
+-- column county_code: 县区行政区划代码 | County adcode
+-- column town: 街道/乡镇 | Town or street office
+-- column households: 总户数 | Households
+-- column management_mode: 管理方式（专业物业 / 社区托管 / 业主自管 / 单位自管 / 无物业） | Management mode (professional firm / community-hosted / owner-managed / employer-managed / none)
+-- column firm_credit_code: 当月服务该小区的物业企业统一社会信用代码 | Credit code of the firm serving the compound that month
+-- column firm_name: 物业企业名称 | Firm name
+-- column service_grade: 服务等级（未报送记为“未评定”） | Service grade (未评定 when not reported)
+-- column fee_per_m2_month: 物业费收费标准（元/㎡·月） | Service fee (yuan per m² a month)
+-- column complaints: 当月投诉数（投诉+举报） | Complaints (投诉 + 举报) in the month
+-- column county_rank: 本县区排名（按每百户投诉数） | Rank in the county (by complaints per 100 households)
+-- column county_cumulative_share: 本县区累计投诉占比（按投诉数从高到低，分母为已匹配小区的投诉） | Cumulative share of the county's matched complaints (compounds by complaints, descending)
 with counts as (
     select compound_id, month, count(*) as complaints
     from core_complaints
@@ -26,9 +40,10 @@ rolling as (
 ),
 present as (
     select r.*, cm.compound_name, cm.county_code, cm.town, cm.households, cm.management_mode, cm.firm_credit_code,
-           cm.service_grade, cm.fee_per_m2_month
+           f.firm_name, cm.service_grade, cm.fee_per_m2_month
     from rolling r
     join core_compound_months cm using (compound_id, month)
+    left join core_firms f on f.firm_credit_code = cm.firm_credit_code
 ),
 all_complaints as (
     -- every complaint in the last 12 months, those matched to no compound too
@@ -43,6 +58,7 @@ select
     p.households,
     p.management_mode,
     p.firm_credit_code,
+    p.firm_name,
     p.service_grade,
     p.fee_per_m2_month,
     p.complaints,

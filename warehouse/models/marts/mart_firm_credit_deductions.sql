@@ -14,6 +14,9 @@
 -- column points: 分值（负数为扣分） | Points (negative: deduction)
 -- column detail: 扣分或加减分的依据 | What the points are for
 -- column firm_name: 物业企业名称 | Firm name
+-- column compound_id: 小区编码 | Compound id
+-- column compound_name: 小区名称 | Compound name
+-- column county_code: 县区行政区划代码 | County adcode
 with sources as (
     select 'complaint' as ref_type, ticket_id as ref_id, compound_id, _file, _row from core_complaints
     union all

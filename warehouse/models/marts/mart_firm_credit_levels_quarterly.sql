@@ -1,7 +1,14 @@
 -- zh: 企业信用等级分布（按季度、按范围：各等级企业数与占比）
 -- en: Firms by credit level, per quarter and scope (count and share)
+-- column min_score: 该等级最低分 | Lowest score of the level
 -- column firms: 该等级企业数 | Firms at the level
 -- column share: 占本范围企业的比例 | Share of the scope's firms
+-- column scope_code: 行政区划代码 | Adcode
+-- column quarter: 季度（如 2025Q3） | Quarter (e.g. 2025Q3)
+-- column quarter_end: 季度末日 | Last day of the quarter
+-- column level: 信用等级 A / B / C / D | Credit level
+-- column list_zh: 红榜/黑榜 | Red or black list
+-- column list_en: 红榜/黑榜（英文） | Red or black list (English)
 with grid as (
     select s.scope_code, q.quarter, q.quarter_end, l.level, l.min_score, l.list_zh, l.list_en
     from core_scopes s
@@ -18,6 +25,7 @@ select
     g.quarter,
     g.quarter_end,
     g.level,
+    g.min_score,
     g.list_zh,
     g.list_en,
     coalesce(c.firms, 0) as firms,

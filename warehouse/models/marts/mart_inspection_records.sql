@@ -3,6 +3,22 @@
 -- column credit_points: 该次检查导致的企业信用分变化 | Credit points this inspection cost its firm
 -- column source_file: 来源文件 | Source file
 -- column source_row: 来源文件行号 | Row in the source file
+-- column inspection_id: 检查编号 | Inspection id
+-- column quarter: 季度（如 2025Q3） | Quarter (e.g. 2025Q3)
+-- column inspected_on: 检查日期 | Inspection date
+-- column county_code: 县区行政区划代码 | County adcode
+-- column town: 街道/乡镇 | Town or street office
+-- column department: 检查部门 | Inspecting department
+-- column compound_id: 小区编码 | Compound id
+-- column compound_name: 小区名称 | Compound name
+-- column firm_credit_code: 被检查物业企业统一社会信用代码 | Credit code of the firm inspected
+-- column firm_name: 物业企业名称 | Firm name
+-- column items: 检查事项 | Items inspected
+-- column findings: 发现问题数 | Problems found
+-- column result: 检查结果（未发现问题 / 责令整改 / 立案处罚） | Result (no problem / rectification ordered / penalty case)
+-- column penalty_cny: 罚款金额（元） | Fine (yuan)
+-- column uploaded_supervision: 已上传甘肃省互联网+监管系统 | Uploaded to 甘肃省互联网+监管系统
+-- column uploaded_credit: 已上传武威市信用信息共享平台 | Uploaded to 武威市信用信息共享平台
 with points as (
     select ref_id, sum(points) as credit_points
     from core_credit_deductions

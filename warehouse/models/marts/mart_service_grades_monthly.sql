@@ -5,6 +5,8 @@
 -- column compounds: 小区数 | Compounds
 -- column households: 户数 | Households
 -- column share: 占本范围小区的比例 | Share of the scope's compounds
+-- column scope_code: 行政区划代码 | Adcode
+-- column month: 月份（月末） | Month (month end)
 with grades as (
     select * from (values ('一级', 1), ('二级', 2), ('三级', 3), ('未评定', 4)) t(service_grade, grade_order)
 ),
