@@ -16,6 +16,8 @@ PAGES = [
         ("dashboard/pages/coverage_map.py", "page.coverage_map", "coverage-map"),
     ]),
     ("nav.analysis", [
+        ("dashboard/pages/complaints.py", "page.complaints", "complaints"),
+        ("dashboard/pages/firms.py", "page.firms", "firms"),
         ("dashboard/pages/committees.py", "page.committees", "committees"),
         ("dashboard/pages/inspections.py", "page.inspections", "inspections"),
         ("dashboard/pages/mediation.py", "page.mediation", "mediation"),

@@ -57,10 +57,9 @@ TEXT: dict[str, tuple[str, str]] = {
     # 投诉分析 (dashboard/pages/complaints.py) and 企业评价 (dashboard/pages/firms.py)
     "page.complaints": ("投诉分析", "Complaints"),
     "complaints.rate_title": ("投诉率与降低目标", "Complaint rate against the reduction target"),
-    "complaints.category_title": ("诉求分类（橙色标记为供暖季）", "What people complain about (orange: heating season)"),
+    "complaints.category_title": ("同比、来源渠道与诉求分类", "Year on year, channels and categories"),
     "complaints.handling_title": ("办理质量与化解层级", "Handling quality and the level that resolves complaints"),
     "complaints.hotspot_title": ("投诉热点小区", "Complaint hotspots"),
-    "complaints.channel_title": ("来源渠道", "Channels"),
     "complaints.unmatched_title": ("未匹配到小区的投诉", "Complaints not matched to a compound"),
     "complaints.rolling12": ("近12个月投诉率", "12-month rate"),
     "complaints.rolling12_help": ("近12个月投诉（投诉+举报）数 ÷ 平均户数 × 1000。方案只要求“显著降低”，目标比例为可修改的默认值。",
@@ -100,11 +99,10 @@ TEXT: dict[str, tuple[str, str]] = {
     "complaints.per_1000": ("每千户投诉数", "Per 1,000 households"),
     "complaints.line_rolling12": ("近12个月投诉率", "12-month rate"),
     "complaints.line_baseline": ("基准年投诉率", "Baseline rate"),
-    "complaints.line_expected": ("按进度应不高于", "Expected by now"),
     "complaints.line_target": ("目标（默认值，可修改）", "Target (a default)"),
-    "complaints.target_caption": ("近12个月每千户投诉数与基准年、按进度应达值和降低目标（目标比例为默认值，可在目标配置中修改）。",
-                                  "The 12-month complaint rate against the baseline year, the straight-line expectation "
-                                  "and the reduction target (a default the city can change)."),
+    "complaints.target_caption": ("近12个月每千户投诉数与基准年及降低目标（目标比例为默认值，可在目标配置中修改）。",
+                                  "The 12-month complaint rate against the baseline year and the reduction target "
+                                  "(a default the city can change)."),
     "complaints.col_scope": ("县区", "County"),
     "complaints.col_complaints": ("投诉数", "Complaints"),
     "complaints.col_yoy": ("同比", "Year on year"),

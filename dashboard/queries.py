@@ -105,3 +105,9 @@ def boundaries() -> dict:
         {"type": "Feature", "geometry": json.loads(r["geojson"]),
          "properties": {k: r[k] for k in ("adcode", "name_zh", "name_en", "level")}}
         for r in frame.to_dicts()]}
+
+
+def trailing_months(column: str) -> str:
+    """A WHERE condition: the month-end date `column` lies in the n months ending at a month.
+    Takes two parameters, in order: that month and n."""
+    return f"date_diff('month', {column}, ?::date) between 0 and ? - 1"

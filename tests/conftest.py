@@ -49,3 +49,13 @@ def golden(golden_db):
 def golden_app_env(golden_db, monkeypatch):
     """Point the app at the golden warehouse."""
     monkeypatch.setenv("WUWEI_DATA_DIR", str(golden_db.parent.parent))
+
+
+@pytest.fixture(scope="module")
+def golden_app_env_module(golden_db):
+    """Point the app at the golden warehouse for a whole test module, so a page can run once per module
+    and several tests read what it shows."""
+    mp = pytest.MonkeyPatch()
+    mp.setenv("WUWEI_DATA_DIR", str(golden_db.parent.parent))
+    yield
+    mp.undo()
