@@ -1,10 +1,16 @@
-"""数据探索 in a real browser: type a query, run it, download its result as CSV."""
+"""数据探索 in a real browser on the demo city: type a query, run it, download its result as
+CSV; the example queries return rows."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
+import pytest
 from playwright.sync_api import expect
+
+from dashboard import sql_console
+from dashboard.sql_examples import EXAMPLES
 
 QUERY = "select scope_code, name_zh from core_scopes order by sort_order, scope_code"
 SCOPES = ["620600,武威市", "620602,凉州区", "620621,民勤县", "620622,古浪县", "620623,天祝藏族自治县"]
@@ -42,3 +48,22 @@ def test_refused_query_shows_why(offline_page):
     expect(offline_page.page.get_by_text("已拒绝 COPY 语句")).to_be_visible()
     assert not Path("/tmp/leak.csv").exists()
     offline_page.screenshot("explore-refused")
+
+
+def test_an_example_runs_from_the_list(offline_page):
+    offline_page.open("explore")
+    page = offline_page.page
+    page.get_by_test_id("stMain").get_by_test_id("stSelectbox").first.click()
+    page.get_by_role("option", name="最近一个供暖季供暖投诉最多的小区").click()
+    offline_page.settle()
+    expect(page.get_by_label("SQL 查询")).to_have_value(EXAMPLES["explore.example.heating"])
+    page.get_by_role("button", name="运行").click()
+    expect(page.get_by_text(re.compile(r"^[1-9][\d,]* 行 · 4 列"))).to_be_visible()
+    offline_page.settle()
+    assert offline_page.errors() == 0
+
+
+@pytest.mark.parametrize("key", list(EXAMPLES))
+def test_example_returns_rows_on_the_demo_city(demo_data_dir, monkeypatch, key):
+    monkeypatch.setenv("WUWEI_DATA_DIR", str(demo_data_dir))
+    assert sql_console.run(EXAMPLES[key]).frame.height > 0
