@@ -31,14 +31,18 @@ def reader_issues(frame: pl.DataFrame, ledger: str, catalogue: list[Rule]) -> pl
     ids = {f"{rule.column}:{rule.name}": i for i, rule in enumerate(catalogue)
            if rule.ledger == ledger and rule.engine == "reader"}
     issues = frame.select("_file", "_row", "_issues").explode("_issues").drop_nulls("_issues")
-    if issues.height == 0:
-        return _empty()
     unknown = set(issues["_issues"].unique().to_list()) - ids.keys()
     if unknown:
         raise KeyError(f"reader issues with no rule in the {ledger} suite: {sorted(unknown)}")
-    return issues.select(
+    failures = issues.select(
         rule_id=pl.col("_issues").replace_strict(ids, return_dtype=pl.Int32), _file="_file", _row="_row",
         value=pl.lit(None, pl.String), note_zh=pl.lit(None, pl.String), note_en=pl.lit(None, pl.String))
+    for rule_id in ids.values():
+        if catalogue[rule_id].exempt is not None:
+            excused = frame.filter(catalogue[rule_id].exempt.fill_null(False)).select("_file", "_row")
+            failures = failures.join(excused.with_columns(rule_id=pl.lit(rule_id, pl.Int32)),
+                                     on=["rule_id", "_file", "_row"], how="anti")
+    return failures.cast(FAILURE_SCHEMA)
 
 
 def run(frame: pl.DataFrame, ledger: str, catalogue: list[Rule]) -> pl.DataFrame:
@@ -57,13 +61,28 @@ def references(kept: dict[str, pl.DataFrame], catalogue: list[Rule]) -> tuple[pl
     keys = {name: frame[LEDGERS[name].key[0]].drop_nulls().unique() for name, frame in kept.items()}
     found, evaluated = [_empty()], []
     for rule_id, rule in enumerate(catalogue):
-        if rule.references is None or rule.ledger not in kept or keys.get(rule.references, pl.Series()).len() == 0:
+        known = keys.get(rule.references or "")
+        if rule.references is None or rule.ledger not in kept or known is None or known.len() == 0:
             continue
-        value = pl.col(rule.column)
-        unknown = kept[rule.ledger].filter(value.is_not_null() & ~value.is_in(keys[rule.references].implode()))
-        found.append(_failures(rule_id, unknown, value))
+        check = _lost_zeros if rule.name == "leading_zero_lost" else _unknown
+        found.append(check(rule_id, rule, kept[rule.ledger], known))
         evaluated.append(rule_id)
     return pl.concat(found), evaluated
+
+
+def _unknown(rule_id: int, rule: Rule, frame: pl.DataFrame, known: pl.Series) -> pl.DataFrame:
+    value = pl.col(rule.column)
+    return _failures(rule_id, frame.filter(value.is_not_null() & ~value.is_in(known.implode())), value)
+
+
+def _lost_zeros(rule_id: int, rule: Rule, frame: pl.DataFrame, known: pl.Series) -> pl.DataFrame:
+    """Codes that are a known code beginning with 0, without its zeros ("101001" for "0101001")."""
+    padded = (known.to_frame("known").filter(pl.col("known").str.starts_with("0"))
+              .with_columns(stripped=pl.col("known").str.strip_chars_start("0"))
+              .unique("stripped", keep="first", maintain_order=True))
+    rows = frame.join(padded, left_on=rule.column, right_on="stripped", how="inner")
+    return _failures(rule_id, rows, pl.col(rule.column),
+                     pl.format("应为 {}", "known"), pl.format("should be {}", "known"))
 
 
 def _credit_code_check(rule_id: int, rule: Rule, frame: pl.DataFrame) -> pl.DataFrame:

@@ -45,6 +45,8 @@ class Rule:
     engine: str            # gx | polars | reader | file
     expectation: Any = field(default=None, compare=False, hash=False)  # the GX expectation (engine gx)
     references: str | None = None  # polars reference rules: the ledger whose loaded keys must hold the value
+    exempt: Any = field(default=None, compare=False, hash=False)  # reader rules: a Polars condition under
+    #                                                               which a row's issue is no defect
 
     @property
     def expectation_type(self) -> str:

@@ -27,7 +27,7 @@ _PANDAS_TYPES = {pa.int64(): pd.Int64Dtype(), pa.bool_(): pd.BooleanDtype()}
 @dataclass
 class GxOutcome:
     failures: pl.DataFrame       # FAILURE_SCHEMA: one row per failing row and rule
-    failed_whole: set[int]       # rule ids that failed with no rows to blame (a column's type)
+    failed_whole: set[int]       # rule ids that failed as a whole (a column's type): every row is in failures
 
 
 def to_pandas(frame: pl.DataFrame) -> pd.DataFrame:
@@ -40,8 +40,7 @@ def validate(frames: dict[str, pl.DataFrame], catalogue: list[Rule]) -> GxOutcom
     context = gx.get_context(mode="ephemeral")
     context.variables.progress_bars = ProgressBarsConfig(globally=False)
     source = context.data_sources.add_pandas("ledgers")
-    failures: list[pl.DataFrame] = []
-    failed_whole: set[int] = set()
+    outcome = GxOutcome(pl.DataFrame(schema=FAILURE_SCHEMA), set())
     for ledger, frame in frames.items():
         rule_ids = [i for i, rule in enumerate(catalogue) if rule.ledger == ledger and rule.engine == "gx"]
         suite = context.suites.add(gx.ExpectationSuite(name=ledger))
@@ -51,23 +50,30 @@ def validate(frames: dict[str, pl.DataFrame], catalogue: list[Rule]) -> GxOutcom
         columns = [c for c in frame.columns if not c.startswith("_")] + INDEX_COLUMNS
         report = definition.run(batch_parameters={"dataframe": to_pandas(frame.select(columns))},
                                 result_format=RESULT_FORMAT)
-        for result in report.results:
-            rule_id = by_id[result.expectation_config.id]
-            if result.exception_info.get("raised_exception"):
-                rule = catalogue[rule_id]
-                raise RuntimeError(f"GX could not evaluate {rule.expectation_type} on {ledger}.{rule.column}: "
-                                   f"{result.exception_info['exception_message']}")
-            if result.success:
-                continue
+        _collect(outcome, frame, [(catalogue[by_id[r.expectation_config.id]], by_id[r.expectation_config.id], r)
+                                  for r in report.results])
+    return outcome
+
+
+def _collect(outcome: GxOutcome, frame: pl.DataFrame, results: list[tuple[Rule, int, object]]) -> None:
+    """Add one ledger's failures to `outcome`; a failure with no rows to blame (a column's type) is
+    every row's. An expectation that raised is a bug in the suite, unless a column's type failed too
+    (then the ledger's files are rejected and its other checks moot)."""
+    errors = []
+    for rule, rule_id, result in results:
+        if result.exception_info.get("raised_exception"):
+            errors.append(f"{rule.expectation_type} on {rule.ledger}.{rule.column}: "
+                          f"{result.exception_info['exception_message']}")
+        elif not result.success:
             rows = result.result.get("unexpected_index_list")
             if rows is None:
-                failed_whole.add(rule_id)
-            elif rows:
-                failures.append(_failure_rows(rule_id, rows))
-    if not failures:
-        return GxOutcome(pl.DataFrame(schema=FAILURE_SCHEMA), failed_whole)
-    return GxOutcome(pl.concat(failures).with_columns(note_zh=pl.lit(None, pl.String), note_en=pl.lit(None, pl.String)),
-                     failed_whole)
+                outcome.failed_whole.add(rule_id)
+                rows = [{"_file": f, "_row": r, "observed": result.result.get("observed_value")}
+                        for f, r in frame.select(INDEX_COLUMNS).iter_rows()]
+            if rows:
+                outcome.failures = pl.concat([outcome.failures, _failure_rows(rule_id, rows)])
+    if errors and not any(rule_id in outcome.failed_whole for _, rule_id, _ in results):
+        raise RuntimeError("GX could not evaluate " + "; ".join(errors))
 
 
 def _failure_rows(rule_id: int, rows: list[dict]) -> pl.DataFrame:
@@ -78,8 +84,8 @@ def _failure_rows(rule_id: int, rows: list[dict]) -> pl.DataFrame:
         values.append(", ".join(f"{k}={_text(v)}" for k, v in cells.items()) if len(cells) > 1
                       else _text(next(iter(cells.values()), None)))
     return pl.DataFrame({"rule_id": [rule_id] * len(rows), "_file": [str(row["_file"]) for row in rows],
-                         "_row": [int(row["_row"]) for row in rows], "value": values},
-                        schema={k: FAILURE_SCHEMA[k] for k in ("rule_id", "_file", "_row", "value")})
+                         "_row": [int(row["_row"]) for row in rows], "value": values,
+                         "note_zh": [None] * len(rows), "note_en": [None] * len(rows)}, schema=FAILURE_SCHEMA)
 
 
 def _text(value) -> str | None:

@@ -26,6 +26,7 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 
 import great_expectations.expectations as gxe
+import polars as pl
 from great_expectations.expectations.row_conditions import Column as Col
 
 from expectations import credit_code
@@ -79,6 +80,11 @@ KIND_ZH = {"int": "整数", "float": "数字", "rate": "比率（如 0.85 或 85
 KIND_EN = {"int": "a whole number", "float": "a number", "rate": "a rate (0.85 or 85%)", "bool": "yes/no",
            "date": "a date", "datetime": "a date and time", "county": "a county of the region",
            "code": "an identifier (not in scientific notation)"}
+# Reader issues that are no defect where a condition holds: (ledger, column, issue) -> condition.
+EXEMPT = {
+    # a firm marked 外地 is registered outside the region: its county cannot be one of the region's
+    ("firms", "registered_county", nz.RULES["county"]): pl.col("is_local").not_(),
+}
 PROFESSIONAL = "专业物业"
 CLOSED = "已销号"
 
@@ -131,7 +137,8 @@ def reader_rules(ledger: Ledger) -> list[Rule]:
         if c.kind in nz.RULES:
             rules.append(Rule(ledger.name, nz.RULES[c.kind], c.name, _severity(ledger, c.name),
                               f"{label_zh(ledger, c.name)} 应能识别为{KIND_ZH[c.kind]}",
-                              f"{label_en(ledger, c.name)} must be readable as {KIND_EN[c.kind]}", "reader"))
+                              f"{label_en(ledger, c.name)} must be readable as {KIND_EN[c.kind]}", "reader",
+                              exempt=EXEMPT.get((ledger.name, c.name, nz.RULES[c.kind]))))
         if c.kind in nz.TEXT_KINDS:
             rules.append(Rule(ledger.name, nz.FORMULA_LIKE, c.name, WARNING,
                               f"{label_zh(ledger, c.name)} 不应以 = + - @ 开头（再导出到表格软件时会被当作公式执行）",
@@ -275,8 +282,14 @@ def point_rules(ledger: Ledger) -> list[Rule]:
 
 
 def reference_rules(ledger: Ledger) -> list[Rule]:
-    """Checked on the rows kept after the error rules, against the rows kept of the other ledger."""
+    """Checked on the rows kept after the error rules, against the rows kept of the ledger referenced
+    (for leading zeros: a code equal to a known code without its leading zeros)."""
     rules = []
+    if "compound_id" in ledger.column_names:
+        rules.append(Rule(ledger.name, "leading_zero_lost", "compound_id", WARNING,
+                          f"{label_zh(ledger, 'compound_id')} 不应丢失开头的 0（表格软件把编码当成了数字）",
+                          "compound_id must keep its leading zeros (a spreadsheet took the code for a number)",
+                          "polars", references="compounds"))
     if "compound_id" in ledger.column_names and ledger.name != "compounds":
         rules.append(Rule(ledger.name, "unknown_compound", "compound_id", WARNING,
                           f"{label_zh(ledger, 'compound_id')} 应是本次构建中小区台账里的小区",
