@@ -244,10 +244,10 @@ def yoy_chart(series: pl.DataFrame) -> None:
 def heating_band(fig, months: list[date]) -> None:
     """A band above the plot over the heating-season months, so the winter peak reads at a glance."""
     heating = queries.value("select heating_months from core_settings")
-    for m in months:
-        if m.month in heating:
-            fig.add_shape(type="rect", xref="x", yref="paper", x0=m.replace(day=1), x1=m, y0=1.0, y1=1.04,
-                          fillcolor=STATUS_HEX["滞后"], opacity=0.6, line_width=0)
+    fig.update_layout(shapes=[
+        {"type": "rect", "xref": "x", "yref": "paper", "x0": m.replace(day=1), "x1": m, "y0": 1.0, "y1": 1.04,
+         "fillcolor": STATUS_HEX["滞后"], "opacity": 0.6, "line": {"width": 0}}
+        for m in months if m.month in heating])
 
 
 def category_chart(scope: str, month: date) -> None:

@@ -400,30 +400,36 @@ def firm_detail(frame: pl.DataFrame, quarter: str, thresholds: pl.DataFrame, f: 
     deduction_table(deductions(code, firm["quarter_end"].year, firm["quarter_end"]), f, firm)
     record_tabs(firm, f)
 
+
+def firm_overview(firms: pl.DataFrame, level_history: pl.DataFrame, quarter: str, issues: pl.DataFrame,
+                  f: Filters) -> None:
+    st.caption(model_note(quarter, firms["quarter_end"][0]))
+    tiles(level_history.filter(pl.col("quarter") == quarter), firms.height, issues)
+    left, right = st.columns([2, 3])
+    with left:
+        st.subheader(t("firms.level_title"))
+        level_chart(level_history)
+    with right:
+        lists(firms, f)
+    st.subheader(t("firms.ranking_title"))
+    ranking_table(firms, f)
+
+
 f = filters()
 page_header("page.firms", f)
 quarter = quarter_of(f.month)
 firms = ranking(f.scope, quarter)
-if firms.height == 0:
-    st.info(t("firms.no_firms"))
-    st.stop()
-st.caption(model_note(quarter, firms["quarter_end"][0]))
-level_history = levels(f.scope, quarter)
 issues = grade_issues(f)
-tiles(level_history.filter(pl.col("quarter") == quarter), firms.height, issues)
-
-left, right = st.columns([2, 3])
-with left:
-    st.subheader(t("firms.level_title"))
-    level_chart(level_history)
-with right:
-    lists(firms, f)
-st.subheader(t("firms.ranking_title"))
-ranking_table(firms, f)
+level_history = levels(f.scope, quarter)
+if firms.height:
+    firm_overview(firms, level_history, quarter, issues, f)
+else:
+    st.info(t("firms.no_firms"))
 
 st.subheader(t("firms.grade_title"))
 grade_chart(f)
 issue_tables(issues, f)
 
-st.subheader(t("firms.detail_title"))
-firm_detail(firms, quarter, level_history.filter(pl.col("quarter") == quarter), f)
+if firms.height:
+    st.subheader(t("firms.detail_title"))
+    firm_detail(firms, quarter, level_history.filter(pl.col("quarter") == quarter), f)
