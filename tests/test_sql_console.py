@@ -213,6 +213,18 @@ def test_long_query_is_stopped_while_other_queries_are_served(golden_app_env):
     assert sql_console.run("select 1 as one").frame.item() == 1  # the console itself works again
 
 
+@pytest.mark.parametrize("sql", [
+    "with recursive t(n) as (select 1 union all select n + 1 from t) select count(*) from t",
+    "select count(*) from range(1000000000000)",
+])
+def test_endless_queries_stop_at_the_limit(golden_app_env, sql):
+    started = time.perf_counter()
+    with pytest.raises(QueryError) as stopped:
+        sql_console.run(sql, Limits(seconds=1))
+    assert stopped.value.kind == "timeout"
+    assert time.perf_counter() - started < 2.5
+
+
 def test_small_query_is_fast(golden_app_env):
     sql_console.run("select 1")  # warm: connection open
     assert sql_console.run("select county_code, count(*) from core_compounds group by all").seconds < 0.3
