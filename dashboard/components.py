@@ -6,6 +6,7 @@ from datetime import date
 from typing import TYPE_CHECKING
 from urllib.parse import quote
 
+import plotly.graph_objects as go
 import polars as pl
 import streamlit as st
 
@@ -90,7 +91,7 @@ def with_profile_links(frame: pl.DataFrame, scope: str, month: date) -> pl.DataF
 
 def profile_link_column(label: str):
     """The profile-link column: shows the compound id, opens its profile."""
-    return st.column_config.LinkColumn(label, display_text=r"compound=([^&]*)")
+    return st.column_config.LinkColumn(label, display_text=r"compound=([^&]*)", alignment="left")
 
 
 def translated(frame: pl.DataFrame, *columns: str) -> pl.DataFrame:
@@ -125,3 +126,25 @@ def as_percent(frame: pl.DataFrame, *columns: str) -> pl.DataFrame:
 
 def percent_column(label: str):
     return st.column_config.NumberColumn(label, format="%.1f%%")
+
+
+def month_labels(frame: pl.DataFrame, column: str = "month") -> pl.DataFrame:
+    """Month-end dates as "2025-02" text, so a chart's axis shows each month once and where its bar is."""
+    return frame.with_columns(pl.col(column).dt.strftime("%Y-%m"))
+
+
+def series_figure(x: list, series: dict[str, tuple[list, str]], kind: str = "bar", **layout) -> go.Figure:
+    """One trace per named series (label -> (values, colour)) over the same x: "bar" (grouped, or stacked
+    with barmode="stack"), "line" or "area" (stacked). Graph objects: ten times quicker to build than
+    plotly express."""
+    def trace(name: str, values: list, colour: str):
+        if kind == "bar":
+            return go.Bar(x=x, y=values, name=name, marker_color=colour)
+        if kind == "line":
+            return go.Scatter(x=x, y=values, name=name, mode="lines+markers", line_color=colour)
+        return go.Scatter(x=x, y=values, name=name, mode="lines", stackgroup="one", line_color=colour)
+
+    fig = go.Figure([trace(name, values, colour) for name, (values, colour) in series.items()])
+    fig.update_layout(barmode=layout.pop("barmode", "group"), legend_traceorder="normal", **layout)
+    fig.update_xaxes(type="category", tickangle=0, nticks=12)  # months or quarters, as written
+    return fig

@@ -385,7 +385,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "inspections.rounds_note": ("本季度已检查的县区 {n} / {total}", "{n} of {total} counties inspected this quarter"),
     "inspections.rounds_help": ("同一县区、同一部门、同一天的检查算一轮。方案要求每个县区每季度至少开展一轮双随机检查。",
                                 "Inspections by one department in one county on one day are one round. The plan asks for at least one round a quarter in every county."),
-    "inspections.compliance": ("季度检查达标率（累计）", "Quarters with a round (to date)"),
+    "inspections.compliance": ("累计季度达标率", "Quarters with a round (to date)"),
     "inspections.compliance_help": ("已结束的季度中，至少开展一轮检查的县区×季度数 ÷ 全部县区×季度数。",
                                     "Of the completed quarters: county-quarters with at least one round ÷ all county-quarters."),
     "inspections.findings": ("发现问题数", "Problems found"),

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 
-import plotly.express as px
+import plotly.graph_objects as go
 import polars as pl
 import streamlit as st
 
@@ -15,12 +15,14 @@ from dashboard.components import (
     as_percent,
     chart,
     kpi_tile,
+    month_labels,
     num,
     pct,
     percent_column,
     plotly_layout,
     pp,
     profile_link_column,
+    series_figure,
     table,
     translated,
     with_profile_links,
@@ -80,12 +82,10 @@ def status_history(scope: str, month: date) -> None:
     if frame.height == 0:
         st.info(t("common.no_data"))
         return
-    labels = {s: v(s) for s in STATUS_ORDER}
-    shown = frame.with_columns(pl.col("status").replace_strict(labels))
-    fig = px.area(shown.to_pandas(), x="month", y="compounds", color="status",
-                  category_orders={"status": [labels[s] for s in STATUS_ORDER]},
-                  color_discrete_map={labels[s]: STATUS_HEX_COMMITTEE[s] for s in STATUS_ORDER},
-                  labels={"month": "", "compounds": t("committees.col_compounds"), "status": ""})
+    wide = month_labels(frame).pivot("status", index="month", values="compounds")
+    fig = series_figure(wide["month"].to_list(), {
+        v(s): (wide[s].to_list(), STATUS_HEX_COMMITTEE[s]) for s in STATUS_ORDER if s in wide.columns},
+        kind="area", yaxis_title=t("committees.col_compounds"))
     chart(plotly_layout(fig, height=340), t("committees.history_caption"), key="committee-history")
 
 
@@ -108,12 +108,13 @@ def county_chart(counties: pl.DataFrame) -> None:
         return
     shown = as_percent(translated(counties.with_columns(county=pl.col("county_code"), status_label=pl.col("status")),
                                   "county", "status_label"), "committee_coverage")
-    shown = shown.with_columns(label=pl.format("{}%  {}", "committee_coverage", "status_label"))
-    fig = px.bar(shown.to_pandas(), x="committee_coverage", y="county", orientation="h", text="label",
-                 color="status", color_discrete_map={s: STATUS_HEX.get(s, "#8A94A6") for s in shown["status"]},
-                 labels={"committee_coverage": t("metric.committee_coverage") + " (%)", "county": ""})
-    fig.update_traces(textposition="outside", cliponaxis=False)
-    fig.update_layout(showlegend=False, xaxis_range=[0, 118])
+    fig = go.Figure(go.Bar(
+        x=shown["committee_coverage"].to_list(), y=shown["county"].to_list(), orientation="h",
+        text=[f"{c}%  {s}" for c, s in zip(shown["committee_coverage"], shown["status_label"], strict=True)],
+        textposition="outside", cliponaxis=False,
+        marker_color=[STATUS_HEX.get(s, "#8A94A6") for s in shown["status"]]))
+    fig.update_layout(xaxis_range=[0, 118], xaxis_title=t("metric.committee_coverage") + " (%)")
+    fig.update_yaxes(autorange="reversed")
     chart(plotly_layout(fig, height=340), t("committees.county_caption"), key="committee-counties")
 
 
@@ -219,16 +220,14 @@ def renewals(f: Filters) -> None:
         where month = $1 and ($2 = $3 or county_code = $2) and reelection_overdue
         order by days_past_term desc nulls last, compound_id
     """, *params)
-    left, right = st.columns(2)
-    with left:
-        st.subheader(t("committees.ending_list", n=ending.height))
+    ending_tab, overdue_tab = st.tabs([t("committees.ending_list", n=ending.height),
+                                       t("committees.overdue_list", n=overdue.height)])
+    with ending_tab:
         compound_table(ending, f, name=t("committees.file_ending"), key="committees-ending", extra={
             "days_to_term_end": st.column_config.NumberColumn(t("committees.col_days_left"), format="%d")})
-    with right:
-        st.subheader(t("committees.overdue_list", n=overdue.height))
+    with overdue_tab:
         compound_table(overdue, f, name=t("committees.file_overdue"), key="committees-overdue", extra={
             "days_past_term": st.column_config.NumberColumn(t("committees.col_days_past"), format="%d")})
-
 
 f = filters()
 page_header("page.committees", f)

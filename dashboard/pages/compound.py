@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from datetime import date
 
-import plotly.express as px
 import polars as pl
 import streamlit as st
 
@@ -14,9 +13,11 @@ from dashboard.components import (
     as_percent,
     chart,
     kpi_tile,
+    month_labels,
     num,
     percent_column,
     plotly_layout,
+    series_figure,
     table,
     translated,
 )
@@ -111,10 +112,11 @@ def history(compound_id: str, f: Filters) -> pl.DataFrame:
 
 
 def complaints_chart(months: pl.DataFrame) -> None:
-    shown = months.head(HISTORY_MONTHS_CHARTED)
-    fig = px.bar(shown.to_pandas(), x="month", y="complaints",
-                 labels={"month": "", "complaints": t("compound.col_complaints")})
-    fig.update_traces(marker_color="#B22A2E")
+    shown = month_labels(months.head(HISTORY_MONTHS_CHARTED).reverse())
+    fig = series_figure(shown["month"].to_list(), {
+        t("compound.col_complaints"): (shown["complaints"].to_list(), "#B22A2E")}, showlegend=False,
+        yaxis_title=t("compound.col_complaints"))
+    fig.update_yaxes(rangemode="tozero", dtick=1 if shown["complaints"].max() < 5 else None)
     chart(plotly_layout(fig, height=260), t("compound.complaints_caption"), key="compound-complaints")
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from datetime import date
 
-import plotly.express as px
 import polars as pl
 import streamlit as st
 
@@ -16,11 +15,13 @@ from dashboard.components import (
     chart,
     filter_labels,
     kpi_tile,
+    month_labels,
     num,
     pct,
     percent_column,
     plotly_layout,
     profile_link_column,
+    series_figure,
     table,
     translated,
     with_profile_links,
@@ -110,10 +111,10 @@ def results_chart(f: Filters) -> None:
     if frame.height == 0:
         st.info(t("common.no_data"))
         return
-    shown = translated(frame.with_columns(label=pl.col("result")), "label")
-    fig = px.bar(shown.to_pandas(), x="quarter", y="inspections", color="label",
-                 color_discrete_map={v(r): RESULT_HEX.get(r, "#8A94A6") for r in frame["result"].unique()},
-                 labels={"quarter": "", "inspections": t("inspections.col_inspections"), "label": ""})
+    wide = frame.pivot("result", index="quarter", values="inspections").fill_null(0)
+    fig = series_figure(wide["quarter"].to_list(), {
+        v(r): (wide[r].to_list(), RESULT_HEX.get(r, "#8A94A6")) for r in RESULT_HEX if r in wide.columns},
+        barmode="stack", yaxis_title=t("inspections.col_inspections"))
     chart(plotly_layout(fig, height=320), t("inspections.results_caption"), key="inspection-results")
 
 
@@ -125,12 +126,11 @@ def upload_chart(f: Filters) -> None:
     if frame.height == 0:
         st.info(t("common.no_data"))
         return
-    names = {"upload_supervision_rate": t("inspections.platform_supervision"),
-             "upload_credit_rate": t("inspections.platform_credit")}
-    long = as_percent(frame, *names).unpivot(index="quarter", variable_name="platform", value_name="rate")
-    fig = px.line(long.with_columns(pl.col("platform").replace_strict(names)).to_pandas(), x="quarter", y="rate",
-                  color="platform", markers=True, labels={"quarter": "", "rate": "%", "platform": ""})
-    fig.update_yaxes(range=[0, 105])
+    shown = as_percent(frame, "upload_supervision_rate", "upload_credit_rate")
+    fig = series_figure(shown["quarter"].to_list(), {
+        t("inspections.platform_supervision"): (shown["upload_supervision_rate"].to_list(), "#1F6FB2"),
+        t("inspections.platform_credit"): (shown["upload_credit_rate"].to_list(), "#F0B429"),
+    }, kind="line", yaxis_title="%", yaxis_range=[0, 105])
     chart(plotly_layout(fig, height=320), t("inspections.upload_caption"), key="inspection-uploads")
 
 
@@ -248,11 +248,11 @@ def rectification_trend(f: Filters) -> None:
     """, f.scope, f.month, MONTHS_SHOWN)
     if frame.height == 0:
         return
-    names = {"open_items": t("inspections.open_items"), "overdue_items": t("overview.overdue")}
-    long = frame.unpivot(index="month", variable_name="kind", value_name="items")
-    fig = px.bar(long.with_columns(pl.col("kind").replace_strict(names)).to_pandas(), x="month", y="items",
-                 color="kind", barmode="group", labels={"month": "", "items": t("inspections.col_items"), "kind": ""},
-                 color_discrete_map={names["open_items"]: "#7FB3D5", names["overdue_items"]: STATUS_HEX["严重滞后"]})
+    shown = month_labels(frame.reverse())
+    fig = series_figure(shown["month"].to_list(), {
+        t("inspections.open_items"): (shown["open_items"].to_list(), "#7FB3D5"),
+        t("overview.overdue"): (shown["overdue_items"].to_list(), STATUS_HEX["严重滞后"]),
+    }, yaxis_title=t("inspections.col_items"))
     chart(plotly_layout(fig, height=300), t("inspections.trend_caption"), key="rectification-trend")
 
 

@@ -3,7 +3,6 @@ their outcomes, and the three-party joint meetings with the issues they resolved
 
 from __future__ import annotations
 
-import plotly.express as px
 import polars as pl
 import streamlit as st
 
@@ -12,11 +11,13 @@ from dashboard.components import (
     as_percent,
     chart,
     kpi_tile,
+    month_labels,
     num,
     pct,
     percent_column,
     plotly_layout,
     profile_link_column,
+    series_figure,
     table,
     translated,
     with_profile_links,
@@ -67,15 +68,11 @@ def utility_chart(frame: pl.DataFrame) -> None:
     if frame.height == 0 or frame["items"].sum() == 0:
         st.info(t("common.no_data"))
         return
-    labels = rate_labels()
-    long = (as_percent(translated(frame, "utility"), *RATES).select("utility", *RATES)
-            .unpivot(index="utility", variable_name="rate", value_name="share"))
-    fig = px.bar(long.with_columns(pl.col("rate").replace_strict(labels)).to_pandas(), x="utility", y="share",
-                 color="rate", barmode="group", text="share",
-                 color_discrete_map={labels[r]: RATE_HEX[r] for r in RATES},
-                 labels={"utility": "", "share": "%", "rate": ""})
-    fig.update_traces(texttemplate="%{text:.0f}%", textposition="outside", cliponaxis=False)
-    fig.update_yaxes(range=[0, 115])
+    shown = as_percent(translated(frame, "utility"), *RATES)
+    fig = series_figure(shown["utility"].to_list(), {
+        label: (shown[rate].to_list(), RATE_HEX[rate]) for rate, label in rate_labels().items()},
+        yaxis_title="%", yaxis_range=[0, 115])
+    fig.update_traces(texttemplate="%{y:.0f}%", textposition="outside", cliponaxis=False)
     chart(plotly_layout(fig, height=340), t("mediation.utility_caption"), key="utilities")
 
 
@@ -162,11 +159,10 @@ def outcome_chart(monthly: pl.DataFrame) -> None:
     if monthly.height == 0 or monthly["opened"].sum() == 0:
         st.info(t("common.no_data"))
         return
-    labels = outcome_labels()
-    long = monthly.select("month", *OUTCOME_HEX).unpivot(index="month", variable_name="outcome", value_name="cases")
-    fig = px.bar(long.with_columns(pl.col("outcome").replace_strict(labels)).to_pandas(), x="month", y="cases",
-                 color="outcome", color_discrete_map={labels[o]: hx for o, hx in OUTCOME_HEX.items()},
-                 labels={"month": "", "cases": t("mediation.col_cases"), "outcome": ""})
+    shown = month_labels(monthly.sort("month"))
+    fig = series_figure(shown["month"].to_list(), {
+        label: (shown[o].to_list(), OUTCOME_HEX[o]) for o, label in outcome_labels().items()},
+        barmode="stack", yaxis_title=t("mediation.col_cases"))
     chart(plotly_layout(fig, height=320), t("mediation.outcome_caption"), key="mediation-outcomes")
 
 
@@ -239,12 +235,11 @@ def meeting_chart(monthly: pl.DataFrame) -> None:
     if monthly.height == 0 or monthly["meetings"].sum() == 0:
         st.info(t("common.no_data"))
         return
-    names = {"issues_raised": t("mediation.col_raised"), "issues_resolved": t("mediation.col_resolved")}
-    long = monthly.select("month", *names).unpivot(index="month", variable_name="kind", value_name="issues")
-    fig = px.bar(long.with_columns(pl.col("kind").replace_strict(names)).to_pandas(), x="month", y="issues",
-                 color="kind", barmode="group",
-                 color_discrete_map={names["issues_raised"]: "#7FB3D5", names["issues_resolved"]: "#2E7D32"},
-                 labels={"month": "", "issues": t("mediation.col_issues"), "kind": ""})
+    shown = month_labels(monthly)
+    fig = series_figure(shown["month"].to_list(), {
+        t("mediation.col_raised"): (shown["issues_raised"].to_list(), "#7FB3D5"),
+        t("mediation.col_resolved"): (shown["issues_resolved"].to_list(), "#2E7D32"),
+    }, yaxis_title=t("mediation.col_issues"))
     chart(plotly_layout(fig, height=320), t("mediation.meeting_caption"), key="joint-meetings")
 
 

@@ -11,6 +11,10 @@ PAGES = [
     ("firms", "得分解释"),
     ("explore", "SQL 查询"),
     ("tables", "全部数据表"),
+    ("committees", "逐级查看：县区 → 街道/乡镇 → 小区"),
+    ("inspections", "累计季度达标率"),
+    ("mediation", "排查覆盖率"),
+    ("compound", "请选择一个小区"),
 ]
 
 
