@@ -26,6 +26,7 @@ PAGES = [
     ("nav.data", [
         ("dashboard/pages/explore.py", "page.explore", "explore"),
         ("dashboard/pages/tables.py", "page.tables", "tables"),
+        ("dashboard/pages/quality.py", "page.quality", "quality"),
     ]),
 ]
 

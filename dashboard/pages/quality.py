@@ -1,0 +1,175 @@
+"""数据质量: the quality gate's report on the latest build — rule pass rates by ledger and county, and
+over the builds; the rules that failed, the rows quarantined with their reasons and original values,
+the files rejected with their messages. (GX's own Data Docs need the internet: this page is the report.)"""
+
+from __future__ import annotations
+
+import plotly.express as px
+import plotly.graph_objects as go
+import polars as pl
+import streamlit as st
+
+from dashboard import queries
+from dashboard.components import chart, kpi_tile, num, pct, plotly_layout, table, translated
+from dashboard.i18n import language, t, v
+from dashboard.shell import Filters, filters, page_header
+
+LEDGERS = ("compounds", "firms", "complaints", "inspections", "grade_assessments", "rectifications", "committees",
+           "utilities", "mediations", "joint_meetings", "credit_events", "unidentified")
+ALL = "全部"
+SEVERITY_ORDER = "case severity when 'critical' then 1 when 'error' then 2 else 3 end"
+IN_SCOPE = "($1 = $2 or county_code = $1)"  # with $1 the scope and $2 the city
+SHOWN_ROWS = 2000
+PASS_COLOURS = [[0, "#C62828"], [0.8, "#F0B429"], [0.95, "#9CC7EA"], [1, "#2E7D32"]]
+
+
+def ledger_label(name: str) -> str:
+    return t(f"quality.ledger.{name}")
+
+
+def labelled(frame: pl.DataFrame) -> pl.DataFrame:
+    """Ledger and severity in words, the county through v()."""
+    return translated(frame.with_columns(
+        pl.col("ledger").replace_strict({n: ledger_label(n) for n in (*LEDGERS, ALL)}, default=pl.col("ledger"),
+                                        return_dtype=pl.String),
+        *([pl.col("severity").replace_strict({s: t(f"quality.severity.{s}") for s in ("critical", "error", "warning")},
+                                             return_dtype=pl.String)] if "severity" in frame.columns else []),
+    ), "county_code")
+
+
+def tiles(f: Filters) -> None:
+    frame = queries.read("select * from mart_quality_overview where scope_code = ?", f.scope)
+    o = frame.row(0, named=True) if frame.height else {}
+    cols = st.columns(4)
+    with cols[0]:
+        kpi_tile(t("quality.pass_rate"), pct(o.get("pass_rate")), help=t("quality.pass_rate_help"),
+                 note=t("quality.pass_rate_note", passed=num(o.get("rules_passed")),
+                        checked=num(o.get("rules_checked"))))
+    with cols[1]:
+        kpi_tile(t("quality.files_rejected"), num(o.get("files_rejected")), help=t("quality.files_help"),
+                 note=t("quality.files_note", n=num(o.get("files"))))
+    with cols[2]:
+        kpi_tile(t("quality.rows_quarantined"), num(o.get("rows_quarantined")), help=t("quality.quarantine_help"))
+    with cols[3]:
+        kpi_tile(t("quality.warnings"), num(o.get("warnings")), help=t("quality.warnings_help"))
+
+
+def pass_rate_grid() -> None:
+    """Ledgers × scopes of the latest build, the pass rate written in each cell."""
+    frame = queries.read("select scope_code, ledger, pass_rate from mart_quality_pass_rate "
+                         "where is_latest and ledger <> ?", ALL)
+    if frame.height == 0:
+        st.info(t("common.no_data"))
+        return
+    scopes = [s for s in queries.scopes()["scope_code"] if s in set(frame["scope_code"])]
+    ledgers = [name for name in LEDGERS if name in set(frame["ledger"])]
+    rate = {(r["ledger"], r["scope_code"]): r["pass_rate"] for r in frame.to_dicts()}
+    z = [[rate.get((name, scope)) for scope in scopes] for name in ledgers]
+    fig = go.Figure(go.Heatmap(
+        z=z, x=[v(s) for s in scopes], y=[ledger_label(n) for n in ledgers], zmin=0, zmax=1,
+        colorscale=PASS_COLOURS, showscale=False, xgap=2, ygap=2,
+        text=[[pct(x, 0) if x is not None else "" for x in row] for row in z], texttemplate="%{text}",
+        hovertemplate="%{y} · %{x}: %{text}<extra></extra>"))
+    fig.update_yaxes(autorange="reversed")
+    chart(plotly_layout(fig, height=60 + 34 * len(ledgers)), t("quality.heatmap_caption"), key="quality-grid")
+
+
+def history(f: Filters) -> None:
+    frame = queries.read("select validated_at, ledger, pass_rate from mart_quality_pass_rate "
+                         "where scope_code = ? order by validated_at", f.scope)
+    if frame.height == 0:
+        st.info(t("common.no_data"))
+        return
+    shown = labelled(frame.with_columns(pl.col("validated_at").dt.convert_time_zone("Asia/Shanghai")
+                                        .dt.strftime("%Y-%m-%d %H:%M:%S"), county_code=pl.lit(None, pl.String)))
+    fig = px.line(shown.to_pandas(), x="validated_at", y="pass_rate", color="ledger", markers=True,
+                  category_orders={"ledger": [ledger_label(n) for n in (ALL, *LEDGERS)]},
+                  labels={"validated_at": t("quality.col_built"), "pass_rate": t("quality.pass_rate"), "ledger": ""})
+    fig.update_yaxes(tickformat=".0%", range=[0, 1.02])
+    fig.update_xaxes(type="category")
+    chart(plotly_layout(fig, height=320), t("quality.history_caption"), key="quality-history")
+
+
+def _at_most(frame: pl.DataFrame) -> pl.DataFrame:
+    if frame.height > SHOWN_ROWS:
+        st.caption(t("quality.shown_rows", shown=num(SHOWN_ROWS), n=num(frame.height)))
+    return frame.head(SHOWN_ROWS)
+
+
+def failing_rules(f: Filters) -> None:
+    frame = queries.read(f"""
+        select coalesce(ledger, suite) as ledger, county_code, severity, rule, "column" as checked_column,
+               description, description_en, unexpected_count, element_count, unexpected_sample
+        from audit_validation where not success and {IN_SCOPE}
+        order by {SEVERITY_ORDER}, ledger, rule, checked_column, county_code
+    """, f.scope, f.city)
+    if frame.height == 0:
+        st.success(t("quality.no_failures"))
+        return
+    shown = labelled(frame.with_columns(requirement=pl.col("description_en" if language() == "en" else "description")))
+    cc = st.column_config
+    table(shown, {
+        "ledger": cc.TextColumn(t("quality.col_ledger")), "county_code": cc.TextColumn(t("quality.col_county")),
+        "severity": cc.TextColumn(t("quality.col_severity")), "rule": cc.TextColumn(t("quality.col_rule")),
+        "checked_column": cc.TextColumn(t("quality.col_column")),
+        "requirement": cc.TextColumn(t("quality.col_requirement"), width="large"),
+        "unexpected_count": cc.NumberColumn(t("quality.col_failed"), format="%d"),
+        "element_count": cc.NumberColumn(t("quality.col_checked"), format="%d"),
+        "unexpected_sample": cc.TextColumn(t("quality.col_sample"), width="large"),
+    }, name=t("quality.rules_file"), f=f, key="quality-rules", source_table="audit_validation")
+
+
+def quarantined_rows(f: Filters) -> None:
+    frame = queries.read(f"""
+        select ledger, _file, _row, county_code, rule, "column" as checked_column, message, original
+        from audit_quarantine where {IN_SCOPE} order by _file, _row
+    """, f.scope, f.city)
+    if frame.height == 0:
+        st.success(t("quality.no_quarantine"))
+        return
+    cc = st.column_config
+    table(_at_most(labelled(frame)), {
+        "ledger": cc.TextColumn(t("quality.col_ledger")), "_file": cc.TextColumn(t("quality.col_file")),
+        "_row": cc.NumberColumn(t("quality.col_row"), format="%d"),
+        "county_code": cc.TextColumn(t("quality.col_county")),
+        "rule": cc.TextColumn(t("quality.col_rule")), "checked_column": cc.TextColumn(t("quality.col_column")),
+        "message": cc.TextColumn(t("quality.col_reason"), width="large"),
+        "original": cc.TextColumn(t("quality.col_original"), width="large"),
+    }, name=t("quality.quarantine_file"), f=f, key="quality-quarantine", source_table="audit_quarantine")
+
+
+def rejected_files(f: Filters) -> None:
+    frame = queries.read(f"""
+        select path, coalesce(ledger, 'unidentified') as ledger, county_code, reject_rule, rows_rejected, message
+        from audit_source_files where status = 'rejected' and {IN_SCOPE} order by path
+    """, f.scope, f.city)
+    if frame.height == 0:
+        st.success(t("quality.no_rejected"))
+        return
+    cc = st.column_config
+    table(labelled(frame), {
+        "path": cc.TextColumn(t("quality.col_file")), "ledger": cc.TextColumn(t("quality.col_ledger")),
+        "county_code": cc.TextColumn(t("quality.col_county")), "reject_rule": cc.TextColumn(t("quality.col_rule")),
+        "rows_rejected": cc.NumberColumn(t("quality.col_rows"), format="%d"),
+        "message": cc.TextColumn(t("quality.col_reason"), width="large"),
+    }, name=t("quality.rejected_file"), f=f, key="quality-rejected", source_table="audit_source_files")
+
+
+f = filters()
+page_header("page.quality", f)
+built = queries.value("select max(validated_at) from audit_validation_history")
+st.caption(t("quality.scope_note", time=built.astimezone().strftime("%Y-%m-%d %H:%M") if built else "—"))
+tiles(f)
+left, right = st.columns([3, 2])
+with left:
+    st.subheader(t("quality.by_ledger"))
+    pass_rate_grid()
+with right:
+    st.subheader(t("quality.over_time"))
+    history(f)
+st.subheader(t("quality.rejected"))
+rejected_files(f)
+st.subheader(t("quality.failing_rules"))
+failing_rules(f)
+st.subheader(t("quality.quarantine"))
+quarantined_rows(f)

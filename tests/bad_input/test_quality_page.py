@@ -1,0 +1,118 @@
+"""数据质量 shows the audit tables' numbers: on the corpus warehouse (golden + bad input) and the golden one."""
+
+from __future__ import annotations
+
+import base64
+import json
+
+import numpy as np
+import polars as pl
+import pytest
+
+from expectations.rules import SEVERITIES, UNIDENTIFIED
+from tests.apptest import run_page
+
+CITY = "620600"
+SCOPES = [CITY, "620602", "620621", "620622"]
+
+
+def in_scope(scope: str) -> str:
+    return "true" if scope == CITY else f"county_code = '{scope}'"
+
+
+def figure(at, trace_type: str) -> list[dict]:
+    """The traces of the page's chart whose first trace is of `trace_type`."""
+    specs = [json.loads(c.proto.spec)["data"] for c in at.get("plotly_chart")]
+    return next(data for data in specs if data[0]["type"] == trace_type)
+
+
+def numbers(array) -> list:
+    """A Plotly array, plain or typed (base64 under "bdata")."""
+    if isinstance(array, dict):
+        return np.frombuffer(base64.b64decode(array["bdata"]), dtype=array["dtype"]).tolist()
+    return array
+
+
+def metrics(at) -> dict[str, str]:
+    return {m.label: m.value for m in at.metric}
+
+
+def tables(at) -> dict[str, pl.DataFrame]:
+    """The page's tables, told apart by a column only each has; a table not shown is empty."""
+    frames = [pl.from_pandas(d.value) for d in at.dataframe]
+    found = {"rejected": "path", "rules": "requirement", "quarantine": "original"}
+    return {name: next((f for f in frames if column in f.columns), pl.DataFrame(schema={column: pl.String}))
+            for name, column in found.items()}
+
+
+@pytest.mark.parametrize("scope", SCOPES)
+def test_tiles_and_tables_equal_the_audit_tables(corpus, corpus_app_env, scope):
+    at = run_page("quality", scope=scope, month="2025-02")
+    assert not at.exception
+    shown = metrics(at)
+    where = in_scope(scope)
+    quarantined = corpus.sql(f"select count(*) from audit_quarantine where {where}").fetchall()[0][0]
+    rejected = corpus.sql(f"select count(*) from audit_source_files where status = 'rejected' and {where}"
+                          ).fetchall()[0][0]
+    warnings = corpus.sql(f"select coalesce(sum(unexpected_count), 0) from audit_validation "
+                          f"where severity = 'warning' and {where}").fetchall()[0][0]
+    assert shown["隔离行"] == f"{quarantined:,d}"
+    assert shown["拒收文件"] == f"{rejected:,d}"
+    assert shown["警告"] == f"{warnings:,d}"
+    passed, checked = corpus.sql("select rules_passed, rules_checked from mart_quality_overview where scope_code = ?",
+                                 params=[scope]).fetchall()[0]
+    assert shown["规则通过率"] == f"{passed / checked * 100:.1f}%"
+
+    frames = tables(at)
+    assert frames["quarantine"].height == quarantined
+    if quarantined:
+        want = corpus.sql(f"select _file, _row, message, original from audit_quarantine where {where} "
+                          "order by _file, _row").fetchall()
+        assert frames["quarantine"].select("_file", "_row", "message", "original").rows() == want
+    want = corpus.sql(f"select path from audit_source_files where status = 'rejected' and {where}").fetchall()
+    assert sorted(frames["rejected"]["path"]) == sorted(r[0] for r in want)
+    failing = corpus.sql(f"select count(*) from audit_validation where not success and {where}").fetchall()[0][0]
+    assert frames["rules"].height == failing
+
+
+def test_the_grid_holds_each_ledger_and_scope_pass_rate(corpus, corpus_app_env):
+    at = run_page("quality", scope=CITY, month="2025-02")
+    grid = figure(at, "heatmap")[0]
+    cells = {(y, x): z for y, row in zip(grid["y"], numbers(grid["z"]), strict=True)
+             for x, z in zip(grid["x"], row, strict=True) if z is not None}
+    assert cells[("住宅小区", "武威市")] == pytest.approx(corpus.sql(
+        "select pass_rate from mart_quality_pass_rate where is_latest and scope_code = ? and ledger = 'compounds'",
+        params=[CITY]).fetchall()[0][0])
+    assert cells[("住宅小区", "古浪县")] < 1 and cells[("双随机检查", "凉州区")] == 1
+    assert len(cells) == corpus.sql("select count(*) from mart_quality_pass_rate where is_latest and ledger <> '全部' "
+                                    "and scope_code in (select scope_code from core_scopes)").fetchall()[0][0]
+
+
+def test_history_has_a_point_per_build(corpus, corpus_app_env):
+    at = run_page("quality", scope=CITY, month="2025-02")
+    total = next(line for line in figure(at, "scatter") if line["name"] == "全部台账")
+    want = [r[0] for r in corpus.sql("select pass_rate from mart_quality_pass_rate where scope_code = ? "
+                                     "and ledger = '全部' order by validated_at", params=[CITY]).fetchall()]
+    assert len(want) == 2 and want[0] == 1
+    assert numbers(total["y"]) == pytest.approx(want)
+
+
+def test_every_table_can_be_downloaded(corpus_app_env):
+    at = run_page("quality", scope=CITY, month="2025-02")
+    assert len(at.get("download_button")) == 6  # rejected files, failing rules, quarantine: CSV and XLSX each
+
+
+def test_every_ledger_and_severity_has_its_words_in_both_languages():
+    from dashboard.i18n import TEXT
+    from pipelines.ledgers import LEDGERS
+
+    ledgers = [*LEDGERS, UNIDENTIFIED, "全部"]
+    for key in [f"quality.ledger.{name}" for name in ledgers] + [f"quality.severity.{s}" for s in SEVERITIES]:
+        assert all(TEXT[key]), key
+
+
+def test_the_golden_fixture_passes_every_rule(golden_app_env):
+    at = run_page("quality", scope=CITY, month="2025-02")
+    assert not at.exception
+    assert metrics(at)["规则通过率"] == "100.0%"
+    assert {s.value for s in at.success} == {"所有规则均已通过。", "没有被隔离的行。", "没有拒收的文件。"}
