@@ -1,0 +1,59 @@
+"""No phone or ID number reaches the warehouse: every text column of every table is scanned."""
+
+from __future__ import annotations
+
+import re
+import shutil
+
+import duckdb
+
+from tests.bad_input.corpus import COMPLAINT_HEADER, COMPOUND_HEADER, complaint, compound, csv_bytes
+from tests.conftest import GOLDEN_LANDING, build_into
+
+MOBILE = re.compile(r"(?<![0-9])1[3-9][0-9]{9}(?![0-9])")
+ID_NUMBER = re.compile(r"(?<![0-9])[0-9]{17}[0-9Xx](?![0-9])")
+HASH = re.compile(r"\b[0-9a-f]{64}\b")  # salted hashes are not personal data, and may hold digit runs
+
+PHONE, ID = "13912345678", "62060219900101123X"
+COMPLAINTS = csv_bytes(
+    [*COMPLAINT_HEADER, "诉求人", "联系电话", "备用电话", "身份证号", "备注"],
+    [*complaint("P001", 诉求内容=f"我的电话{PHONE}，身份证{ID}，请回电"), "张三", PHONE, "15800001111", ID,
+     "另一个号码+86 139-1234-5678"],
+    [*complaint("P002", 诉求内容=f"联系人李四 {PHONE}", 状态=""), "李四", f"86{PHONE}", "", "", f"身份证号{ID}"],
+    [*complaint("P003", 诉求内容="来电人身份证：620602199001011234。手机：13800138000"), "王五", "0935-1234567", "", "",
+     ""],
+)
+COMPOUNDS = csv_bytes(
+    [*COMPOUND_HEADER, "项目经理", "物业电话"],
+    [*compound("G01"), f"赵六{PHONE}", "18912345678"],
+    [*compound("G02", 总户数="-1"), "钱七", f"值班{PHONE}"],
+)
+
+
+def test_no_phone_or_id_number_in_any_text_column(tmp_path, monkeypatch):
+    landing = tmp_path / "landing"
+    shutil.copytree(GOLDEN_LANDING, landing)
+    (landing / "武威市12345热线物业工单_2024-12_personal.csv").write_bytes(COMPLAINTS)
+    (landing / "古浪县_住宅小区物业管理台账_2024-12_personal.csv").write_bytes(COMPOUNDS)
+    database = build_into(tmp_path, landing, monkeypatch.setenv)
+
+    found = []
+    with duckdb.connect(str(database), read_only=True) as con:
+        assert con.sql("select count(*) from audit_quarantine where _file like '%personal%'").fetchall() == [(2,)]
+        # the numbers went through, masked
+        assert con.sql("select count(*) from raw_complaints where content like '%139****5678%'").fetchall()[0][0] > 0
+        assert con.sql("select count(*) from audit_quarantine where original like '%620602********123X%'"
+                       ).fetchall()[0][0] > 0
+        columns = con.sql("select table_name, column_name from duckdb_columns() "
+                          "where database_name = current_database() and data_type like '%VARCHAR%'").fetchall()
+        assert len(columns) > 100
+        for table, column in columns:
+            for (text,) in con.sql(f'select distinct "{column}"::varchar from "{table}" where "{column}" is not null'
+                                   ).fetchall():
+                text = HASH.sub("", text)
+                if MOBILE.search(text) or ID_NUMBER.search(text):
+                    found.append((table, column, text))
+    for path in (tmp_path / "validation").glob("*.json"):
+        text = HASH.sub("", path.read_text(encoding="utf-8"))
+        found += [(path.name, "", m) for m in MOBILE.findall(text) + ID_NUMBER.findall(text)]
+    assert found == []
