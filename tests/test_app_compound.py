@@ -34,7 +34,9 @@ def test_profile_equals_the_marts(golden, golden_app_env, scope, month):
                        "mart_compound_profile_monthly where compound_id = ? and month = ?",
                        [compound, month_end(month)]).fetchone()
     shown = metrics(at)
-    assert (shown["近12个月投诉"], shown["在办整改事项"], shown["累计检查次数"]) == tuple(count(x) for x in p)
+    tabs = [tab.label for tab in at.tabs]
+    assert (shown["近12个月投诉"], shown["在办整改事项"]) == (count(p[0]), count(p[1]))
+    assert f"检查记录（{count(p[2])}）" in tabs and f"在办整改（{count(p[1])}）" in tabs
     history = table_with(at, "management_mode", "management_changed")
     want = golden.execute("select month, management_mode, complaints from mart_compound_profile_monthly "
                           "where compound_id = ? and month <= ? order by month desc",
@@ -67,7 +69,8 @@ def test_l04_management_history(golden_app_env):
 def test_l03_inspection_and_overdue_item(golden_app_env):
     at = run_page("compound", scope="620602", month="2025-02", compound="L03")
     shown = metrics(at)
-    assert (shown["业委会（物管会）"], shown["在办整改事项"], shown["累计检查次数"]) == ("已成立", "1", "1")
+    assert (shown["业委会（物管会）"], shown["在办整改事项"]) == ("已成立", "1")
+    assert [tab.label for tab in at.tabs][1:3] == ["检查记录（1）", "在办整改（1）"]
     inspections = table_with(at, "inspection_id", "penalty_cny")
     assert list(zip(inspections["inspection_id"], inspections["result"], inspections["penalty_cny"], strict=True)) == [
         ("I003", "立案处罚", 5000.0)]

@@ -80,7 +80,7 @@ def heading(p: dict) -> None:
 
 
 def tiles(p: dict) -> None:
-    cols = st.columns(6)
+    cols = st.columns(5)
     with cols[0]:
         kpi_tile(t("compound.mode"), v(p["management_mode"]), note=p["firm_name"] or t("compound.no_firm"))
     with cols[1]:
@@ -97,8 +97,6 @@ def tiles(p: dict) -> None:
     with cols[4]:
         kpi_tile(t("inspections.open_items"), num(p["open_rectifications"]),
                  note=t("compound.overdue_note", n=num(p["overdue_rectifications"])))
-    with cols[5]:
-        kpi_tile(t("compound.inspections"), num(p["inspections_to_date"]))
 
 
 def history(compound_id: str, f: Filters) -> pl.DataFrame:
@@ -248,8 +246,8 @@ def main() -> None:
     st.subheader(t("compound.history"))
     complaints_chart(months)
     history_table(months, compound_id, f)
-    lists = st.tabs([t("compound.tab_complaints"), t("compound.tab_inspections"), t("compound.tab_open"),
-                     t("compound.tab_other")])
+    lists = st.tabs([t("compound.tab_complaints"), t("compound.tab_inspections", n=num(p["inspections_to_date"])),
+                     t("compound.tab_open", n=num(p["open_rectifications"])), t("compound.tab_other")])
     with lists[0]:
         complaint_list(compound_id, f)
     with lists[1]:
