@@ -893,21 +893,28 @@ def language() -> str:
     return EN if st.session_state.get("lang") == EN else ZH
 
 
-def t(key: str, **fmt) -> str:
+def t(key: str, lang: str | None = None, **fmt) -> str:
     zh, en = TEXT[key]
-    text = en if language() == EN else zh
+    text = en if (lang or language()) == EN else zh
     return text.format(**fmt) if fmt else text
 
 
-def v(value) -> str:
+def v(value, lang: str | None = None) -> str:
     """A value from the data, translated when the table knows it."""
     if value is None:
         return "—"
     pair = TEXT.get(f"value.{value}")
     if pair is None:
         return str(value)
-    return pair[1] if language() == EN else pair[0]
+    return pair[1] if (lang or language()) == EN else pair[0]
 
 
-def month_label(d) -> str:
-    return t("common.month_fmt", y=d.year, m=d.month)
+def month_label(d, lang: str | None = None) -> str:
+    return t("common.month_fmt", lang, y=d.year, m=d.month)
+
+
+def bound(fn):
+    """`fn` with today's language fixed: for widgets' format_func, which Streamlit may call later,
+    outside the run that made the widget (AppTest does)."""
+    lang = language()
+    return lambda value: fn(value, lang=lang)

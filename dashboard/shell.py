@@ -10,7 +10,7 @@ from datetime import date
 import streamlit as st
 
 from dashboard import queries
-from dashboard.i18n import month_label, t, v
+from dashboard.i18n import bound, language, month_label, t, v
 from warehouse import location
 
 LANGUAGES = {"zh": "中文", "en": "English"}
@@ -57,6 +57,21 @@ def _from_url(key: str, options: list[str], default: str) -> None:
         st.session_state[key] = value if value in options else default
 
 
+def _select(state_key: str, label: str, options: list[str], format_func) -> None:
+    """A selectbox that edits st.session_state[state_key], which other code may also set (a map click).
+
+    The widget's own key carries the language: Streamlit keeps a selectbox's value as its
+    formatted label, so after a language switch the old label would no longer be an option.
+    """
+    widget_key = f"_{state_key}_{language()}"
+    st.session_state[widget_key] = st.session_state[state_key]
+
+    def changed() -> None:
+        st.session_state[state_key] = st.session_state[widget_key]
+
+    st.selectbox(label, options, key=widget_key, format_func=format_func, on_change=changed)
+
+
 def sidebar_filters() -> Filters:
     info = queries.build_info()
     scopes = queries.scopes()
@@ -68,9 +83,9 @@ def sidebar_filters() -> Filters:
         _from_url(key, options, default)
     with st.sidebar:
         st.radio(t("filter.language"), list(LANGUAGES), key="lang", horizontal=True, format_func=LANGUAGES.get)
-        st.selectbox(t("filter.scope"), codes, key="scope", format_func=v)
-        st.selectbox(t("filter.month"), months, key="month",
-                     format_func=lambda m: month_label(date.fromisoformat(m + "-01")))
+        _select("scope", t("filter.scope"), codes, bound(v))
+        _select("month", t("filter.month"), months,
+                bound(lambda m, lang: month_label(date.fromisoformat(m + "-01"), lang)))
     st.query_params.update({k: st.session_state[k] for k in URL_KEYS})
     year, month = (int(x) for x in st.session_state["month"].split("-"))
     as_of = next(m for m in queries.months() if (m.year, m.month) == (year, month))
