@@ -57,7 +57,8 @@ def test_status_written_in_words(golden_app_env):
 def test_ranking_and_alerts(golden, golden_app_env):
     at = run_page("overview", scope="620600", month="2025-02")
     table = at.dataframe[0].value
-    assert list(table["county"]) == ["凉州区", "民勤县"]
+    assert list(table["county"]) == ["凉州区", "民勤县"]  # tied at 75%: both rank 1, then by adcode
+    assert list(table["rank"]) == [1, 1]
     assert list(table["coverage"]) == [75.0, 75.0]
     alerts = [e.value for e in at.error] + [w.value for w in at.warning]
     expected = [r[0] for r in golden.execute(

@@ -127,7 +127,7 @@ def ranking(month: date) -> pl.DataFrame:
              and ks.metric = 'committee_coverage' and ks.is_active
         left join trend tr on tr.scope_code = c.scope_code
         where c.month = ?
-        order by rank
+        order by rank, c.scope_code
     """, month, month, month)
 
 
