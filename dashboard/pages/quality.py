@@ -20,7 +20,8 @@ ALL = "全部"
 SEVERITY_ORDER = "case severity when 'critical' then 1 when 'error' then 2 else 3 end"
 IN_SCOPE = "($1 = $2 or county_code = $1)"  # with $1 the scope and $2 the city
 SHOWN_ROWS = 2000
-PASS_COLOURS = [[0, "#C62828"], [0.8, "#F0B429"], [0.95, "#9CC7EA"], [1, "#2E7D32"]]
+# Red to amber below 100%, green only at 100%: one failing rule should show.
+PASS_COLOURS = [[0, "#C62828"], [0.9, "#F0B429"], [0.9999, "#F8DE9C"], [1, "#2E7D32"]]
 
 
 def ledger_label(name: str) -> str:
@@ -80,8 +81,9 @@ def history(f: Filters) -> None:
     if frame.height == 0:
         st.info(t("common.no_data"))
         return
-    shown = labelled(frame.with_columns(pl.col("validated_at").dt.convert_time_zone("Asia/Shanghai")
-                                        .dt.strftime("%Y-%m-%d %H:%M:%S"), county_code=pl.lit(None, pl.String)))
+    built = {d: d.astimezone().strftime("%Y-%m-%d %H:%M:%S") for d in frame["validated_at"].unique()}
+    shown = labelled(frame.with_columns(pl.col("validated_at").replace_strict(built, return_dtype=pl.String),
+                                        county_code=pl.lit(None, pl.String)))
     fig = px.line(shown.to_pandas(), x="validated_at", y="pass_rate", color="ledger", markers=True,
                   category_orders={"ledger": [ledger_label(n) for n in (ALL, *LEDGERS)]},
                   labels={"validated_at": t("quality.col_built"), "pass_rate": t("quality.pass_rate"), "ledger": ""})
@@ -106,7 +108,8 @@ def failing_rules(f: Filters) -> None:
     if frame.height == 0:
         st.success(t("quality.no_failures"))
         return
-    shown = labelled(frame.with_columns(requirement=pl.col("description_en" if language() == "en" else "description")))
+    shown = labelled(frame.with_columns(pl.col("checked_column").fill_null("—"),
+                                        requirement=pl.col("description_en" if language() == "en" else "description")))
     cc = st.column_config
     table(shown, {
         "ledger": cc.TextColumn(t("quality.col_ledger")), "county_code": cc.TextColumn(t("quality.col_county")),
