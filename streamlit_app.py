@@ -14,6 +14,7 @@ PAGES = [
     ("nav.leadership", [
         ("dashboard/pages/overview.py", "page.overview", "overview"),
         ("dashboard/pages/coverage_map.py", "page.coverage_map", "coverage-map"),
+        ("dashboard/pages/targets.py", "page.targets", "targets"),
     ]),
     ("nav.analysis", [
         ("dashboard/pages/complaints.py", "page.complaints", "complaints"),

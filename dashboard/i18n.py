@@ -751,6 +751,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "map.compound_detail": ("{town} · {households} 户\n{mode}\n{firm}", "{town} · {households} households\n{mode}\n{firm}"),
     "map.show_points": ("显示小区点位", "Show compounds"),
     "map.points_legend": ("小区（按管理方式）", "Compounds by management mode"),
+    "map.mode_count": ("{mode}（{n}）", "{mode} ({n})"),
     "map.caption": ("各县区{metric}（{month}）；圆点为小区，颜色表示管理方式，大小表示户数。",
                     "{metric} by county ({month}); dots are compounds, coloured by management mode, sized by households."),
     "map.click_hint": ("点击县区即把所有页面切换到该县区；再次点击同一县区恢复全市。",

@@ -210,11 +210,11 @@ def fitted_view(box: tuple[float, float, float, float], height: int, width: int 
 
 def deck(features: list[dict], labels: list[dict], points: list[dict], scope: str,
          box: tuple[float, float, float, float]) -> pdk.Deck:
+    # No hover highlight: redrawing the boundaries on every hover is slow on weak (software WebGL) machines.
     layers = [
         pdk.Layer("GeoJsonLayer", id=COUNTY_LAYER, data={"type": "FeatureCollection", "features": features},
                   pickable=True, filled=True, stroked=True, get_fill_color="properties.fill",
-                  get_line_color=[255, 255, 255, 255], line_width_min_pixels=1.5, auto_highlight=True,
-                  highlight_color=[255, 255, 255, 80]),
+                  get_line_color=[255, 255, 255, 255], line_width_min_pixels=1.5),
         pdk.Layer("GeoJsonLayer", id="scope-outline", pickable=False, filled=False, stroked=True,
                   data={"type": "FeatureCollection",
                         "features": [f for f in features if f["properties"]["adcode"] == scope]},
@@ -260,7 +260,8 @@ def legend(metric_code: str, scale: Scale, mode_counts: dict[str, int | None], s
             f"{t(f'map.unit.{metric_code}')}</div>", *rows]
     if show_points:
         html.append(f"<div style='font-weight:600;margin-top:14px'>{t('map.points_legend')}</div>")
-        html += [swatch(MODE_HEX[mode], f"{v(mode)}（{num(mode_counts.get(mode))}）", round_=True) for mode in MODE_HEX]
+        html += [swatch(MODE_HEX[mode], t("map.mode_count", mode=v(mode), n=num(mode_counts.get(mode))), round_=True)
+                 for mode in MODE_HEX]
     st.markdown("".join(html) + "</div>", unsafe_allow_html=True)
 
 

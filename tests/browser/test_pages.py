@@ -7,6 +7,8 @@ import pytest
 # (url path, a text the page must show)
 PAGES = [
     ("overview", "专业物业覆盖率"),
+    ("coverage-map", "各县区指标"),
+    ("targets", "各期限目标"),
     ("complaints", "投诉率与降低目标"),
     ("firms", "得分解释"),
     ("explore", "SQL 查询"),
