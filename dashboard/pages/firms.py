@@ -266,7 +266,8 @@ def history_chart(history: pl.DataFrame, thresholds: pl.DataFrame) -> None:
                       annotation_text=t("firms.threshold", level=row["level"], score=f"{row['min_score']:.0f}"),
                       annotation_position="bottom left")
     fig.update_xaxes(type="category")
-    fig.update_yaxes(title=t("firms.col_score"), range=[min(60, history["score"].min() - 5), 105])
+    fig.update_yaxes(title=t("firms.col_score"),
+                     range=[min(60, history["score"].min() - 5), max(105, history["score"].max() + 8)])
     chart(plotly_layout(fig, height=300), t("firms.history_caption"), key="history")
 
 
