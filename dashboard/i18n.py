@@ -625,6 +625,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "compound.file_open": ("小区档案_{id}_在办整改", "compound_{id}_open_items"),
     "compound.file_cases": ("小区档案_{id}_调解", "compound_{id}_mediations"),
     "compound.file_utilities": ("小区档案_{id}_水电气暖", "compound_{id}_utilities"),
+    "inspections.trend": ("在办与逾期变化", "Open and overdue over time"),
     # (end of 业主自治 · 监督检查 · 矛盾化解 · 小区档案)
     # 数据探索 (dashboard/pages/explore.py) and 数据表 (dashboard/pages/tables.py)
     "page.explore": ("数据探索", "Explore"),

@@ -303,5 +303,6 @@ with spot:
 with rectification:
     rectification_tiles(f)
     rectification_breakdowns(f)
+    st.subheader(t("inspections.trend"))
     rectification_trend(f)
     open_items(f)
