@@ -753,6 +753,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "map.show_points": ("显示小区点位", "Show compounds"),
     "map.points_legend": ("小区（按管理方式）", "Compounds by management mode"),
     "map.mode_count": ("{mode}（{n}）", "{mode} ({n})"),
+    "map.inset": ("小区集中区域放大（可缩放拖动）", "Where most compounds are, close up (zoom and drag)"),
     "map.caption": ("各县区{metric}（{month}）；圆点为小区，颜色表示管理方式，大小表示户数。",
                     "{metric} by county ({month}); dots are compounds, coloured by management mode, sized by households."),
     "map.click_hint": ("点击县区即把所有页面切换到该县区；再次点击同一县区恢复全市。",

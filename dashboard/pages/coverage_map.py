@@ -26,6 +26,7 @@ from dashboard.i18n import month_label, t, v
 from dashboard.shell import Filters, filters, page_header, url_choice
 
 MAP_HEIGHT = 640
+INSET_HEIGHT, INSET_WIDTH, INSET_PAD = 320, 320, 0.003  # pixels, pixels, degrees around the compounds shown
 COUNTY_LAYER = "counties"
 NO_DATA_HEX = "#D5DAE1"
 OUTLINE_HEX = "#B22A2E"  # the theme's primary colour marks the county in scope
@@ -190,7 +191,7 @@ def compound_points(frame: pl.DataFrame) -> list[dict]:
     return [{
         "position": [r["lon"], r["lat"]],
         "fill": rgba(MODE_HEX.get(r["management_mode"], NO_DATA_HEX), 235),
-        "radius": 6 * math.sqrt(r["households"] or 1),
+        "radius": 3 * math.sqrt(r["households"] or 1),
         "title": r["compound_name"],
         "detail": t("map.compound_detail", town=r["town"] or "—", households=num(r["households"]),
                     mode=v(r["management_mode"]), firm=r["firm_name"] or "—"),
@@ -208,6 +209,19 @@ def fitted_view(box: tuple[float, float, float, float], height: int, width: int 
                          min_zoom=5, max_zoom=15)
 
 
+def points_layer(points: list[dict]) -> pdk.Layer:
+    return pdk.Layer("ScatterplotLayer", id="compounds", data=points, pickable=True, get_position="position",
+                     get_fill_color="fill", get_radius="radius", radius_units=String("meters"), radius_min_pixels=3,
+                     radius_max_pixels=10, stroked=True, get_line_color=[255, 255, 255, 255],
+                     line_width_min_pixels=0.8)
+
+
+def no_base_map(layers: list[pdk.Layer], view: pdk.ViewState) -> pdk.Deck:
+    # map_provider=None and the default map_style: Streamlit then draws no base map (a map_style of None
+    # would make it fetch Carto's tiles).
+    return CompactDeck(layers=layers, initial_view_state=view, map_provider=None, tooltip=TOOLTIP)
+
+
 def deck(features: list[dict], labels: list[dict], points: list[dict], scope: str,
          box: tuple[float, float, float, float]) -> pdk.Deck:
     # No hover highlight: redrawing the boundaries on every hover is slow on weak (software WebGL) machines.
@@ -219,20 +233,25 @@ def deck(features: list[dict], labels: list[dict], points: list[dict], scope: st
                   data={"type": "FeatureCollection",
                         "features": [f for f in features if f["properties"]["adcode"] == scope]},
                   get_line_color=rgba(OUTLINE_HEX), line_width_min_pixels=3),
-        pdk.Layer("ScatterplotLayer", id="compounds", data=points, pickable=True, get_position="position",
-                  get_fill_color="fill", get_radius="radius", radius_units=String("meters"), radius_min_pixels=3,
-                  radius_max_pixels=14, stroked=True, get_line_color=[255, 255, 255, 255],
-                  line_width_min_pixels=0.8),
+        points_layer(points),
         pdk.Layer("TextLayer", id="labels", data=[{"text": v(x["adcode"]), **x} for x in labels],
                   get_position="position", get_text="text", get_size=16, size_units=String("pixels"),
                   get_color=[31, 42, 55, 255], font_family=String(CHART_FONT), font_weight=600,
                   character_set=String("auto"), background=True, get_background_color=[255, 255, 255, 210],
                   background_padding=[6, 3]),
     ]
-    # map_provider=None and the default map_style: Streamlit then draws no base map (a map_style of None
-    # would make it fetch Carto's tiles).
-    return CompactDeck(layers=layers, initial_view_state=fitted_view(box, MAP_HEIGHT), map_provider=None,
-                       tooltip=TOOLTIP)
+    return no_base_map(layers, fitted_view(box, MAP_HEIGHT))
+
+
+def inset(frame: pl.DataFrame, points: list[dict]) -> pdk.Deck:
+    """The compounds close up: the view fits the half of them nearest their median (at the city scale, the
+    urban area)."""
+    lon, lat = frame.select(pl.col("lon", "lat").median()).row(0)
+    shrink = math.cos(math.radians(lat))  # a degree of longitude is shorter than one of latitude
+    reach = frame.select((((pl.col("lon") - lon) * shrink) ** 2 + (pl.col("lat") - lat) ** 2).sqrt()
+                         .quantile(0.5)).item() + INSET_PAD
+    box = (lon - reach / shrink, lat - reach, lon + reach / shrink, lat + reach)
+    return no_base_map([points_layer(points)], fitted_view(box, INSET_HEIGHT, width=INSET_WIDTH))
 
 
 def select_county(chart_key: str, city: str) -> None:
@@ -297,7 +316,8 @@ def main() -> None:
     scale = share_scale() if METRICS[metric_code].is_share else rate_scale(highest_county_rate())
     collection, labels, box = county_shapes(str(queries.database()))
     features = county_features(collection, values, metric_code, scale)
-    points = compound_points(compounds(f.month, f)) if show_points else []
+    compound_frame = compounds(f.month, f) if show_points else None
+    points = compound_points(compound_frame) if show_points else []
 
     left, right = st.columns([3, 1.25], gap="medium")
     with left:
@@ -309,6 +329,9 @@ def main() -> None:
     with right:
         scope_row = values.filter(pl.col("scope_code") == f.scope).row(0, named=True)
         legend(metric_code, scale, {mode: scope_row[column] for mode, column in MODE_COLUMNS.items()}, show_points)
+        if points:
+            st.caption(t("map.inset"))
+            st.pydeck_chart(inset(compound_frame, points), height=INSET_HEIGHT, key="coverage_map_inset")
     st.subheader(t("map.table"))
     county_table(values, f)
     st.info(t("map.note"))

@@ -141,7 +141,7 @@ def progress_figure(series: pl.DataFrame, history: pl.DataFrame, target_rows: li
                      *(projection_traces(active, column, x_end, compact=False) if active else [])])
     plotly_layout(legend_once(fig), height=440)
     fig.update_yaxes(title=t("common.compounds"), rangemode="tozero")
-    fig.update_xaxes(range=[series["month"].min(), x_end] if x_end else None, dtick="M3", tickformat="%Y-%m")
+    fig.update_xaxes(range=[series["month"].min(), x_end] if x_end else None, dtick="M6", tickformat="%Y-%m")
     return fig
 
 
