@@ -1,10 +1,12 @@
-"""Turn the text of ledger cells into typed values, one column at a time, without row loops.
+"""Turn the text of ledger cells into typed values, whole columns at a time, without row loops.
 
-Every function here takes a whole column (a `pl.Series` of text, as read from the file) and
-returns a whole column. Parsing is done by Polars expressions (regular expressions, strptime)
-or, where a Python function is clearer (booleans, county names), by applying it to the
-column's *unique* values and joining the results back (`map_unique`): a 20-million-row ledger
-has few distinct county names or yes/no spellings.
+Every function here takes whole columns of text, as read from the files: a `pl.Series`, or a
+frame of columns to be handled together (`clean_frame`, `normalise_frame`: one Polars pass
+over all of them costs little more than a pass over one, which matters for many small files).
+Parsing is done by Polars expressions (regular expressions, strptime) or, where a Python
+function is clearer (booleans, county names), by applying it to the column's *unique* values
+and mapping the results back: a 20-million-row ledger has few distinct county names or yes/no
+spellings.
 
 Forms accepted, by kind (see `pipelines.ledgers` for the kinds):
 
@@ -41,7 +43,7 @@ from __future__ import annotations
 
 import csv
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
@@ -60,6 +62,7 @@ RULES = {
 }
 FORMULA_LIKE = "formula_like"
 TEXT_KINDS = ("str", "code", "enum")
+_NUMBER_KINDS = ("int", "float", "rate")
 
 POLARS_TYPES: dict[str, pl.DataType] = {
     "str": pl.String(), "code": pl.String(), "enum": pl.String(), "county": pl.String(),
@@ -80,23 +83,34 @@ def fold_width_text(text: str) -> str:
     return text.translate(_FOLD_TABLE)
 
 
-_FOLDABLE = "[" + "".join(_FULL_WIDTH + _INVISIBLE) + "]"
-
-
 def clean_text(raw: pl.Series) -> pl.Series:
     """Full-width folded, trimmed text; empty -> null."""
-    raw = raw.cast(pl.String)  # a column with no cell at all may arrive typed Null
-    if raw.str.contains(_FOLDABLE).any():  # a cheap scan spares the replacement in most columns
-        raw = raw.str.replace_many(_FULL_WIDTH + _INVISIBLE, _HALF_WIDTH + [""] * len(_INVISIBLE))
-    trimmed = raw.str.strip_chars()
-    return _select(pl.when(trimmed.str.len_bytes() > 0).then(trimmed), raw.name)
+    return clean_frame(raw.to_frame()).to_series()
+
+
+def clean_frame(raw: pl.DataFrame) -> pl.DataFrame:
+    """Every column through `clean_text`."""
+    if not raw.columns:
+        return raw
+    text = raw.select(pl.all().cast(pl.String))  # a column with no cell at all may arrive typed Null
+    # A cheap scan spares the replacement in most columns.
+    foldable = text.select(pl.all().str.contains_any(_FULL_WIDTH + _INVISIBLE).any()).row(0)
+    trimmed = text.select(
+        (_folded(pl.col(name)) if fold else pl.col(name)).str.strip_chars()
+        for name, fold in zip(text.columns, foldable, strict=True))
+    return trimmed.select(pl.when(pl.col(name).str.len_bytes() > 0).then(pl.col(name)).alias(name)
+                          for name in trimmed.columns)
+
+
+def _folded(text: pl.Expr) -> pl.Expr:
+    return text.str.replace_many(_FULL_WIDTH + _INVISIBLE, _HALF_WIDTH + [""] * len(_INVISIBLE))
 
 
 _PLACEHOLDER = r"^[-—–/\\]+$"  # "-", "--", "—", "/" written for "nothing"
 
 
-def _without_placeholders(cleaned: pl.Series) -> pl.Series:
-    return _select(pl.when(~cleaned.str.contains(_PLACEHOLDER)).then(cleaned), cleaned.name)
+def _without_placeholders(cleaned: pl.Expr) -> pl.Expr:
+    return pl.when(~cleaned.str.contains(_PLACEHOLDER)).then(cleaned)
 
 
 # --- personal data in free text -------------------------------------------------------------
@@ -113,16 +127,28 @@ _PERSONAL_NUMBERS = ((_ID_NUMBER, _ID_MASK), (_MOBILE, _MOBILE_MASK))
 
 def mask_personal_text(text: pl.Series) -> pl.Series:
     """Mask ID numbers (first 6 + ******** + last 4) and mobile numbers (first 3 + **** + last 4)."""
+    return mask_personal_frame(text.to_frame()).to_series()
+
+
+def mask_personal_frame(text: pl.DataFrame) -> pl.DataFrame:
+    """Every column through `mask_personal_text`."""
     for pattern, mask in _PERSONAL_NUMBERS:
+        names = text.columns
         for _ in range(3):
-            rows = text.str.contains(pattern).fill_null(False).arg_true()
-            if rows.len() == 0:
+            if not names:
                 break
-            text = text.scatter(rows, text.gather(rows).str.replace_all(pattern, mask))
+            found = text.select(pl.col(names).str.contains(pattern).fill_null(False))
+            names = [name for name, hit in zip(names, found.select(pl.all().any()).row(0), strict=True) if hit]
+            text = text.with_columns(_replaced(text[name], found[name].arg_true(), pattern, mask)
+                                     for name in names)
     return text
 
 
-def formula_like(cleaned: pl.Series) -> pl.Series:
+def _replaced(text: pl.Series, rows: pl.Series, pattern: str, mask: str) -> pl.Series:
+    return text.scatter(rows, text.gather(rows).str.replace_all(pattern, mask))
+
+
+def formula_like(cleaned: pl.Series | pl.Expr) -> pl.Series | pl.Expr:
     """True where a cell would run as a formula if exported again: =…, @…, +x / -x (not a number)."""
     return cleaned.str.contains(r"^(?:[=@]|[+-][^0-9.\s])").fill_null(False)
 
@@ -137,35 +163,39 @@ _NUMBER = (r"^(?<number>[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)
            r"(?<unit>(?:[mM]2|[^0-9%.,+\-])(?:[mM]2|[^0-9%])*)?$")
 
 
-def _number_parts(cleaned: pl.Series) -> pl.DataFrame:
-    """number (Float64, 万 applied) and percent (bool) for each cell."""
-    text = cleaned.str.replace_all(r"\s", "")
-    text = _select(
-        pl.when(text.str.contains(_THOUSANDS)).then(text.str.replace_all(",", "")).otherwise(text),
-        "text")
-    parts = text.str.extract_groups(_NUMBER).struct.unnest()
-    number = parts["number"].cast(pl.Float64, strict=False)
-    number = _select(pl.when(parts["wan"].is_not_null()).then(number * 10_000).otherwise(number), "number")
-    return pl.DataFrame({"number": number, "percent": parts["percent"].is_not_null()})
+def _numbers(text: pl.DataFrame, kinds: Mapping[str, str]) -> pl.DataFrame:
+    """The columns of number kinds (int, float, rate) read, one step at a time for all of them."""
+    names = [name for name, kind in kinds.items() if kind in _NUMBER_KINDS]
+    if not names:
+        return pl.DataFrame()
+    squeezed = text.select(pl.col(names).str.replace_all(r"\s", ""))
+    plain = squeezed.select(
+        pl.when(pl.col(name).str.contains(_THOUSANDS)).then(pl.col(name).str.replace_all(",", ""))
+        .otherwise(pl.col(name)).alias(name)
+        for name in names)
+    parts = plain.select(pl.col(names).str.extract_groups(_NUMBER))
+    read = parts.select(
+        *(_number(pl.col(name)).alias(name) for name in names),
+        *(pl.col(name).struct.field("percent").is_not_null().alias(f"{name}%") for name in names))
+    return read.select(_number_of_kind(pl.col(name), pl.col(f"{name}%"), kinds[name]).alias(name)
+                       for name in names)
 
 
-def to_float(cleaned: pl.Series) -> pl.Series:
-    parts = _number_parts(cleaned)
-    return _select(pl.when(~parts["percent"]).then(parts["number"]), cleaned.name)
+def _number(parts: pl.Expr) -> pl.Expr:
+    """The number of the parts found by _NUMBER, 万 applied (times 10 000, else times 1)."""
+    number = parts.struct.field("number").cast(pl.Float64, strict=False)
+    return number * pl.when(parts.struct.field("wan").is_not_null()).then(10_000.0).otherwise(1.0)
 
 
-def to_int(cleaned: pl.Series) -> pl.Series:
-    number = to_float(cleaned)
-    rounded = number.round(0)
-    whole = (number - rounded).abs() < 1e-6
-    return _select(pl.when(whole & (rounded.abs() < 2**53)).then(rounded).cast(pl.Int64), cleaned.name)
-
-
-def to_rate(cleaned: pl.Series) -> pl.Series:
-    parts = _number_parts(cleaned)
-    number, percent = parts["number"], parts["percent"]
-    rate = (pl.when(percent | ((number > 1) & (number <= 100))).then(number / 100).otherwise(number))
-    return _select(rate, cleaned.name)
+def _number_of_kind(number: pl.Expr, percent: pl.Expr, kind: str) -> pl.Expr:
+    if kind == "rate":
+        return pl.when(percent | ((number > 1) & (number <= 100))).then(number / 100).otherwise(number)
+    without_percent = pl.when(~percent).then(number)
+    if kind == "float":
+        return without_percent
+    rounded = without_percent.round(0)
+    whole = (without_percent - rounded).abs() < 1e-6
+    return pl.when(whole & (rounded.abs() < 2**53)).then(rounded).cast(pl.Int64)
 
 
 # --- booleans -----------------------------------------------------------------------------
@@ -188,10 +218,6 @@ def parse_bool_text(text: str) -> bool | None:
     if word.startswith(_FALSE_PREFIXES):
         return False
     return None
-
-
-def to_bool(cleaned: pl.Series) -> pl.Series:
-    return map_unique(cleaned, parse_bool_text, pl.Boolean)
 
 
 # --- dates --------------------------------------------------------------------------------
@@ -264,11 +290,11 @@ def to_date(cleaned: pl.Series, *, month_only: bool = False) -> pl.Series:
 
 # --- identifiers and counties ---------------------------------------------------------------
 
-def to_code(cleaned: pl.Series) -> pl.Series:
+def _code(cleaned: pl.Expr) -> pl.Expr:
     """Identifiers stay text; Excel's "620602001001.0" loses its ".0"; "6.2E+11" is unreadable."""
     without_float_tail = cleaned.str.replace(r"^([0-9]+)\.0+$", "${1}")
     scientific = cleaned.str.contains(r"^[0-9]\.[0-9]+[eE]\+?[0-9]+$")
-    return _select(pl.when(~scientific).then(without_float_tail), cleaned.name)
+    return pl.when(~scientific).then(without_float_tail)
 
 
 @dataclass(frozen=True)
@@ -307,12 +333,7 @@ def county_adcode(text: str, names: CountyNames | None = None) -> str | None:
     return names.by_name[prefix] if prefix else None
 
 
-def to_county(cleaned: pl.Series) -> pl.Series:
-    names = county_names()
-    return map_unique(cleaned, lambda text: county_adcode(text, names), pl.String)
-
-
-# --- the whole column -----------------------------------------------------------------------
+# --- whole columns --------------------------------------------------------------------------
 
 @dataclass(frozen=True)
 class Normalised:
@@ -323,30 +344,59 @@ class Normalised:
 
 def normalise(raw: pl.Series, kind: str, *, month_only: bool = False) -> Normalised:
     """Normalise one column of cell text to its kind. month_only: see `to_datetime`."""
-    return normalise_cleaned(clean_text(raw), kind, month_only=month_only)
+    cleaned = clean_text(raw)
+    values, failed = normalise_frame(cleaned.to_frame(), {cleaned.name: kind},
+                                     month_only=[cleaned.name] if month_only else [])
+    return Normalised(values.to_series(), failed.to_series(), RULES.get(kind))
 
 
-def normalise_cleaned(cleaned: pl.Series, kind: str, *, month_only: bool = False) -> Normalised:
-    """As `normalise`, for text already passed through `clean_text`."""
-    if kind not in TEXT_KINDS:
-        cleaned = _without_placeholders(cleaned)
-    values = _convert(cleaned, kind, month_only)
-    failed = (cleaned.is_not_null() & values.is_null()).alias(cleaned.name)
-    return Normalised(values.alias(cleaned.name), failed, RULES.get(kind))
+def normalise_frame(cleaned: pl.DataFrame, kinds: Mapping[str, str],
+                    month_only: Collection[str] = ()) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """The columns named in `kinds` (text already through `clean_frame`), each typed by its kind,
+    and a Boolean frame of the cells that held text but could not be read.
+    month_only: the date columns that also take a bare month (see `to_datetime`)."""
+    unknown = [kind for kind in kinds.values() if kind not in POLARS_TYPES]
+    if unknown:
+        raise ValueError(f"unknown column kind {unknown[0]!r}")
+    if not kinds:
+        return pl.DataFrame(), pl.DataFrame()
+    text = cleaned.select(pl.col(name) if kind in TEXT_KINDS else _without_placeholders(pl.col(name)).alias(name)
+                          for name, kind in kinds.items())
+    converted = [
+        _numbers(text, kinds),
+        text.select(_converted(text[name], kind).alias(name)
+                    for name, kind in kinds.items() if kind in ("code", "enum", "bool", "county")),
+        mask_personal_frame(text.select(name for name, kind in kinds.items() if kind == "str")),
+        pl.DataFrame({name: _date_column(text[name], kind, name in month_only)
+                      for name, kind in kinds.items() if kind in ("date", "datetime")}),
+    ]
+    values = pl.concat([frame for frame in converted if frame.width], how="horizontal").select(list(kinds))
+    failed = text.select((pl.col(name).is_not_null() & pl.lit(values[name]).is_null()).alias(name)
+                         for name in kinds)
+    return values, failed
 
 
-def _convert(cleaned: pl.Series, kind: str, month_only: bool) -> pl.Series:
-    if kind in ("str", "enum"):
-        return mask_personal_text(cleaned) if kind == "str" else cleaned
-    converters: dict[str, Callable[[pl.Series], pl.Series]] = {
-        "code": to_code, "int": to_int, "float": to_float, "rate": to_rate, "bool": to_bool,
-        "county": to_county,
-        "date": lambda s: to_date(s, month_only=month_only),
-        "datetime": lambda s: to_datetime(s, month_only=month_only),
-    }
-    if kind not in converters:
-        raise ValueError(f"unknown column kind {kind!r}")
-    return converters[kind](cleaned)
+def _converted(cleaned: pl.Series, kind: str) -> pl.Expr:
+    """The expression reading the column `cleaned` as code, enum, bool or county."""
+    if kind == "code":
+        return _code(pl.col(cleaned.name))
+    if kind == "bool":
+        return _parsed_in_python(cleaned, parse_bool_text, pl.Boolean())
+    if kind == "county":
+        names = county_names()
+        return _parsed_in_python(cleaned, lambda text: county_adcode(text, names), pl.String())
+    return pl.col(cleaned.name)  # enum
+
+
+def _parsed_in_python(cleaned: pl.Series, parse: Callable[[str], Any], dtype: pl.DataType) -> pl.Expr:
+    """The column `cleaned` through parse, called once for each distinct value."""
+    distinct = cleaned.drop_nulls().unique()
+    parsed = pl.Series([parse(text) for text in distinct.to_list()], dtype=dtype)
+    return pl.col(cleaned.name).replace_strict(distinct, parsed, default=None, return_dtype=dtype)
+
+
+def _date_column(cleaned: pl.Series, kind: str, month_only: bool) -> pl.Series:
+    return (to_date if kind == "date" else to_datetime)(cleaned, month_only=month_only)
 
 
 # --- helpers --------------------------------------------------------------------------------

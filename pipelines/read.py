@@ -38,8 +38,10 @@ from __future__ import annotations
 
 import codecs
 import csv
+import functools
 import hashlib
 import io
+import itertools
 import os
 import re
 import secrets
@@ -61,6 +63,7 @@ MIN_HEADER_MATCHES = 3
 PII_KEY_COLUMN = "complainant_key"
 BOOKKEEPING_COLUMNS = ("_row", "_original", "_issues")
 SKIP_REASONS = ("blank", "total", "repeated_header", "footer")
+BATCH_ROWS = 1_000_000  # rows of a run of files typed together, at most (unless one file has more)
 
 # The column whose latest month is the reporting month of a non-snapshot file with no month in
 # its title or name.
@@ -109,11 +112,59 @@ def landing_files(landing: Path) -> list[Path]:
 
 
 def read_landing(landing: Path) -> Iterator[SourceFile]:
+    """Every ledger file under `landing`, in path order.
+
+    Files of one ledger that follow each other (a county's monthly snapshots, say) are typed
+    together, in one pass of Polars over all their rows: per file, the passes would cost far
+    more than the work. So files come in bursts, one ledger's run of files at a time."""
+    batch: list[_Opened] = []
     for path in landing_files(landing):
-        yield read_file(path, landing)
+        opened = _open(path, landing)
+        if opened.body is not None and not _fits(batch, opened.body):
+            yield from _finish(batch)
+            batch = []
+        batch.append(opened)
+    yield from _finish(batch)
 
 
 def read_file(path: Path, landing: Path) -> SourceFile:
+    (source,) = _finish([_open(path, landing)])
+    return source
+
+
+@dataclass
+class _Body:
+    """A file read as far as its header: its ledger and header, and the rows below as sent."""
+    ledger: Ledger
+    header: _Header
+    title_month: date | None  # the month in the title lines or the path
+    cells: pl.DataFrame       # columns c<i>: the text of the file's column i
+    rows: pl.Series           # the row number of each (SourceFile `_row`)
+    names: dict[str, str]     # body column -> its name in `_original` (_Header.original_names)
+    slots: dict[str, str]     # body column -> its name when files are stacked (_Header.slots)
+
+
+@dataclass
+class _Opened:
+    source: SourceFile
+    body: _Body | None  # None if the file is rejected already
+
+
+def _fits(batch: list[_Opened], body: _Body) -> bool:
+    """Whether body can join the files of batch to be typed together."""
+    bodies = [opened.body for opened in batch if opened.body is not None]
+    return not bodies or (bodies[0].ledger is body.ledger
+                          and sum(b.cells.height for b in bodies) + body.cells.height <= BATCH_ROWS)
+
+
+def _finish(batch: list[_Opened]) -> list[SourceFile]:
+    opened = [(o.source, o.body) for o in batch if o.body is not None]
+    if opened:
+        _read_rows([source for source, _ in opened], [body for _, body in opened])
+    return [o.source for o in batch]
+
+
+def _open(path: Path, landing: Path) -> _Opened:
     relative = path.relative_to(landing).as_posix()
     try:
         content = path.read_bytes()
@@ -122,57 +173,123 @@ def read_file(path: Path, landing: Path) -> SourceFile:
             "unreadable", f"无法打开文件（{error.strerror}）", f"cannot open the file ({error.strerror})")
     else:
         problem = None
-    result = SourceFile(relative, hashlib.sha256(content).hexdigest(), None, None, None, 0,
+    source = SourceFile(relative, hashlib.sha256(content).hexdigest(), None, None, None, 0,
                         dict.fromkeys(SKIP_REASONS, 0), None, None, None)
     try:
         if problem:
             raise problem
-        _read_into(result, path, content)
+        return _Opened(source, _read_header(source, path, content))
     except Rejected as rejection:
-        result.frame = None
-        result.rejected = f"文件 {relative}：{rejection.zh}／File {relative}: {rejection.en}"
-        result.reject_rule = rejection.rule
-    return result
+        _reject(source, rejection)
+        return _Opened(source, None)
 
 
-def _read_into(result: SourceFile, path: Path, content: bytes) -> None:
-    """Fill `result` from the file content, or raise Rejected (leaving what was learnt in result)."""
-    sheet, header_index, ledger = _locate_header(_sheets(path, content), result.path)
-    result.ledger = ledger.name
+def _reject(source: SourceFile, rejection: Rejected) -> None:
+    source.frame = None
+    source.rejected = f"文件 {source.path}：{rejection.zh}／File {source.path}: {rejection.en}"
+    source.reject_rule = rejection.rule
+
+
+def _read_header(source: SourceFile, path: Path, content: bytes) -> _Body:
+    """The file's body, with what the header and title tell filled into `source`; or Rejected
+    (leaving what was learnt in source)."""
+    sheet, header_index, ledger = _locate_header(_sheets(path, content), source.path)
+    source.ledger = ledger.name
     title_text = " ".join([*(_row_text(row) for row in sheet.head[:header_index]), sheet.name or ""])
-    result.county = county_from_text(title_text) or county_from_text(result.path)
-    title_month = month_from_text(title_text) or month_from_text(result.path)
+    source.county = county_from_text(title_text) or county_from_text(source.path)
+    title_month = month_from_text(title_text) or month_from_text(source.path)
 
     header = _Header(sheet.head[header_index], ledger, sheet.column_label)
-    result.header_map, result.unmapped_headers = header.header_map(), header.unmapped()
-    _check_required_columns(ledger, header, result.county)
+    source.header_map, source.unmapped_headers = header.header_map(), header.unmapped()
+    _check_required_columns(ledger, header, source.county)
+    cells, rows = sheet.body(header_index)
+    names = header.original_names(cells.columns)
+    return _Body(ledger, header, title_month, cells, rows, names, header.slots(names))
 
-    body, row_numbers = sheet.body(header_index)
-    cleaned = body.select(nz.clean_text(body[name]) for name in body.columns)
-    reasons = _skip_reasons(cleaned, header)
-    result.skipped = {reason: int((reasons == reason).sum()) for reason in SKIP_REASONS}
-    keep = reasons.is_null()
-    body, cleaned, row_numbers = body.filter(keep), cleaned.filter(keep), row_numbers.filter(keep)
-    result.rows_read = body.height
-    if body.height == 0:
-        raise Rejected("empty", "只有表头，没有数据行", "a header but no data rows")
-    body = body.select(header.columns_to_keep(cleaned))
-    result.unmapped_headers += header.unnamed_columns_with_data(cleaned)
 
-    typed = _typed_columns(cleaned, header, ledger)
-    result.month = title_month or _month_from_data(typed.frame, ledger)
-    if ledger.snapshot and result.month is None:
-        raise Rejected(
-            "no_month",
-            f"无法确定《{ledger.zh}》的报送月份：标题和文件名中没有“2024年3月”这类月份，统计月份列也不是同一个月",
-            f"cannot tell the reporting month of this {ledger.en} snapshot: no month such as "
-            "2024-03 in its title or file name, and its as_of column does not hold one single month")
-    frame = _protect_personal_data(_fill_from_file(typed, ledger, result.month, result.county), ledger)
-    result.frame = frame.with_columns(
-        row_numbers.cast(pl.Int32).alias("_row"),
-        _original_json(body, header),
-        typed.issues,
-    )
+def _read_rows(sources: list[SourceFile], bodies: list[_Body]) -> None:
+    """Type the rows of files of one ledger, all together, and fill in each file's SourceFile
+    (its frame, or why it is rejected)."""
+    ledger = bodies[0].ledger
+    raw = _stacked(bodies)
+    cleaned = nz.clean_frame(raw.drop("_file", "_row"))
+    keep = _skip_rows(cleaned, raw["_file"], sources, bodies)
+    raw, cleaned = raw.filter(keep), cleaned.filter(keep)
+    layouts = _files_with_rows(cleaned, raw["_file"], sources, bodies)
+    if not layouts:
+        return
+
+    typed = _typed_columns(cleaned, ledger)
+    months = _months(typed.frame, raw["_file"], ledger, [body.title_month for body in bodies])
+    for index in list(layouts):
+        sources[index].month = months[index]
+        if ledger.snapshot and months[index] is None:
+            _reject(sources[index], _no_month(ledger))
+            del layouts[index]
+    frame = _fill_from_file(typed, ledger, raw["_file"], months, [source.county for source in sources])
+    frame = _protect_personal_data(frame, ledger).with_columns(
+        raw["_row"].cast(pl.Int32).alias("_row"), typed.issues)
+    heights = [source.rows_read for source in sources]
+    originals = _original_json(raw, ledger, layouts, heights)
+    offsets = [0, *itertools.accumulate(heights)]
+    for index, original in originals.items():
+        part = frame.slice(offsets[index], heights[index])
+        sources[index].frame = part.insert_column(part.width - 1, original)
+
+
+def _stacked(bodies: list[_Body]) -> pl.DataFrame:
+    """The bodies one under the other, each column named by its slot (see _Header.slots), with the
+    index of its file (`_file`) and its row number (`_row`)."""
+    frames = [
+        pl.DataFrame([
+            *(body.cells[column].alias(slot) for column, slot in body.slots.items()),
+            pl.Series("_file", [index], dtype=pl.UInt32).new_from_index(0, body.cells.height),
+            body.rows.alias("_row"),
+        ])
+        for index, body in enumerate(bodies)
+    ]
+    # relaxed: a column with no cell at all may arrive typed Null (see clean_text)
+    return pl.concat(frames, how="diagonal_relaxed", rechunk=True)
+
+
+def _skip_rows(cleaned: pl.DataFrame, files: pl.Series, sources: list[SourceFile], bodies: list[_Body]) -> pl.Series:
+    """Which rows are data rows; the others are counted in their file's `skipped`."""
+    reasons = _skip_reasons(cleaned, files, [body.header for body in bodies])
+    counts = pl.DataFrame([files, reasons]).drop_nulls().group_by(files.name, reasons.name).len()
+    for index, reason, count in counts.iter_rows():
+        sources[index].skipped[reason] = count
+    return reasons.is_null()
+
+
+def _files_with_rows(cleaned: pl.DataFrame, files: pl.Series, sources: list[SourceFile],
+                     bodies: list[_Body]) -> dict[int, tuple[tuple[str, str], ...]]:
+    """Fill in rows_read and reject the files without data rows; for the others, which of their
+    body columns `_original` shows: file -> ((slot, name in `_original`), ...), in the file's order."""
+    unmapped = [slot for slot in cleaned.columns if slot.startswith(_UNMAPPED)]
+    per_file = cleaned.with_columns(files).group_by(files.name).agg(
+        pl.len().alias("_rows"), *(pl.col(slot).is_not_null().any() for slot in unmapped))
+    found = {row.pop(files.name): row for row in per_file.to_dicts()}
+    layouts = {}
+    for index, (source, body) in enumerate(zip(sources, bodies, strict=True)):
+        has_data = found.get(index, {"_rows": 0})
+        source.rows_read = has_data["_rows"]
+        if source.rows_read == 0:
+            _reject(source, Rejected("empty", "只有表头，没有数据行", "a header but no data rows"))
+            continue
+        # Columns without header text are shown (and reported unmapped) if they hold data in this file.
+        shown = [column for column in body.cells.columns
+                 if body.header.has_text(column) or has_data.get(body.slots[column])]
+        source.unmapped_headers += [body.names[column] for column in shown if not body.header.has_text(column)]
+        layouts[index] = tuple((body.slots[column], body.names[column]) for column in shown)
+    return layouts
+
+
+def _no_month(ledger: Ledger) -> Rejected:
+    return Rejected(
+        "no_month",
+        f"无法确定《{ledger.zh}》的报送月份：标题和文件名中没有“2024年3月”这类月份，统计月份列也不是同一个月",
+        f"cannot tell the reporting month of this {ledger.en} snapshot: no month such as "
+        "2024-03 in its title or file name, and its as_of column does not hold one single month")
 
 
 # ============================================================================ sheets
@@ -378,38 +495,47 @@ def _without_unit(key: str) -> str:
     return _UNIT_SUFFIX.sub("", key)
 
 
-_HEADER_LOOKUPS: dict[str, dict[str, str]] = {}
-
-
-def _header_lookup(ledger: Ledger) -> dict[str, str]:
+@functools.cache
+def _header_lookup(ledger_name: str) -> dict[str, str]:
     """header key (with and without its unit suffix) -> column name, first column wins."""
-    if ledger.name not in _HEADER_LOOKUPS:
-        lookup: dict[str, str] = {}
-        for column in ledger.columns:
-            for text in column.headers:
-                lookup.setdefault(header_key(text), column.name)
-        for column in ledger.columns:
-            for text in column.headers:
-                lookup.setdefault(_without_unit(header_key(text)), column.name)
-        _HEADER_LOOKUPS[ledger.name] = lookup
-    return _HEADER_LOOKUPS[ledger.name]
+    lookup: dict[str, str] = {}
+    columns = LEDGERS[ledger_name].columns
+    for column in columns:
+        for text in column.headers:
+            lookup.setdefault(header_key(text), column.name)
+    for column in columns:
+        for text in column.headers:
+            lookup.setdefault(_without_unit(header_key(text)), column.name)
+    return lookup
 
 
-def column_for_header(text: str | None, ledger: Ledger) -> str | None:
-    if text is None or not text.strip():
-        return None
-    lookup = _header_lookup(ledger)
+@functools.lru_cache(maxsize=65536)
+def _columns_named_by(text: str) -> dict[str, str]:
+    """ledger name -> the column a header cell's text names in that ledger (ledgers it names none left out)."""
     key = header_key(text)
-    return lookup.get(key) or lookup.get(_without_unit(key))
+    found = {}
+    for name in LEDGERS:
+        lookup = _header_lookup(name)
+        column = lookup.get(key) or lookup.get(_without_unit(key))
+        if column:
+            found[name] = column
+    return found
 
 
 def _matched_columns(cells: list[str | None], ledger: Ledger) -> dict[int, str]:
     """cell index -> column name for the cells of one row naming a column (first cell wins)."""
-    matched: dict[int, str] = {}
+    return _matched_by_ledger(cells)[ledger.name]
+
+
+def _matched_by_ledger(cells: list[str | None]) -> dict[str, dict[int, str]]:
+    """_matched_columns for every ledger (by name)."""
+    matched: dict[str, dict[int, str]] = {name: {} for name in LEDGERS}
     for index, cell in enumerate(cells):
-        column = column_for_header(cell, ledger)
-        if column and column not in matched.values():
-            matched[index] = column
+        if cell is None or not cell.strip():
+            continue
+        for ledger_name, column in _columns_named_by(cell).items():
+            if column not in matched[ledger_name].values():
+                matched[ledger_name][index] = column
     return matched
 
 
@@ -417,8 +543,13 @@ def _required(ledger: Ledger) -> list[Column]:
     return [column for column in ledger.columns if column.required]
 
 
+@functools.cache
+def _required_names(ledger_name: str) -> frozenset[str]:
+    return frozenset(column.name for column in _required(LEDGERS[ledger_name]))
+
+
 def _is_header_row(matched: dict[int, str], ledger: Ledger) -> bool:
-    required = {column.name for column in _required(ledger)}
+    required = _required_names(ledger.name)
     return len(matched) >= MIN_HEADER_MATCHES or (bool(required) and required <= set(matched.values()))
 
 
@@ -434,6 +565,7 @@ def ledger_from_title(text: str) -> Ledger | None:
     return LEDGERS[min(found)[2]] if found else None
 
 
+@functools.cache
 def _title_word_pattern(word: str) -> re.Pattern[str]:
     if word.isascii():
         return re.compile(rf"(?<![0-9A-Za-z]){re.escape(word)}(?![0-9A-Za-z])", re.IGNORECASE)
@@ -457,26 +589,24 @@ def _locate_header(sheets: Iterator[_Sheet], relative: str) -> tuple[_Sheet, int
 
 
 def _find_header(sheet: _Sheet, relative: str) -> tuple[int, Ledger]:
-    matches = [{name: _matched_columns(row, ledger) for name, ledger in LEDGERS.items()}
-               for row in sheet.head]
-    header_rows = [i for i, by_ledger in enumerate(matches)
-                   if any(_is_header_row(found, LEDGERS[name]) for name, found in by_ledger.items())]
-    first = header_rows[0] if header_rows else len(sheet.head)
+    rows = range(len(sheet.head))
+    matched = functools.cache(lambda i: _matched_by_ledger(sheet.head[i]))  # rows below the header are rarely needed
+    first = next((i for i in rows if any(_is_header_row(found, LEDGERS[name]) for name, found in matched(i).items())),
+                 None)
     title_text = " ".join([*(_row_text(row) for row in sheet.head[:first]), sheet.name or "", relative])
     named = ledger_from_title(title_text)
     if named:
-        index = next((i for i, by_ledger in enumerate(matches)
-                      if _is_header_row(by_ledger[named.name], named)), None)
+        index = next((i for i in rows if _is_header_row(matched(i)[named.name], named)), None)
         if index is not None:
             return index, named
-        if not header_rows:
-            best = max(matches, key=lambda by_ledger: len(by_ledger[named.name]))[named.name]
+        if first is None:
+            best = max((matched(i) for i in rows), key=lambda by_ledger: len(by_ledger[named.name]))[named.name]
             raise _missing_columns(named, [c for c in _required(named) if c.name not in best.values()])
-    if not header_rows:
+    if first is None:
         raise Rejected(
             "unknown_ledger", f"前 {HEADER_SEARCH_ROWS} 行中找不到可识别的表头，无法判断是哪类台账",
             f"no recognisable header row in the first {HEADER_SEARCH_ROWS} rows: unknown ledger")
-    return first, _best_matching_ledger(matches[first])
+    return first, _best_matching_ledger(matched(first))
 
 
 def _best_matching_ledger(by_ledger: dict[str, dict[int, str]]) -> Ledger:
@@ -511,6 +641,9 @@ def _row_text(row: list[str | None]) -> str:
     return " ".join(cell.strip() for cell in row if cell is not None and cell.strip())
 
 
+_UNMAPPED = "?"  # a body column naming no ledger column is stacked as "?" + its `_original` name
+
+
 class _Header:
     """The header row: which cell names which column, and the names used in `_original`."""
 
@@ -526,9 +659,14 @@ class _Header:
     def unmapped(self) -> list[str]:
         return [text for i, text in enumerate(self.texts) if text is not None and i not in self.columns]
 
-    def cell_column(self, name: str) -> str | None:
-        """The body column (c<i>) holding the ledger column `name`, if the file has it."""
-        return next((f"c{i}" for i, column in self.columns.items() if column == name), None)
+    def has_text(self, body_column: str) -> bool:
+        i = int(body_column[1:])
+        return i < len(self.texts) and self.texts[i] is not None
+
+    def folded_text(self, name: str) -> str | None:
+        """The header text of the ledger column `name` as a repeated header row shows it, if named."""
+        return next((nz.fold_width_text(self.texts[i]).strip() for i, column in self.columns.items()
+                     if column == name), None)
 
     def original_names(self, body_columns: list[str]) -> dict[str, str]:
         """body column (c<i>) -> the name used in `_original`: its header text, made unique."""
@@ -544,20 +682,10 @@ class _Header:
             names[column] = name
         return names
 
-    def _unnamed_with_data(self, cleaned: pl.DataFrame) -> list[str]:
-        named = {f"c{i}" for i, text in enumerate(self.texts) if text is not None}
-        return [c for c in cleaned.columns if c not in named and cleaned[c].null_count() < cleaned.height]
-
-    def unnamed_columns_with_data(self, cleaned: pl.DataFrame) -> list[str]:
-        """`_original` names of the columns without header text that hold data."""
-        names = self.original_names(cleaned.columns)
-        return [names[c] for c in self._unnamed_with_data(cleaned)]
-
-    def columns_to_keep(self, cleaned: pl.DataFrame) -> list[str]:
-        """Body columns worth keeping: those with header text, and those without that hold data."""
-        named = {f"c{i}" for i, text in enumerate(self.texts) if text is not None}
-        with_data = set(self._unnamed_with_data(cleaned))
-        return [c for c in cleaned.columns if c in named or c in with_data]
+    def slots(self, names: dict[str, str]) -> dict[str, str]:
+        """body column (c<i>) -> its name when files are stacked: the ledger column it holds, else
+        _UNMAPPED + its `_original` name (from `names`)."""
+        return {column: self.columns.get(int(column[1:])) or _UNMAPPED + name for column, name in names.items()}
 
 
 # ============================================================================ rows to skip
@@ -567,110 +695,131 @@ _TOTAL = (r"^(?:本页|本月|本期|全部|全市|全县|全区)?\s*(?:合\s*�
 _FOOTER = r"^(?:填表|填报|制表|审核|审批|负责|单位负责|联系|说明|注|备注|附注)[^:]{0,8}:"
 
 
-def _skip_reasons(cleaned_body: pl.DataFrame, header: _Header) -> pl.Series:
+def _skip_reasons(cleaned: pl.DataFrame, files: pl.Series, headers: list[_Header]) -> pl.Series:
     """Per body row: None for a data row, else why it is skipped (one of SKIP_REASONS)."""
-    cleaned = cleaned_body.get_columns()
-    if not cleaned:
-        return pl.Series("reason", [], dtype=pl.String)
-    filled = pl.sum_horizontal([cell.is_not_null() for cell in cleaned])
-    blank = filled == 0
-    total = pl.any_horizontal([cell.str.contains(_TOTAL).fill_null(False) for cell in cleaned])
-    footer = (filled > 0) & (pl.sum_horizontal([cell.str.contains(_FOOTER).fill_null(False)
-                                                for cell in cleaned]) == filled)
-    reasons = (pl.when(blank).then(pl.lit("blank"))
-               .when(_repeats_header(cleaned_body, header)).then(pl.lit("repeated_header"))
+    if not cleaned.columns:
+        return pl.Series("reason", [None] * cleaned.height, dtype=pl.String)
+    cells = [pl.col(name) for name in cleaned.columns]
+    filled = pl.sum_horizontal(cell.is_not_null() for cell in cells)
+    total = pl.any_horizontal(cell.str.contains(_TOTAL).fill_null(False) for cell in cells)
+    footer = (filled > 0) & (pl.sum_horizontal(cell.str.contains(_FOOTER).fill_null(False)
+                                               for cell in cells) == filled)
+    reasons = (pl.when(filled == 0).then(pl.lit("blank"))
+               .when(_repeats_header(cleaned.columns, files, headers)).then(pl.lit("repeated_header"))
                .when(total).then(pl.lit("total"))
                .when(footer).then(pl.lit("footer")))
-    return pl.select(reasons.alias("reason")).to_series()
+    return cleaned.select(reasons.alias("reason")).to_series()
 
 
-def _repeats_header(cleaned_body: pl.DataFrame, header: _Header) -> pl.Expr:
-    """Half or more of the named cells (and at least 2, or all if fewer) repeat their header."""
-    same = [cleaned_body[f"c{i}"] == nz.fold_width_text(header.texts[i]).strip()
-            for i in header.columns if f"c{i}" in cleaned_body.columns]
-    if not same:
+def _repeats_header(columns: list[str], files: pl.Series, headers: list[_Header]) -> pl.Expr:
+    """Half or more of the named cells (and at least 2, or all if fewer) repeat their file's header."""
+    named = [name for name in columns if not name.startswith(_UNMAPPED)]
+    if not named:
         return pl.lit(False)
-    needed = max(min(2, len(same)), (len(same) + 1) // 2)
-    return pl.sum_horizontal([s.fill_null(False) for s in same]) >= needed
+    same = []
+    for name in named:  # each file's header text of the column, on each of the file's rows
+        texts = pl.Series([header.folded_text(name) for header in headers], dtype=pl.String)
+        same.append((pl.col(name) == texts.gather(files)).fill_null(False))
+    needed = pl.Series([_needed_repeats(len(header.columns)) for header in headers], dtype=pl.Int64)
+    return pl.sum_horizontal(same) >= needed.gather(files)
+
+
+def _needed_repeats(named: int) -> int:
+    if named == 0:
+        return 1  # more than can repeat
+    return max(min(2, named), (named + 1) // 2)
 
 
 # ============================================================================ typed columns
 
 @dataclass
 class _Typed:
-    frame: pl.DataFrame           # every ledger column, typed by kind
-    failed: dict[str, pl.Series]  # column -> where its cell had text that could not be read
-    issues: pl.Series             # per row: ["column:rule", ...]
+    frame: pl.DataFrame            # every ledger column, typed by kind
+    failed: dict[str, pl.Series]   # column -> where its cell had text that could not be read
+    issues: pl.Series              # per row: ["column:rule", ...]
 
 
-def _typed_columns(cleaned: pl.DataFrame, header: _Header, ledger: Ledger) -> _Typed:
+def _typed_columns(cleaned: pl.DataFrame, ledger: Ledger) -> _Typed:
     """Every ledger column typed by kind (absent ones all-null), with the issues of each row."""
-    columns: list[pl.Series] = []
-    failed: dict[str, pl.Series] = {}
-    flags: list[pl.Series] = []
+    kinds = {column.name: column.kind for column in ledger.columns
+             if column.name in cleaned.columns and not column.pii}
+    month_only = ["as_of"] if ledger.snapshot else []
+    values, failed = nz.normalise_frame(cleaned, kinds, month_only)
+    columns = []
     for column in ledger.columns:
-        source = header.cell_column(column.name)
-        if source is None:
+        if column.name in values.columns:
+            columns.append(values[column.name])
+        elif column.name in cleaned.columns:  # personal: hashed by _protect_personal_data
+            columns.append(cleaned[column.name])
+        else:
             dtype = nz.POLARS_TYPES[column.kind]
             columns.append(pl.repeat(None, cleaned.height, dtype=dtype, eager=True).alias(column.name))
-            continue
-        if column.pii:  # hashed by _protect_personal_data; never reported in issues
-            columns.append(cleaned[source].alias(column.name))
-            continue
-        month_only = column.name == "as_of" and ledger.snapshot
-        result = nz.normalise_cleaned(cleaned[source], column.kind, month_only=month_only)
-        columns.append(result.values.alias(column.name))
-        failed[column.name] = result.failed
-        if result.rule and result.failed.any():
-            flags.append(_issue_where(result.failed, f"{column.name}:{result.rule}"))
-        if column.kind in nz.TEXT_KINDS:
-            looks_like_formula = nz.formula_like(cleaned[source])
-            if looks_like_formula.any():
-                flags.append(_issue_where(looks_like_formula, f"{column.name}:{nz.FORMULA_LIKE}"))
-    return _Typed(pl.DataFrame(columns), failed, _issue_lists(flags, cleaned.height))
+    frame = pl.DataFrame(columns)
+    return _Typed(frame, dict(zip(failed.columns, failed.get_columns(), strict=True)),
+                  _issues(cleaned, failed, ledger))
 
 
-def _issue_where(condition: pl.Series, issue: str) -> pl.Series:
-    return pl.select(pl.when(condition).then(pl.lit(issue)).alias("issue")).to_series()
-
-
-def _issue_lists(flags: list[pl.Series], height: int) -> pl.Series:
+def _issues(cleaned: pl.DataFrame, failed: pl.DataFrame, ledger: Ledger) -> pl.Series:
+    """Per row, its issues in the ledger's column order: unreadable cells, then formula-like text."""
+    text = [name for name in failed.columns if ledger.column(name).kind in nz.TEXT_KINDS]
+    formula_like = cleaned.select(nz.formula_like(pl.col(name)).alias(name) for name in text)
+    any_failed = failed.select(pl.all().any()).row(0, named=True) if failed.width else {}
+    any_formula = formula_like.select(pl.all().any()).row(0, named=True) if formula_like.width else {}
+    flags = []
+    for name in failed.columns:
+        rule = nz.RULES.get(ledger.column(name).kind)
+        if rule and any_failed[name]:
+            flags.append(pl.when(failed[name]).then(pl.lit(f"{name}:{rule}")))
+        if any_formula.get(name):
+            flags.append(pl.when(formula_like[name]).then(pl.lit(f"{name}:{nz.FORMULA_LIKE}")))
     if not flags:
-        return pl.Series("_issues", [[]], dtype=pl.List(pl.String)).new_from_index(0, height)
+        return pl.Series("_issues", [[]], dtype=pl.List(pl.String)).new_from_index(0, cleaned.height)
     return pl.select(pl.concat_list(flags).list.drop_nulls().alias("_issues")).to_series()
 
 
-def _fill_from_file(typed: _Typed, ledger: Ledger, month: date | None, county: str | None) -> pl.DataFrame:
+def _fill_from_file(typed: _Typed, ledger: Ledger, files: pl.Series, months: list[date | None],
+                    counties: list[str | None]) -> pl.DataFrame:
     """Snapshot as_of: the file's month where the column is missing or the cell empty, and
     snapped to its month end; county: the file's county where missing or empty."""
     frame = typed.frame
     if ledger.snapshot and "as_of" in frame.columns:
-        frame = frame.with_columns(_filled(frame["as_of"].dt.month_end(), typed.failed.get("as_of"), month))
-    if "county" in frame.columns and county is not None:
-        frame = frame.with_columns(_filled(frame["county"], typed.failed.get("county"), county))
+        file_months = pl.Series(months, dtype=pl.Date).gather(files)
+        frame = frame.with_columns(_filled(frame["as_of"].dt.month_end(), typed.failed.get("as_of"), file_months))
+    if "county" in frame.columns:
+        file_counties = pl.Series(counties, dtype=pl.String).gather(files)
+        frame = frame.with_columns(_filled(frame["county"], typed.failed.get("county"), file_counties))
     return frame
 
 
-def _filled(values: pl.Series, failed: pl.Series | None, fill: object) -> pl.Series:
+def _filled(values: pl.Series, failed: pl.Series | None, fill: pl.Series) -> pl.Series:
     """values with empty cells (null, but not unreadable) set to fill."""
     empty = values.is_null() if failed is None else values.is_null() & ~failed
-    filled = pl.when(empty).then(pl.lit(fill, values.dtype)).otherwise(values)
-    return pl.select(filled.alias(values.name)).to_series()
+    return pl.select(pl.when(empty).then(fill).otherwise(values).alias(values.name)).to_series()
 
 
-def _month_from_data(frame: pl.DataFrame, ledger: Ledger) -> date | None:
+def _months(frame: pl.DataFrame, files: pl.Series, ledger: Ledger,
+            title_months: list[date | None]) -> list[date | None]:
+    """Each file's month: from its title or path, else from its data."""
+    if all(title_months):
+        return title_months
+    from_data = _months_from_data(frame.with_columns(files), ledger)
+    return [month or from_data.get(index) for index, month in enumerate(title_months)]
+
+
+def _months_from_data(frame: pl.DataFrame, ledger: Ledger) -> dict[int, date | None]:
+    """file (`_file`) -> the month its data tell (see the module docstring)."""
     if ledger.snapshot:
-        months = frame["as_of"].drop_nulls().dt.month_end().unique()
-        return months[0] if months.len() == 1 else None
+        months = frame.group_by("_file").agg(pl.col("as_of").drop_nulls().dt.month_end().unique())
+        return {index: found[0] if len(found) == 1 else None for index, found in months.iter_rows()}
     column = MAIN_DATE_COLUMN.get(ledger.name)
     if column is None:
-        return None
-    values = frame[column]
-    if values.dtype == pl.String:  # a period such as 2025H1
-        months = [month_from_text(text) for text in values.drop_nulls().unique().to_list()]
-        return max((m for m in months if m), default=None)
-    latest = values.drop_nulls().max()
-    return nz.month_end(latest) if isinstance(latest, date) else None
+        return {}
+    if frame[column].dtype == pl.String:  # a period such as 2025H1
+        periods = frame.group_by("_file").agg(pl.col(column).drop_nulls().unique())
+        return {index: max(filter(None, map(month_from_text, texts)), default=None)
+                for index, texts in periods.iter_rows()}
+    latest = frame.group_by("_file").agg(pl.col(column).drop_nulls().max())
+    return {index: nz.month_end(day) if isinstance(day, date) else None for index, day in latest.iter_rows()}
 
 
 # ============================================================================ personal data
@@ -723,21 +872,39 @@ def _protect_personal_data(frame: pl.DataFrame, ledger: Ledger) -> pl.DataFrame:
     return frame.drop(pii)
 
 
-def _original_json(body: pl.DataFrame, header: _Header) -> pl.Series:
-    """The row's cells as sent, keyed by header text; personal columns as ***, and free text (text
-    columns and columns the ledger does not know) with ID and mobile numbers masked."""
-    names = header.original_names(body.columns)
-    kinds = {f"c{i}": header.ledger.column(name) for i, name in header.columns.items()}
-    cells: list[pl.Series | pl.Expr] = []
-    for source in body.columns:
-        column = kinds.get(source)
-        if column is not None and column.pii:
-            cells.append(pl.when(pl.col(source).is_not_null()).then(pl.lit("***")).alias(names[source]))
-        elif column is None or column.kind == "str":
-            cells.append(nz.mask_personal_text(body[source]).alias(names[source]))
-        else:
-            cells.append(pl.col(source).alias(names[source]))
-    return body.select(pl.struct(cells).struct.json_encode().alias("_original")).to_series()
+def _original_json(raw: pl.DataFrame, ledger: Ledger, layouts: dict[int, tuple[tuple[str, str], ...]],
+                   heights: list[int]) -> dict[int, pl.Series]:
+    """file -> `_original` of its rows: the cells as sent, keyed by header text; personal columns
+    as ***, and free text (text columns and columns the ledger does not know) with ID and mobile
+    numbers masked. layouts: file -> its cells' (slot, header text), in the file's order."""
+    cells = _original_cells(raw, ledger)
+    files_by_layout: dict[tuple[tuple[str, str], ...], list[int]] = {}
+    for index, layout in layouts.items():
+        files_by_layout.setdefault(layout, []).append(index)
+    files_with_rows = [index for index, height in enumerate(heights) if height]
+    originals = {}
+    for layout, files in files_by_layout.items():
+        rows = cells if files == files_with_rows else cells.filter(pl.col("_file").is_in(files))
+        json = rows.select(pl.struct(pl.col(slot).alias(name) for slot, name in layout)
+                           .struct.json_encode().alias("_original")).to_series()
+        offset = 0
+        for index in files:
+            originals[index] = json.slice(offset, heights[index])
+            offset += heights[index]
+    return originals
+
+
+def _original_cells(raw: pl.DataFrame, ledger: Ledger) -> pl.DataFrame:
+    """raw (stacked bodies) with its cells as `_original` shows them."""
+    columns = {column.name: column for column in ledger.columns}
+    slots = [slot for slot in raw.columns if slot not in ("_file", "_row")]
+    personal = [slot for slot in slots if slot in columns and columns[slot].pii]
+    free_text = [slot for slot in slots
+                 if slot not in columns or (columns[slot].kind == "str" and not columns[slot].pii)]
+    return raw.with_columns(
+        *(pl.when(pl.col(slot).is_not_null()).then(pl.lit("***")).alias(slot) for slot in personal),
+        *nz.mask_personal_frame(raw.select(free_text)).get_columns(),
+    )
 
 
 # ============================================================================ month and county of a file

@@ -578,3 +578,52 @@ def test_read_landing_finds_ledger_files_in_path_order(landing):
     write_text(landing / "~$a.xlsx", "lock")
     write_text(landing / "notes.txt", "x")
     assert [s.path for s in read_landing(landing)] == ["a.csv", "b/firms.csv"]
+
+
+def test_read_landing_types_runs_of_files_together_as_if_one_by_one(landing):
+    """Files of one ledger in a row are typed together; each SourceFile is as if read alone."""
+    folder = landing / "compounds"
+    folder.mkdir()
+    write_text(folder / "2024-01_a.csv",
+               "小区编码,小区名称,县区,街道/乡镇,总户数,管理方式,,备注\n"
+               "A1,甲,凉州区,东大街,１２０户,专业物业,多,电话13993512345\n"
+               "小区编码,小区名称,县区,街道/乡镇,总户数,管理方式,,备注\n"
+               "合计,,,,120,,,\n"
+               "A2,乙,兰州,东大街,十户,社区托管,,\n")
+    write_xlsx(folder / "2024-02_b.xlsx", [
+        ["管理方式", "小区代码", "小区名称", "街道（乡镇）", "户数", "建成年份", None, "收缴率（%）"],
+        ["无物业", "A1", "甲", "东大街", 120, "两千年", None, "85%"],
+        [],
+        ["管理方式", "小区代码", "小区名称", "街道（乡镇）", "户数", "建成年份", None, "收缴率（%）"],
+        ["填表人：张三"],
+    ], merged_title="民勤县住宅小区物业管理台账（2024年2月）")
+    write_text(folder / "2024-03_c.csv", "小区编码,小区名称,县区,街道/乡镇,总户数,管理方式\n,,,,,\n")
+    write_text(folder / "2024-03_d.csv", "姓名,年龄,爱好\n张三,30,读书\n")
+    write_text(folder / "e.csv", "小区编码,小区名称,县区,街道/乡镇,总户数,管理方式,统计月份\n"
+                                 "A1,甲,凉州区,东大街,10,专业物业,2024-03\nA2,乙,凉州区,东大街,10,专业物业,2024-04\n")
+    write_text(folder / "f.csv", "统计月份,小区编码,小区名称,县区,街道/乡镇,总户数,管理方式\n"
+                                 "2024年5月,A1,甲,古浪,东大街,10,专业物业\n")
+    write_text(landing / "x_12345工单.csv", COMPLAINTS_CSV)
+    write_text(landing / "y_compounds_2024-06.csv", "小区编码,小区名称,县区,街道/乡镇,总户数,管理方式\n"
+                                                    "A1,甲,天祝,东大街,10,专业物业\n")
+    together = list(read_landing(landing))
+    alone = [read(landing / source.path, landing) for source in together]
+    assert [s.path for s in together] == [
+        "compounds/2024-01_a.csv", "compounds/2024-02_b.xlsx", "compounds/2024-03_c.csv", "compounds/2024-03_d.csv",
+        "compounds/e.csv", "compounds/f.csv", "x_12345工单.csv", "y_compounds_2024-06.csv"]
+    assert [s.reject_rule for s in together] == [
+        None, None, "empty", "missing_required_column", "no_month", None, None, None]
+    for batched, single in zip(together, alone, strict=True):
+        for name in ("path", "sha256", "ledger", "month", "county", "rows_read", "skipped", "rejected",
+                     "reject_rule", "header_map", "unmapped_headers"):
+            assert getattr(batched, name) == getattr(single, name), (batched.path, name)
+        if single.frame is None:
+            assert batched.frame is None
+        else:
+            assert batched.frame.equals(single.frame), batched.path
+    first, second = together[0].frame, together[1].frame
+    assert first["_issues"].to_list() == [[], ["county:unknown_county", "households:bad_number"]]
+    assert second["_issues"].to_list() == [["built_year:bad_number"]]
+    assert json.loads(first["_original"][0])["备注"] == "电话139****2345"
+    assert list(json.loads(second["_original"][0])) == [
+        "管理方式", "小区代码", "小区名称", "街道（乡镇）", "户数", "建成年份", "收缴率（%）"]
