@@ -9,6 +9,7 @@ from __future__ import annotations
 import html
 import json
 import math
+import string
 from dataclasses import dataclass
 from datetime import date
 from functools import partial
@@ -102,7 +103,7 @@ def compounds(month: date, f: Filters) -> pl.DataFrame:
         select compound_name, town, lon, lat, households, management_mode, firm_name
         from mart_compound_map
         where month = ? and (county_code = ? or ? = ?)
-        order by management_mode = '专业物业', compound_id
+        order by management_mode <> '专业物业', compound_id  -- the compounds still to clear are drawn on top
     """, month, f.scope, f.scope, f.city)
 
 
@@ -187,15 +188,31 @@ def county_features(collection: dict, values: pl.DataFrame, metric_code: str, sc
     return features
 
 
+def formatted(template: str, **fields: pl.Expr) -> pl.Expr:
+    """A translated template such as "{town} · {households} 户" filled column-wise from `fields`."""
+    parts = []
+    for literal, name, _spec, _conversion in string.Formatter().parse(template):
+        parts.append(pl.lit(literal))
+        if name:
+            parts.append(fields[name])
+    return pl.concat_str(parts)
+
+
 def compound_points(frame: pl.DataFrame) -> list[dict]:
-    return [{
-        "position": [r["lon"], r["lat"]],
-        "fill": rgba(MODE_HEX.get(r["management_mode"], NO_DATA_HEX), 235),
-        "radius": 3 * math.sqrt(r["households"] or 1),
-        "title": r["compound_name"],
-        "detail": t("map.compound_detail", town=r["town"] or "—", households=num(r["households"]),
-                    mode=v(r["management_mode"]), firm=r["firm_name"] or "—"),
-    } for r in frame.to_dicts()]
+    """One dict a compound for the deck, built column-wise: a province has tens of thousands."""
+    modes = pl.DataFrame({"management_mode": list(MODE_HEX), "fill": [rgba(h, 235) for h in MODE_HEX.values()],
+                          "mode_label": [v(m) for m in MODE_HEX]})
+    return frame.join(modes, on="management_mode", how="left", maintain_order="left").select(
+        "lon", "lat",
+        pl.col("fill").fill_null(pl.lit(rgba(NO_DATA_HEX, 235))),
+        (3 * pl.col("households").fill_null(1).sqrt()).alias("radius"),
+        pl.col("compound_name").alias("title"),
+        formatted(t("map.compound_detail"),
+                  town=pl.col("town").fill_null("—"),
+                  households=pl.col("households").map_elements(num, return_dtype=pl.String).fill_null("—"),
+                  mode=pl.col("mode_label").fill_null(pl.col("management_mode")).fill_null("—"),
+                  firm=pl.col("firm_name").fill_null("—")).alias("detail"),
+    ).to_dicts()
 
 
 def fitted_view(box: tuple[float, float, float, float], height: int, width: int = 900) -> pdk.ViewState:
@@ -210,7 +227,7 @@ def fitted_view(box: tuple[float, float, float, float], height: int, width: int 
 
 
 def points_layer(points: list[dict]) -> pdk.Layer:
-    return pdk.Layer("ScatterplotLayer", id="compounds", data=points, pickable=True, get_position="position",
+    return pdk.Layer("ScatterplotLayer", id="compounds", data=points, pickable=True, get_position="[lon, lat]",
                      get_fill_color="fill", get_radius="radius", radius_units=String("meters"), radius_min_pixels=3,
                      radius_max_pixels=10, stroked=True, get_line_color=[255, 255, 255, 255],
                      line_width_min_pixels=0.8)
@@ -274,14 +291,14 @@ def swatch(colour: str, label: str, round_: bool = False) -> str:
 def legend(metric_code: str, scale: Scale, mode_counts: dict[str, int | None], show_points: bool) -> None:
     rows = [swatch(c, label) for c, label in zip(scale.colours, scale.labels, strict=True)]
     rows.append(swatch(NO_DATA_HEX, t("map.no_data")))
-    html = [f"<div style='font-size:15px;line-height:1.35'><div style='font-weight:600'>"
-            f"{t(f'map.metric.{metric_code}')}</div><div style='color:#52606D;font-size:13px'>"
-            f"{t(f'map.unit.{metric_code}')}</div>", *rows]
+    parts = [f"<div style='font-size:15px;line-height:1.35'><div style='font-weight:600'>"
+             f"{t(f'map.metric.{metric_code}')}</div><div style='color:#52606D;font-size:13px'>"
+             f"{t(f'map.unit.{metric_code}')}</div>", *rows]
     if show_points:
-        html.append(f"<div style='font-weight:600;margin-top:14px'>{t('map.points_legend')}</div>")
-        html += [swatch(MODE_HEX[mode], t("map.mode_count", mode=v(mode), n=num(mode_counts.get(mode))), round_=True)
-                 for mode in MODE_HEX]
-    st.markdown("".join(html) + "</div>", unsafe_allow_html=True)
+        parts.append(f"<div style='font-weight:600;margin-top:14px'>{t('map.points_legend')}</div>")
+        parts += [swatch(MODE_HEX[mode], t("map.mode_count", mode=v(mode), n=num(mode_counts.get(mode))), round_=True)
+                  for mode in MODE_HEX]
+    st.markdown("".join(parts) + "</div>", unsafe_allow_html=True)
 
 
 def county_table(values: pl.DataFrame, f: Filters) -> None:
