@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 import time
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -104,14 +105,22 @@ def build(landing: Path | None = None, progress: Callable[[str], None] | None = 
     )
 
 
+def _pad(text: str, width: int) -> str:
+    """Left-align in a terminal, where a Chinese character takes two columns."""
+    shown = sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+    return text + " " * max(width - shown, 0)
+
+
 def format_summary(s: BuildSummary) -> str:
     lines = [f"构建完成 Build finished in {s.seconds:.1f} s", "",
-             f"{'台账 ledger':<24}{'文件 files':>12}{'读取 read':>12}{'入库 loaded':>14}"]
-    per_ledger = s.files.group_by("ledger").agg(pl.len().alias("files"), pl.col("rows_read").sum())
+             f"{_pad('台账 ledger', 40)}{'文件 files':>10}{'读取 read':>12}{'入库 loaded':>13}{'隔离 quarantined':>18}"]
+    per_ledger = s.files.group_by("ledger").agg(pl.len().alias("files"), pl.col("rows_read").sum(),
+                                                pl.col("rows_quarantined").sum())
     counts = {r["ledger"]: r for r in per_ledger.to_dicts()}
     for name, ledger in LEDGERS.items():
-        c = counts.get(name, {"files": 0, "rows_read": 0})
-        lines.append(f"{ledger.zh[:10]:<14}{name:<16}{c['files']:>6}{c['rows_read']:>12}{s.rows_loaded[name]:>14}")
+        c = counts.get(name, {"files": 0, "rows_read": 0, "rows_quarantined": 0})
+        lines.append(f"{_pad(ledger.zh, 24)}{name:<16}{c['files']:>10}{c['rows_read']:>12}"
+                     f"{s.rows_loaded[name]:>13}{c['rows_quarantined']:>18}")
     lines += ["",
               f"隔离行 quarantined rows: {s.rows_quarantined}    警告 warnings: {s.warnings}    "
               f"拒收文件 rejected files: {s.files_rejected}"]
