@@ -59,7 +59,8 @@ def check(sources: list[SourceFile], today: date | None = None) -> GateResult:
 
     outcome = run_gx.validate(frames, catalogue)
     rejections = _critical_rejections(frames, outcome.failed_whole, catalogue)
-    usable = {ledger: frame for ledger, frame in frames.items() if frame["_file"][0] not in rejections}
+    rejected_ledgers = {catalogue[i].ledger for i in outcome.failed_whole}
+    usable = {ledger: frame for ledger, frame in frames.items() if ledger not in rejected_ledgers}
     found = _describe(pl.concat([outcome.failures, *_polars_failures(frames, catalogue)]), frames, catalogue)
     errors = found.filter((pl.col("severity") == ERROR) & pl.col("ledger").is_in(list(usable)))
     kept = {ledger: frame.join(errors.select(ROW_KEY), on=ROW_KEY, how="anti") for ledger, frame in usable.items()}
