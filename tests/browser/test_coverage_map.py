@@ -14,7 +14,7 @@ pytestmark = pytest.mark.browser
 def shows(page, x: float, y: float, county: str, settle_ms: int) -> bool:
     page.mouse.move(x, y)
     page.wait_for_timeout(settle_ms)  # the tooltip follows the next picking pass, not the pointer itself
-    tooltip = page.locator(".deck-tooltip")
+    tooltip = page.get_by_test_id("stDeckGlJsonChart").first.locator(".deck-tooltip")  # the main map's
     return tooltip.is_visible() and tooltip.inner_text().startswith(county)
 
 
