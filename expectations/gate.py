@@ -63,7 +63,7 @@ def check(sources: list[SourceFile], today: date | None = None) -> GateResult:
     usable = {ledger: frame for ledger, frame in frames.items() if ledger not in rejected_ledgers}
     found = _describe(pl.concat([outcome.failures, *_polars_failures(frames, catalogue)]), frames, catalogue)
     errors = found.filter((pl.col("severity") == ERROR) & pl.col("ledger").is_in(list(usable)))
-    kept = {ledger: frame.join(errors.select(ROW_KEY), on=ROW_KEY, how="anti") for ledger, frame in usable.items()}
+    kept = {ledger: _without(frame, errors.filter(pl.col("ledger") == ledger)) for ledger, frame in usable.items()}
     referenced, reference_ids = row_checks.references(kept, catalogue)
     failures = pl.concat([found, _describe(referenced, frames, catalogue)])
 
@@ -85,6 +85,10 @@ def _ledger_frames(sources: list[SourceFile]) -> dict[str, pl.DataFrame]:
         parts.setdefault(src.ledger, []).append(src.frame.with_columns(
             _file=pl.lit(src.path), _county=pl.coalesce(*own, pl.lit(src.county, pl.String))))
     return {ledger: pl.concat(frames, how="vertical_relaxed") for ledger, frames in parts.items()}
+
+
+def _without(frame: pl.DataFrame, errors: pl.DataFrame) -> pl.DataFrame:
+    return frame.join(errors.select(ROW_KEY), on=ROW_KEY, how="anti") if errors.height else frame
 
 
 def _polars_failures(frames: dict[str, pl.DataFrame], catalogue: list[Rule]) -> list[pl.DataFrame]:

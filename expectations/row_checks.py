@@ -86,8 +86,10 @@ def _lost_zeros(rule_id: int, rule: Rule, frame: pl.DataFrame, known: pl.Series)
 
 
 def _credit_code_check(rule_id: int, rule: Rule, frame: pl.DataFrame) -> pl.DataFrame:
-    return _failures(rule_id, frame.filter(check_character_fails(pl.col(rule.column)).fill_null(False)),
-                     pl.col(rule.column))
+    code = pl.col(rule.column)
+    codes = frame.select(code.drop_nulls().unique())  # few firms, many rows: check each code once
+    bad = codes.filter(check_character_fails(code).fill_null(False)).to_series()
+    return _failures(rule_id, frame.filter(code.is_in(bad.implode())), code)
 
 
 def _outside_county(rule_id: int, rule: Rule, frame: pl.DataFrame) -> pl.DataFrame:
@@ -96,25 +98,31 @@ def _outside_county(rule_id: int, rule: Rule, frame: pl.DataFrame) -> pl.DataFra
                      pl.format("{}, {} ({})", pl.col("lon"), pl.col("lat"), pl.col("county")))
 
 
-def _later_duplicates(frame: pl.DataFrame, key: list[str], columns: list[str]) -> pl.DataFrame:
-    """Rows repeating an earlier row of their file on `columns`, with that row's number in `first`.
-    Rows missing part of the key are left out: the required rule quarantines them."""
-    return (frame.filter(pl.all_horizontal(pl.col(k).is_not_null() for k in key))
-            .with_columns(first=pl.col("_row").min().over(["_file", *columns]))
+def _same_key(frame: pl.DataFrame, key: list[str]) -> pl.DataFrame:
+    """The rows whose key (all present) appears more than once in their file: the only rows that can
+    repeat another. Rows missing part of the key are left out: the required rule quarantines them."""
+    present = frame.filter(pl.all_horizontal(pl.col(k).is_not_null() for k in key))
+    return present.filter(pl.len().over(["_file", *key]) > 1)
+
+
+def _later_duplicates(rows: pl.DataFrame, columns: list[str]) -> pl.DataFrame:
+    """Rows repeating an earlier row of their file on `columns`, with that row's number in `first`."""
+    return (rows.with_columns(first=pl.col("_row").min().over(["_file", *columns]))
             .filter(pl.col("_row") != pl.col("first")))
 
 
 def _duplicate_rows(rule_id: int, rule: Rule, frame: pl.DataFrame) -> pl.DataFrame:
     key = rule.column.split(",")
-    later = _later_duplicates(frame, key, _value_columns(frame))
+    later = _later_duplicates(_same_key(frame, key), _value_columns(frame))
     return _failures(rule_id, later, pl.concat_str(key, separator=","),
                      pl.format("与第 {} 行完全相同", "first"), pl.format("same as row {}", "first"))
 
 
 def _duplicate_keys(rule_id: int, rule: Rule, frame: pl.DataFrame) -> pl.DataFrame:
     key = rule.column.split(",")
-    exact = _later_duplicates(frame, key, _value_columns(frame)).select("_file", "_row")
-    later = _later_duplicates(frame, key, key).join(exact, on=["_file", "_row"], how="anti")
+    candidates = _same_key(frame, key)
+    exact = _later_duplicates(candidates, _value_columns(frame)).select("_file", "_row")
+    later = _later_duplicates(candidates, key).join(exact, on=["_file", "_row"], how="anti")
     return _failures(rule_id, later, pl.concat_str(key, separator=","),
                      pl.format("与第 {} 行相同", "first"), pl.format("same key as row {}", "first"))
 

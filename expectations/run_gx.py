@@ -65,9 +65,9 @@ def validate(frames: dict[str, pl.DataFrame], catalogue: list[Rule]) -> GxOutcom
                 rule.expectation.meta["rule_id"] = rule_id  # results come back in their own order
                 is_type = isinstance(rule.expectation, gxe.ExpectColumnValuesToBeOfType)
                 (types if is_type else values).append(rule.expectation)
-        checked = frame.select([c for c in frame.columns if not c.startswith("_")] + INDEX_COLUMNS)
-        results = _run(context, source, f"{ledger}: types", types, column_types(checked), RESULT_FORMAT)
-        data = column_values(checked)
+        columns = [c for c in frame.columns if not c.startswith("_")]
+        results = _run(context, source, f"{ledger}: types", types, column_types(frame.select(columns)), RESULT_FORMAT)
+        data = column_values(frame.select(*_columns_used(values), *INDEX_COLUMNS))
         failed = []
         for verdict in _run(context, source, f"{ledger}: values", values, data, VERDICT_FORMAT):
             rerun = not verdict.success and not verdict.exception_info.get("raised_exception")
@@ -76,6 +76,13 @@ def validate(frames: dict[str, pl.DataFrame], catalogue: list[Rule]) -> GxOutcom
         results += _run(context, source, f"{ledger}: failed", again, data, RESULT_FORMAT) if failed else []
         _collect(outcome, frame, results, catalogue)
     return outcome
+
+
+def _columns_used(expectations: list) -> list[str]:
+    """The columns the expectations read (GX hashes and filters the whole frame it is given)."""
+    used = {getattr(e, name, None) for e in expectations for name in ("column", "column_A", "column_B")}
+    used |= {e.row_condition.column.name for e in expectations if getattr(e, "row_condition", None)}
+    return sorted(used - {None})
 
 
 def _run(context, source, name: str, expectations: list, data: pd.DataFrame, result_format: dict) -> list:
