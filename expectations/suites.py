@@ -1,9 +1,9 @@
 """The quality suites, one per ledger of DOMAIN.md section 4, defined here in code.
 
-Severity follows one rule of thumb: a defect in a column the ledger marks required (the metrics
-need it: keys, counts they divide by, the date that places a row in its month) is an error, and
-the row is quarantined; a defect in an optional column is a warning, and the row is loaded and
-flagged. Quarantine is not free: a compound quarantined for a bad fee would drop out of the
+Severity follows one rule of thumb: a defect in a column the ledger marks required, or in its key
+(the metrics need them: keys, counts they divide by, the date that places a row in its month), is
+an error, and the row is quarantined; a defect in an optional column is a warning, and the row is
+loaded and flagged. Quarantine is not free: a compound quarantined for a bad fee would drop out of the
 coverage count, which is worse than a flagged fee. The exceptions, each for its reason:
 
 - duplicates in one file (first kept) are errors: the later row would count twice. Across files a
@@ -103,8 +103,14 @@ def suite(ledger: Ledger, today: date) -> list[Rule]:
     ]
 
 
+def _needed(ledger: Ledger, column: str) -> bool:
+    """Required by the ledger, or part of its key (a snapshot's as_of, filled from the file's month
+    where empty, places every row in its month)."""
+    return ledger.column(column).required or column in ledger.key
+
+
 def _severity(ledger: Ledger, column: str) -> str:
-    return ERROR if ledger.column(column).required else WARNING
+    return ERROR if _needed(ledger, column) else WARNING
 
 
 def _gx(ledger: Ledger, name: str, rule_column: str, severity: str, zh: str, en: str, expectation_class,
@@ -150,7 +156,7 @@ def reader_rules(ledger: Ledger) -> list[Rule]:
 def required_rules(ledger: Ledger) -> list[Rule]:
     return [_gx(ledger, "required", c.name, ERROR, f"{label_zh(ledger, c.name)} 为必填项，不能为空",
                 f"{label_en(ledger, c.name)} is required", gxe.ExpectColumnValuesToNotBeNull, column=c.name)
-            for c in ledger.columns if c.required]
+            for c in ledger.columns if _needed(ledger, c.name)]
 
 
 def allowed_value_rules(ledger: Ledger) -> list[Rule]:

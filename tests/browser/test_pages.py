@@ -17,6 +17,7 @@ PAGES = [
     ("inspections", "累计季度达标率"),
     ("mediation", "排查覆盖率"),
     ("compound", "请选择一个小区"),
+    ("quality", "各台账、各县区的规则通过率（最新构建）"),
 ]
 
 
