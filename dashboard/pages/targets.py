@@ -12,7 +12,7 @@ import streamlit as st
 from plotly.subplots import make_subplots
 
 from dashboard import queries
-from dashboard.components import STATUS_COLOURS, STATUS_HEX, chart, kpi_tile, num, pct, plotly_layout, pp
+from dashboard.components import STATUS_COLOURS, STATUS_HEX, chart, filter_labels, kpi_tile, num, pct, plotly_layout, pp
 from dashboard.downloads import table_downloads
 from dashboard.i18n import month_label, t, v
 from dashboard.shell import Filters, filters, page_header, url_choice
@@ -71,7 +71,7 @@ def deadline_label(row: dict) -> str:
 def ideal_traces(history: pl.DataFrame, target_rows: list[dict], column: str, compact: bool) -> list[go.Scatter]:
     """A dashed straight line from the baseline to each deadline's target; the deadline in force stands out."""
     traces = []
-    for row in target_rows:
+    for row in sorted(target_rows, key=lambda r: not r["is_active"]):  # the legend shows the first: in force
         if compact and not row["is_active"]:
             continue
         points = history.filter(pl.col("deadline") == row["deadline"])
@@ -239,9 +239,7 @@ def deadline_table(target_rows: list[dict], f: Filters, metric: str) -> None:
     st.dataframe(shown.to_pandas(), hide_index=True, width="stretch", column_config={
         c: st.column_config.TextColumn(t(f"targets.col_{c}")) if c != "months_left"
         else st.column_config.NumberColumn(t("targets.col_months_left"), format="%d") for c in shown.columns})
-    table_downloads(frame, t(f"targets.file.{metric}"), {t("filter.scope"): v(f.scope),
-                                                         t("filter.month"): month_label(f.month)},
-                    f.month, key="targets-deadlines")
+    table_downloads(frame, t(f"targets.file.{metric}"), filter_labels(f), f.month, key="targets-deadlines")
 
 
 # -- the page -------------------------------------------------------------------------------------
