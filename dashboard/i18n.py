@@ -779,10 +779,10 @@ TEXT: dict[str, tuple[str, str]] = {
     "targets.total": ("小区总数", "All compounds"),
     "targets.done.coverage": ("专业物业服务小区", "Compounds with a professional firm"),
     "targets.done.committee_coverage": ("已成立业委会（物管会）的小区", "Compounds with a committee"),
-    "targets.remaining.coverage": ("尚无专业物业的小区", "Compounds without professional service"),
-    "targets.remaining.committee_coverage": ("尚无业委会（物管会）的小区", "Compounds without a committee"),
-    "targets.noun.coverage": ("专业物业覆盖率", "professional coverage"),
-    "targets.noun.committee_coverage": ("业委会覆盖率", "committee coverage"),
+    "targets.remaining.coverage": ("尚无专业物业的小区", "Without professional service"),
+    "targets.remaining.committee_coverage": ("尚无业委会（物管会）的小区", "Without a committee"),
+    "targets.noun.coverage": ("专业物业覆盖率", "Professional coverage"),
+    "targets.noun.committee_coverage": ("业委会覆盖率", "Committee coverage"),
     "targets.never": ("按此速度无法达标", "not at this pace"),
     "targets.sentence": ("{month}{noun} {actual}，按进度应达 {expected}；距{deadline}目标 {target} 还有 {months} 个月，"
                          "需每月新增约 {per_month} 个小区（每月提高 {rate}）。按近{recent}个月速度预计 {projected} 达标"

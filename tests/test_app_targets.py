@@ -164,7 +164,7 @@ def test_english(golden_app_env):
     labels = {m.label for m in at.metric}
     assert {"Professional coverage", "Compounds needed a month", "Projected to meet the target"} <= labels
     names = {d.get("name") for d in charts(at)[0]["data"]}
-    assert "Compounds without professional service" in names
+    assert "Without professional service" in names
 
 
 @pytest.mark.parametrize(("scope", "metric", "deadline", "want"), [

@@ -68,6 +68,11 @@ def deadline_label(row: dict) -> str:
     return t("targets.deadline_label", year=row["deadline"].year, target=pct(row["target_value"], 0))
 
 
+def label_position(column: str, y: float) -> str:
+    """Beside a deadline's target, to the left and away from the line that comes up (or down) to it."""
+    return "bottom left" if column == "remaining" and y > 0 else "top left"
+
+
 def ideal_traces(history: pl.DataFrame, target_rows: list[dict], column: str, compact: bool) -> list[go.Scatter]:
     """A dashed straight line from the baseline to each deadline's target; the deadline in force stands out."""
     traces = []
@@ -85,7 +90,7 @@ def ideal_traces(history: pl.DataFrame, target_rows: list[dict], column: str, co
         if not compact:
             traces.append(go.Scatter(
                 x=[row["deadline"]], y=[row[f"target_{column}"]], mode="markers+text", showlegend=False,
-                text=[deadline_label(row)], textposition="top center" if column == "done" else "bottom center",
+                text=[deadline_label(row)], textposition=label_position(column, row[f"target_{column}"]),
                 marker={"color": IDEAL_HEX[active], "size": 9, "symbol": "diamond"},
                 textfont={"color": IDEAL_HEX[True] if active else "#7B8794"}, hoverinfo="skip"))
     return traces
