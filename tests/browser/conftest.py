@@ -49,6 +49,20 @@ def demo_data_dir(tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="session")
+def demo_db(demo_data_dir):
+    """A read-only connection to the demo warehouse, with the app's settings: DuckDB refuses a second
+    connection to one file with other settings, and tests here also run the app's code in-process."""
+    import duckdb
+
+    from dashboard.queries import locked_config
+
+    warehouse = demo_data_dir / "warehouse"
+    database = warehouse / (warehouse / "CURRENT").read_text(encoding="utf-8").strip()
+    with duckdb.connect(str(database), read_only=True, config=locked_config()) as con:
+        yield con
+
+
+@pytest.fixture(scope="session")
 def app_url(demo_data_dir):
     if not shutil.which(CHROMIUM) and not Path(CHROMIUM).exists():
         pytest.fail(f"Chromium not found at {CHROMIUM}: run `python3 tasks.py test`, which installs it")

@@ -2,28 +2,22 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
-import duckdb
 import pytest
 from playwright.sync_api import expect
 
 pytestmark = pytest.mark.browser
 
 
-def two_firms(data_dir: Path) -> list[tuple[str, str]]:
+def two_firms(con) -> list[tuple[str, str]]:
     """The city's two top firms (code, name) in the latest quarter."""
-    warehouse = data_dir / "warehouse"
-    database = warehouse / (warehouse / "CURRENT").read_text(encoding="utf-8").strip()
-    with duckdb.connect(str(database), read_only=True) as con:
-        return con.execute("""
+    return con.execute("""
             select firm_credit_code, firm_name from mart_firm_credit_scope_quarterly
             where scope_code = '620600' and quarter = (select max(quarter) from mart_firm_credit_scope_quarterly)
-            order by rank_in_scope, firm_name limit 2""").fetchall()
+        order by rank_in_scope, firm_name limit 2""").fetchall()
 
 
-def test_chosen_firm_round_trips_through_the_url(offline_page, demo_data_dir):
-    (first_code, first_name), (second_code, second_name) = two_firms(demo_data_dir)
+def test_chosen_firm_round_trips_through_the_url(offline_page, demo_db):
+    (first_code, first_name), (second_code, second_name) = two_firms(demo_db)
     page = offline_page.page
     offline_page.open("firms", firm=second_code)
     expect(page.get_by_role("heading", name=second_name)).to_be_visible()
