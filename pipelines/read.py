@@ -355,14 +355,9 @@ def _excel_column_letter(index: int) -> str:
 _CJK = re.compile("[\u4e00-\u9fff]")
 
 
-def decode_csv(content: bytes) -> str:
-    """The text of a CSV file: UTF-8 (with or without BOM), else GB18030; Rejected("encoding") if
-    neither decodes it, or if lines in both are mixed in one file (naming the first odd line)."""
-    return _utf8_csv(content).decode("utf-8")
-
-
 def _utf8_csv(content: bytes) -> bytes:
-    """The CSV file's bytes as UTF-8 without BOM (see decode_csv)."""
+    """The CSV file's bytes as UTF-8 without BOM: UTF-8 (with or without BOM), else GB18030; Rejected("encoding")
+    if neither decodes it, or if lines in both are mixed in one file (naming the first odd line)."""
     if content.startswith(codecs.BOM_UTF8):
         try:
             content[len(codecs.BOM_UTF8):].decode("utf-8")

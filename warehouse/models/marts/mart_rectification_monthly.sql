@@ -12,22 +12,8 @@
 -- column month: 月份（月末） | Month (month end)
 -- column found_in_month: 当月发现的问题数 | Items found in the month
 -- column closed_in_month: 当月销号数 | Items closed in the month
-with items as (
-    select * from core_rectifications where county_code is not null
-),
-at_month as (
-    select
-        m.month,
-        i.county_code,
-        i.source,
-        i.is_closed and i.closed_on <= m.month as closed_by_month,
-        i.deadline < m.month and not (i.is_closed and i.closed_on <= m.month) as overdue_at_month,
-        date_diff('day', i.deadline, m.month) as days_past_deadline,
-        i.found_on >= date_trunc('month', m.month) as found_in_month,
-        i.is_closed and i.closed_on >= date_trunc('month', m.month) and i.closed_on <= m.month as closed_in_month,
-        i.days_to_close
-    from core_months m
-    join items i on i.found_on <= m.month
+with at_month as (
+    select * from core_rectification_months where county_code is not null
 ),
 by_scope as (
     select
