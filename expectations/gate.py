@@ -78,13 +78,23 @@ def check(sources: list[SourceFile], today: date | None = None) -> GateResult:
 
 
 def _ledger_frames(sources: list[SourceFile]) -> dict[str, pl.DataFrame]:
-    """ledger -> the rows of all its files, with _file and _county (the row's county, else the file's)."""
-    parts: dict[str, list[pl.DataFrame]] = {}
+    """ledger -> the rows of all its files, with _file and _county (the row's county, else the file's).
+
+    The files' frames are moved, not copied: each SourceFile's frame is set to None once its rows
+    are in the ledger's frame, so a province's rows are held once (the build's peak memory)."""
+    by_ledger: dict[str, list[SourceFile]] = {}
     for src in sources:
-        own = [pl.col(c) for c in COUNTY_COLUMNS if c in src.frame.columns]
-        parts.setdefault(src.ledger, []).append(src.frame.with_columns(
-            _file=pl.lit(src.path), _county=pl.coalesce(*own, pl.lit(src.county, pl.String))))
-    return {ledger: pl.concat(frames, how="vertical_relaxed") for ledger, frames in parts.items()}
+        by_ledger.setdefault(src.ledger, []).append(src)
+    frames = {}
+    for ledger, files in by_ledger.items():
+        parts = []
+        for src in files:
+            own = [pl.col(c) for c in COUNTY_COLUMNS if c in src.frame.columns]
+            parts.append(src.frame.with_columns(
+                _file=pl.lit(src.path), _county=pl.coalesce(*own, pl.lit(src.county, pl.String))))
+            src.frame = None
+        frames[ledger] = pl.concat(parts, how="vertical_relaxed")
+    return frames
 
 
 def _without(frame: pl.DataFrame, errors: pl.DataFrame) -> pl.DataFrame:

@@ -80,8 +80,12 @@ def build(landing: Path | None = None, progress: Callable[[str], None] | None = 
     progress("quality checks")
     gate_started = time.perf_counter()
     gate = check(sources)
+    del sources  # the files' frames (with their original cells) are no longer needed: free them before the build
     quality_seconds = time.perf_counter() - gate_started
-    raw = {name: gate.loaded.get(name, empty_frame(ledger)) for name, ledger in LEDGERS.items()}
+    raw = {name: gate.loaded.pop(name) if name in gate.loaded else empty_frame(ledger)
+           for name, ledger in LEDGERS.items()}
+    warnings = sum(int(f.select(pl.col("_warnings").list.len().sum()).item() or 0) for f in raw.values())
+    rows_loaded = {name: frame.height for name, frame in raw.items()}
     inp = BuildInput(
         raw=raw,
         audit={"audit_source_files": gate.files, "audit_quarantine": gate.quarantine,
@@ -89,16 +93,15 @@ def build(landing: Path | None = None, progress: Callable[[str], None] | None = 
                "audit_validation_history": validation_results.history(gate.results, gate.validated_at)},
         source_files=gate.files.select("path", "sha256", "ledger", "rows_read", "status").to_dicts(),
     )
+    del raw  # build_warehouse drops the frames once they are in the database
     database = build_warehouse(inp, progress=progress)
     validation_results.save(gate.results, gate.validated_at)  # only now: a failed build leaves no results
-    warnings = sum(int(f.select(pl.col("_warnings").list.len().sum()).item() or 0)
-                   for f in gate.loaded.values())
     return BuildSummary(
         database=database,
         seconds=time.perf_counter() - started,
         files=gate.files,
         quality_seconds=quality_seconds,
-        rows_loaded={name: frame.height for name, frame in raw.items()},
+        rows_loaded=rows_loaded,
         rows_quarantined=gate.quarantine.height,
         files_rejected=gate.files.filter(pl.col("status") == "rejected").height,
         warnings=warnings,

@@ -22,7 +22,9 @@ from pipelines.ledgers import LEDGERS
 from warehouse import location
 from warehouse.models import load_models
 
-KEEP_DATABASES = 3  # older files are deleted after a successful build
+KEEP_DATABASES = 3
+# The build spills to disk rather than grow past this; readers of the previous warehouse keep running.
+BUILD_CONFIG = {"memory_limit": "2GB"}  # older files are deleted after a successful build
 CODE_COLUMNS = ("adcode", "parent_adcode", "county_code", "scope")
 
 
@@ -133,12 +135,13 @@ def build_warehouse(inp: BuildInput, *, progress: Callable[[str], None] = lambda
     record = {"run_id": run_id, "started_at": started.isoformat(), "status": "failed",
               "database": path.name, "source_files": inp.source_files}
     try:
-        with duckdb.connect(str(path)) as con:
+        with duckdb.connect(str(path), config=BUILD_CONFIG) as con:
             progress("reference data")
             load_reference(con)
             progress("raw ledgers")
             load_frames(con, {f"raw_{name}": frame for name, frame in inp.raw.items()})
             load_frames(con, inp.audit)
+            inp.raw.clear()  # the rows are in the database now; free the frames before the models run
             describe_raw_tables(con)
             run_models(con, progress)
             record.update(status="succeeded", finished_at=datetime.now(UTC).isoformat())
