@@ -36,12 +36,17 @@ def golden_db(tmp_path_factory) -> Path:
         mp.undo()
 
 
-@pytest.fixture(scope="session")
-def golden(golden_db):
-    # the app's own settings: DuckDB refuses a second connection to a file with different ones
+def open_warehouse(database: Path) -> duckdb.DuckDBPyConnection:
+    """A read-only connection with the app's own settings: DuckDB refuses a second connection to a
+    file with different ones, and AppTest runs the app in the test's process."""
     from dashboard.queries import locked_config
 
-    with duckdb.connect(str(golden_db), read_only=True, config=locked_config()) as con:
+    return duckdb.connect(str(database), read_only=True, config=locked_config())
+
+
+@pytest.fixture(scope="session")
+def golden(golden_db):
+    with open_warehouse(golden_db) as con:
         yield con
 
 

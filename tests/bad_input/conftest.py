@@ -9,11 +9,10 @@ import io
 import shutil
 from pathlib import Path
 
-import duckdb
 import pytest
 
 from tests.bad_input.corpus import CASES, MINQIN_LATEST
-from tests.conftest import GOLDEN_LANDING, build_into
+from tests.conftest import GOLDEN_LANDING, build_into, open_warehouse
 
 
 def drop_column(path: Path, header: str) -> None:
@@ -42,9 +41,7 @@ def corpus_db(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="session")
 def corpus(corpus_db):
-    from dashboard.queries import locked_config  # the app's settings, so AppTest can open the file too
-
-    with duckdb.connect(str(corpus_db), read_only=True, config=locked_config()) as con:
+    with open_warehouse(corpus_db) as con:
         yield con
 
 

@@ -50,15 +50,11 @@ def demo_data_dir(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="session")
 def demo_db(demo_data_dir):
-    """A read-only connection to the demo warehouse, with the app's settings: DuckDB refuses a second
-    connection to one file with other settings, and tests here also run the app's code in-process."""
-    import duckdb
-
-    from dashboard.queries import locked_config
+    """A read-only connection to the demo warehouse (tests here also run the app's code in-process)."""
+    from tests.conftest import open_warehouse
 
     warehouse = demo_data_dir / "warehouse"
-    database = warehouse / (warehouse / "CURRENT").read_text(encoding="utf-8").strip()
-    with duckdb.connect(str(database), read_only=True, config=locked_config()) as con:
+    with open_warehouse(warehouse / (warehouse / "CURRENT").read_text(encoding="utf-8").strip()) as con:
         yield con
 
 
