@@ -599,7 +599,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "compound.complaints_12m": ("近12个月投诉", "Complaints, 12 months"),
     "compound.per_100": ("每百户 {n} 件", "{n} per 100 households"),
     "compound.overdue_note": ("其中逾期 {n} 项", "{n} overdue"),
-    "compound.history": ("管理沿革（逐月）", "Management history, month by month"),
+    "compound.history": ("逐月情况：投诉与管理沿革", "Month by month: complaints and management history"),
     "compound.complaints_caption": ("该小区近24个月每月投诉（投诉+举报）件数。", "The compound's complaints (投诉 + 举报) each month, last 24 months."),
     "compound.col_month": ("月份", "Month"),
     "compound.col_changed": ("管理变更", "Changed"),

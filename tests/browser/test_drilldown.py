@@ -40,7 +40,7 @@ def test_county_to_town_to_compound_profile(offline_page):
     offline_page.page = profile
     offline_page.settle()
     expect(profile.get_by_text(f"（{compound}）").first).to_be_visible()
-    expect(profile.get_by_text("管理沿革（逐月）")).to_be_visible()
+    expect(profile.get_by_text("逐月情况：投诉与管理沿革")).to_be_visible()
     assert offline_page.errors() == 0
     offline_page.screenshot("drilldown-compound")
     assert offline_page.outside == [], f"requests outside 127.0.0.1: {offline_page.outside}"
