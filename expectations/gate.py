@@ -1,13 +1,16 @@
 """The quality gate between the readers and the warehouse: keep, quarantine or reject.
 
 Every data row a reader read ends in exactly one place: the ledger's rows to load (with the
-warning rules it failed listed in `_warnings`), the quarantine (with the error rules it failed),
-or a rejected file (a critical rule: the whole file is unusable, and the warehouse keeps that
-ledger's other files). `check` raises if a file's rows do not add up.
+cell and warning rules it failed listed in `_warnings`), the quarantine (with the error rules it
+failed), or a rejected file (a critical rule: the whole file is unusable, and the warehouse keeps
+that ledger's other files). `check` raises if a file's rows do not add up. A cell that fails a
+cell rule is set to null in the row loaded; each cell flagged on a loaded row is one finding
+(audit_cell_findings: file, row, column, the text as sent, rule).
 
-The rules are the suites of expectations/suites.py. The GX rules, the reader's cell issues and the
-Polars rules run over each ledger's rows, all its files at once; rows failing an error rule are
-quarantined; then the reference rules run over the rows kept, against the other ledgers' rows kept.
+The rules are the suites of expectations/suites.py. Compound ids that lost their leading zeros are
+restored first; then the GX rules, the reader's cell issues and the Polars rules run over each
+ledger's rows, all its files at once; rows failing an error rule are quarantined, cells failing a
+cell rule nulled; then the reference rules run over the rows kept, against the other ledgers' rows kept.
 """
 
 from __future__ import annotations
@@ -19,18 +22,22 @@ from datetime import UTC, date, datetime
 import polars as pl
 
 from expectations import results, row_checks
-from expectations.rules import ERROR, UNIDENTIFIED, WARNING, Rule
+from expectations.rules import CELL, ERROR, UNIDENTIFIED, WARNING, Rule
 from pipelines.read import SourceFile
 
 QUARANTINE_SCHEMA = {
     "ledger": pl.String, "_file": pl.String, "_row": pl.Int32, "county_code": pl.String, "rule": pl.String,
     "severity": pl.String, "column": pl.String, "message": pl.String, "original": pl.String,
 }
+FINDINGS_SCHEMA = {
+    "ledger": pl.String, "_file": pl.String, "_row": pl.Int32, "county_code": pl.String, "column": pl.String,
+    "original": pl.String, "rule": pl.String, "severity": pl.String, "message": pl.String,
+}
 RESULTS_SCHEMA = results.RESULTS_SCHEMA
 FILES_SCHEMA = {
     "path": pl.String, "sha256": pl.String, "ledger": pl.String, "month": pl.Date, "county_code": pl.String,
     "rows_read": pl.Int64, "rows_loaded": pl.Int64, "rows_quarantined": pl.Int64, "rows_rejected": pl.Int64,
-    "rows_warned": pl.Int64, "skipped": pl.String, "status": pl.String, "reject_rule": pl.String,
+    "rows_warned": pl.Int64, "cells_nulled": pl.Int64, "skipped": pl.String, "status": pl.String, "reject_rule": pl.String,
     "message": pl.String, "unmapped_headers": pl.String,
 }
 ROW_KEY = ["_file", "_row"]
@@ -41,6 +48,7 @@ COUNTY_COLUMNS = ("county", "registered_county")  # a row's own county comes bef
 class GateResult:
     loaded: dict[str, pl.DataFrame]  # ledger -> rows to load: canonical columns + _row, _file, _warnings
     quarantine: pl.DataFrame         # QUARANTINE_SCHEMA
+    findings: pl.DataFrame           # FINDINGS_SCHEMA: the cells flagged on loaded rows (nulled: severity cell)
     files: pl.DataFrame              # one row per source file, with its outcome
     results: pl.DataFrame            # RESULTS_SCHEMA
     validated_at: datetime           # names this build's results among the saved ones
@@ -56,25 +64,30 @@ def check(sources: list[SourceFile], today: date | None = None) -> GateResult:
     validated_at = datetime.now(UTC)
     catalogue = suites.catalogue(today or date.today())
     frames = _ledger_frames([src for src in sources if src.frame is not None and src.rejected is None])
+    frames, restored = row_checks.restore_lost_zeros(frames, catalogue)
 
     outcome = run_gx.validate(frames, catalogue)
     rejections = _critical_rejections(frames, outcome.failed_whole, catalogue)
     rejected_ledgers = {catalogue[i].ledger for i in outcome.failed_whole}
     usable = {ledger: frame for ledger, frame in frames.items() if ledger not in rejected_ledgers}
-    found = _describe(pl.concat([outcome.failures, *_polars_failures(frames, catalogue)]), frames, catalogue)
+    found = _describe(pl.concat([restored, outcome.failures, *_polars_failures(frames, catalogue)]), frames,
+                      catalogue)
     errors = found.filter((pl.col("severity") == ERROR) & pl.col("ledger").is_in(list(usable)))
-    kept = {ledger: _without(frame, errors.filter(pl.col("ledger") == ledger)) for ledger, frame in usable.items()}
+    kept = {ledger: _nulled(_without(frame, errors.filter(pl.col("ledger") == ledger)),
+                            found.filter((pl.col("ledger") == ledger) & (pl.col("severity") == CELL)))
+            for ledger, frame in usable.items()}
     referenced, reference_ids = row_checks.references(kept, catalogue)
     failures = pl.concat([found, _describe(referenced, frames, catalogue)])
 
     quarantine = _quarantine(errors, usable)
+    findings = _findings(failures, kept, sources)
     loaded = {ledger: _with_warnings(frame, failures) for ledger, frame in kept.items()}
-    files = _file_records(sources, rejections, loaded, quarantine)
+    files = _file_records(sources, rejections, loaded, quarantine, findings)
     _check_rows_conserved(files)
     evaluated = [(_row_rule_ids(ledger, catalogue), frame) for ledger, frame in frames.items()]
     evaluated += [([i], kept[catalogue[i].ledger]) for i in reference_ids]
     table = results.table(catalogue, evaluated, failures, _reader_outcomes(sources))
-    return GateResult(loaded, quarantine, files, table, validated_at)
+    return GateResult(loaded, quarantine, findings, files, table, validated_at)
 
 
 def _ledger_frames(sources: list[SourceFile]) -> dict[str, pl.DataFrame]:
@@ -99,6 +112,36 @@ def _ledger_frames(sources: list[SourceFile]) -> dict[str, pl.DataFrame]:
 
 def _without(frame: pl.DataFrame, errors: pl.DataFrame) -> pl.DataFrame:
     return frame.join(errors.select(ROW_KEY), on=ROW_KEY, how="anti") if errors.height else frame
+
+
+def _nulled(frame: pl.DataFrame, cells: pl.DataFrame) -> pl.DataFrame:
+    """frame with the cells that failed a cell rule set to null (rows quarantined are gone already)."""
+    for column in cells["column"].unique().sort().to_list():
+        rows = cells.filter(pl.col("column") == column).select(ROW_KEY).unique().with_columns(_null=pl.lit(True))
+        frame = (frame.join(rows, on=ROW_KEY, how="left", maintain_order="left")
+                 .with_columns(pl.when(pl.col("_null")).then(None).otherwise(pl.col(column)).alias(column))
+                 .drop("_null"))
+    return frame
+
+
+def _findings(failures: pl.DataFrame, kept: dict[str, pl.DataFrame], sources: list[SourceFile]) -> pl.DataFrame:
+    """One row per cell and rule flagged on a loaded row (cell and warning rules), with the cell's
+    text as sent: looked up in the row's `_original` under the file's header for the column."""
+    flagged = failures.filter(pl.col("severity").is_in([CELL, WARNING]) & pl.col("ledger").is_in(list(kept)))
+    if flagged.height == 0:
+        return pl.DataFrame(schema=FINDINGS_SCHEMA)
+    originals = pl.concat([frame.select(*ROW_KEY, "_original") for frame in kept.values()])
+    flagged = flagged.join(originals, on=ROW_KEY, how="inner").sort("rule_id", *ROW_KEY)
+    headers = {src.path: {column: text for text, column in reversed(src.header_map.items())} for src in sources}
+    texts = []
+    for path, column, original in flagged.select("_file", "column", "_original").iter_rows():
+        cells = json.loads(original) if original else {}
+        header = headers.get(path, {})
+        found = [cells.get(header[c]) for c in column.split(",") if c in header] if column else []
+        texts.append(", ".join(str(text) for text in found if text is not None) or None)
+    return (flagged.with_columns(original=pl.Series(texts, dtype=pl.String),
+                                 message=pl.col("message_zh") + " | " + pl.col("message_en"))
+            .rename({"_county": "county_code"}).select(list(FINDINGS_SCHEMA)).cast(FINDINGS_SCHEMA))
 
 
 def _polars_failures(frames: dict[str, pl.DataFrame], catalogue: list[Rule]) -> list[pl.DataFrame]:
@@ -158,7 +201,7 @@ def _quarantine(errors: pl.DataFrame, usable: dict[str, pl.DataFrame]) -> pl.Dat
 
 
 def _with_warnings(frame: pl.DataFrame, failures: pl.DataFrame) -> pl.DataFrame:
-    warnings = (failures.filter(pl.col("severity") == WARNING).sort("rule_id")
+    warnings = (failures.filter(pl.col("severity").is_in([CELL, WARNING])).sort("rule_id")
                 .group_by(ROW_KEY).agg(_warnings=(pl.col("column") + ":" + pl.col("rule")).unique(maintain_order=True)))
     return (frame.join(warnings, on=ROW_KEY, how="left", maintain_order="left")
             .with_columns(pl.col("_warnings").fill_null(pl.lit([], pl.List(pl.String))))
@@ -174,8 +217,9 @@ def _count_by_file(frames: list[pl.DataFrame]) -> dict[str, int]:
 
 
 def _file_records(sources: list[SourceFile], rejections: dict[str, tuple[str, str]],
-                  loaded: dict[str, pl.DataFrame], quarantine: pl.DataFrame) -> pl.DataFrame:
+                  loaded: dict[str, pl.DataFrame], quarantine: pl.DataFrame, findings: pl.DataFrame) -> pl.DataFrame:
     rows_loaded = _count_by_file(list(loaded.values()))
+    cells_nulled = _count_by_file([findings.filter(pl.col("severity") == CELL).unique(["_file", "_row", "column"])])
     rows_quarantined = _count_by_file([quarantine])
     rows_warned = _count_by_file([frame.filter(pl.col("_warnings").list.len() > 0) for frame in loaded.values()])
     records = []
@@ -187,6 +231,7 @@ def _file_records(sources: list[SourceFile], rejections: dict[str, tuple[str, st
             "county_code": src.county, "rows_read": src.rows_read,
             "rows_loaded": rows_loaded.get(src.path, 0), "rows_quarantined": rows_quarantined.get(src.path, 0),
             "rows_rejected": src.rows_read if rejected else 0, "rows_warned": rows_warned.get(src.path, 0),
+            "cells_nulled": cells_nulled.get(src.path, 0),
             "skipped": json.dumps(src.skipped, ensure_ascii=False), "status": "rejected" if rejected else "loaded",
             "reject_rule": reject_rule, "message": message,
             "unmapped_headers": json.dumps(src.unmapped_headers, ensure_ascii=False),

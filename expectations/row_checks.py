@@ -1,7 +1,8 @@
 """The rules Great Expectations cannot express, in Polars, reporting failures as GX's do
 (rules.FAILURE_SCHEMA): check characters (a weighted sum), points in county polygons (shapely),
 duplicates with the first row kept (GX flags every member of a duplicate group), references to
-another ledger's rows in the same build, and the reader's cell issues."""
+another ledger's rows in the same build, the reader's cell issues, and compound ids restored
+where they lost their leading zeros (across files, so here and not in the reader)."""
 
 from __future__ import annotations
 
@@ -45,13 +46,56 @@ def reader_issues(frame: pl.DataFrame, ledger: str, catalogue: list[Rule]) -> pl
     return failures.cast(FAILURE_SCHEMA)
 
 
+RESTORING = ("leading_zero_restored", "leading_zero_lost")  # rules of restore_lost_zeros
+
+
 def run(frame: pl.DataFrame, ledger: str, catalogue: list[Rule]) -> pl.DataFrame:
-    """The ledger's Polars rules other than references, over all its rows."""
+    """The ledger's Polars rules other than references and restoring, over all its rows."""
     checks = {"credit_code_check": _credit_code_check, "outside_county": _outside_county,
               "duplicate_row": _duplicate_rows, "duplicate_key": _duplicate_keys}
     found = [checks[rule.name](rule_id, rule, frame) for rule_id, rule in enumerate(catalogue)
-             if rule.ledger == ledger and rule.engine == "polars" and rule.references is None]
+             if rule.ledger == ledger and rule.engine == "polars" and rule.references is None
+             and rule.name not in RESTORING]
     return pl.concat([_empty(), *found])
+
+
+def restore_lost_zeros(frames: dict[str, pl.DataFrame],
+                       catalogue: list[Rule]) -> tuple[dict[str, pl.DataFrame], pl.DataFrame]:
+    """DOMAIN.md section 8: an all-digit compound_id not led by 0 ("101001") that is, without its
+    leading zeros, exactly one 0-led id its county uses elsewhere ("0101001": in the compounds
+    ledger, or in the row's own ledger, in any file) is restored to it, unless that id is already
+    another row's in the same file of a ledger keyed by compound_id (then it is another compound).
+    An id that matches none but is shorter than a 0-led id of its county is kept as typed, flagged.
+    The county is the row's own, else its file's (`_county`). Returns the frames and the failures."""
+    ids = {(rule.ledger, rule.name): i for i, rule in enumerate(catalogue) if rule.name in RESTORING}
+    compounds = frames.get("compounds")
+    found = [_empty()]
+    for ledger, frame in frames.items():
+        if (ledger, RESTORING[0]) not in ids:
+            continue
+        used = pl.concat([f.select("_county", "compound_id") for f in (compounds, frame) if f is not None]).unique()
+        led_by_zero = (used.filter(pl.col("compound_id").str.starts_with("0"))
+                       .with_columns(stripped=pl.col("compound_id").str.strip_chars_start("0")))
+        suspect = (frame.filter(pl.col("compound_id").str.contains(r"^[1-9][0-9]*$"))
+                   .select("_file", "_row", "_county", "compound_id"))
+        if suspect.height == 0 or led_by_zero.height == 0:
+            continue
+        matches = (suspect.join(led_by_zero.rename({"compound_id": "padded"}), left_on=["_county", "compound_id"],
+                                right_on=["_county", "stripped"])
+                   .filter(pl.len().over("_file", "_row") == 1))
+        if "compound_id" in LEDGERS[ledger].key:
+            in_file = frame.select("_file", padded="compound_id").unique()
+            matches = matches.join(in_file, on=["_file", "padded"], how="anti")
+        longest = led_by_zero.group_by("_county").agg(longest=pl.col("compound_id").str.len_chars().max())
+        lost = (suspect.join(matches, on=["_file", "_row"], how="anti").join(longest, on="_county")
+                .filter(pl.col("compound_id").str.len_chars() < pl.col("longest")))
+        found += [_failures(ids[ledger, RESTORING[0]], matches, pl.col("compound_id"),
+                            pl.format("补回为 {}", "padded"), pl.format("restored to {}", "padded")),
+                  _failures(ids[ledger, RESTORING[1]], lost, pl.col("compound_id"))]
+        restored = matches.select("_file", "_row", "padded")
+        frames[ledger] = (frame.join(restored, on=["_file", "_row"], how="left", maintain_order="left")
+                          .with_columns(compound_id=pl.coalesce("padded", "compound_id")).drop("padded"))
+    return frames, pl.concat(found)
 
 
 def references(kept: dict[str, pl.DataFrame], catalogue: list[Rule]) -> tuple[pl.DataFrame, list[int]]:
@@ -64,8 +108,7 @@ def references(kept: dict[str, pl.DataFrame], catalogue: list[Rule]) -> tuple[pl
         known = keys.get(rule.references or "")
         if rule.references is None or rule.ledger not in kept or known is None or known.len() == 0:
             continue
-        check = _lost_zeros if rule.name == "leading_zero_lost" else _unknown
-        found.append(check(rule_id, rule, kept[rule.ledger], known))
+        found.append(_unknown(rule_id, rule, kept[rule.ledger], known))
         evaluated.append(rule_id)
     return pl.concat(found), evaluated
 
@@ -73,16 +116,6 @@ def references(kept: dict[str, pl.DataFrame], catalogue: list[Rule]) -> tuple[pl
 def _unknown(rule_id: int, rule: Rule, frame: pl.DataFrame, known: pl.Series) -> pl.DataFrame:
     value = pl.col(rule.column)
     return _failures(rule_id, frame.filter(value.is_not_null() & ~value.is_in(known.implode())), value)
-
-
-def _lost_zeros(rule_id: int, rule: Rule, frame: pl.DataFrame, known: pl.Series) -> pl.DataFrame:
-    """Codes that are a known code beginning with 0, without its zeros ("101001" for "0101001")."""
-    padded = (known.to_frame("known").filter(pl.col("known").str.starts_with("0"))
-              .with_columns(stripped=pl.col("known").str.strip_chars_start("0"))
-              .unique("stripped", keep="first", maintain_order=True))
-    rows = frame.join(padded, left_on=rule.column, right_on="stripped", how="inner")
-    return _failures(rule_id, rows, pl.col(rule.column),
-                     pl.format("应为 {}", "known"), pl.format("should be {}", "known"))
 
 
 def _credit_code_check(rule_id: int, rule: Rule, frame: pl.DataFrame) -> pl.DataFrame:

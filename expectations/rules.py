@@ -2,8 +2,13 @@
 
     critical  the file cannot be used: it is rejected whole (the warehouse keeps that ledger's
               other files, so a county's last good snapshot carries forward)
-    error     the row is quarantined (audit_quarantine), with the rule and its original values
-    warning   the row is loaded and flagged in its `_warnings` list as "column:rule"
+    error     the row is quarantined (audit_quarantine), with the rule and its original values: only
+              for a row whose key or scope (its county, the date that places it in a month) cannot be
+              established, and for a repeat of an earlier row of its file
+    cell      the row is loaded, the cell is set to null (DOMAIN.md section 8: a bad cell is not a
+              missing row) and recorded in audit_cell_findings with its original text; the row's
+              `_warnings` list names it as "column:rule"
+    warning   the row is loaded as sent and flagged in its `_warnings` list as "column:rule"
 
 Engines: "gx" (a Great Expectations expectation over the ledger's rows), "polars" (what GX cannot
 express: check characters, polygons, first-kept duplicates, references to other ledgers),
@@ -20,13 +25,13 @@ import polars as pl
 
 from pipelines.ledgers import Ledger
 
-CRITICAL, ERROR, WARNING = "critical", "error", "warning"
-SEVERITIES = (CRITICAL, ERROR, WARNING)
+CRITICAL, ERROR, CELL, WARNING = "critical", "error", "cell", "warning"
+SEVERITIES = (CRITICAL, ERROR, CELL, WARNING)
 UNIDENTIFIED = "unidentified"  # the suite of files whose ledger the reader could not tell
 
 # GX knows critical / warning / info. Ours map onto them by rank, so GX's own ordering agrees;
 # our word travels in the expectation's meta.
-GX_SEVERITY = {CRITICAL: "critical", ERROR: "warning", WARNING: "info"}
+GX_SEVERITY = {CRITICAL: "critical", ERROR: "warning", CELL: "warning", WARNING: "info"}
 
 # What every engine reports: one row per failing row and rule. value: the offending cell(s), for
 # the sample; note: what the message adds for this row (e.g. which earlier row it repeats).

@@ -1,17 +1,34 @@
 """The quality suites, one per ledger of DOMAIN.md section 4, defined here in code.
 
-Severity follows one rule of thumb: a defect in a column the ledger marks required, or in its key
-(the metrics need them: keys, counts they divide by, the date that places a row in its month), is
-an error, and the row is quarantined; a defect in an optional column is a warning, and the row is
-loaded and flagged. Quarantine is not free: a compound quarantined for a bad fee would drop out of the
-coverage count, which is worse than a flagged fee. The exceptions, each for its reason:
+Severity follows DOMAIN.md section 8, "a bad cell is not a missing compound":
+
+- a row whose key or scope cannot be established is quarantined (error): a defect in its key
+  (e.g. compound_id + as_of), in its county where the ledger requires one, or in the date that
+  places it in a month (read.MAIN_DATE_COLUMN, where required). Such a row cannot be counted
+  anywhere without guessing where or when.
+- any other cell that breaks a value rule (unreadable, not in the list, out of range, a bad code)
+  is set to null and recorded with its file, row, column, original text and rule (severity
+  "cell", audit_cell_findings); the row is loaded and stays in every count.
+- a warning loads the value as sent (or as cleaned: spaces removed from a code, the county taken
+  from the file, lost leading zeros restored) and flags it.
+
+What a metric does with a nulled required cell: the row stays in every count that does not need
+the cell; a figure that needs it leaves the row out and says how many it left out. A compound
+whose households were nulled stays in coverage and committee coverage (by compounds); only the
+household-weighted figures leave it out, and mart_coverage_monthly counts it in
+households_unknown. A compound whose management mode was nulled stays in the denominator and is
+not counted covered (the county has not shown it is served by a firm), so it is among the
+remaining; mode_unknown counts it. Leaving such rows out of the denominator instead would
+silently raise a county's coverage by losing its worst-kept rows.
+
+The exceptions, each for its reason:
 
 - duplicates in one file (first kept) are errors: the later row would count twice. Across files a
   re-sent key is not a defect: the warehouse keeps the file sorted last (cumulative ledgers).
-- 专业物业 without a firm code is an error: coverage is the headline, and a compound counted as
-  professionally served must name its firm. A firm code without 专业物业 is only a warning.
-- 已销号 without a 销号日期 is an error: the closure cannot be placed in a month, so 销号率 and
-  days-to-close would be wrong. A date without 已销号 is only a warning.
+- 专业物业 without a firm code, and 已销号 without a 销号日期, are warnings: the status is what the
+  county reports (the compound counts as covered; the item counts as closed, with an unknown
+  close date that days-to-close leaves out). A firm code without 专业物业, or a date without
+  已销号, is a warning too.
 - a reference to a compound or firm missing from this build is a warning everywhere: the event
   (a complaint, an inspection, a rectification item) happened and still counts city-wide; the
   county is asked to correct the code. DOMAIN.md says unmatched complaints stay, flagged.
@@ -30,9 +47,10 @@ import polars as pl
 from great_expectations.expectations.row_conditions import Column as Col
 
 from expectations import credit_code
-from expectations.rules import CRITICAL, ERROR, GX_SEVERITY, UNIDENTIFIED, WARNING, Rule, label_en, label_zh
+from expectations.rules import CELL, CRITICAL, ERROR, GX_SEVERITY, UNIDENTIFIED, WARNING, Rule, label_en, label_zh
 from pipelines import normalise as nz
 from pipelines.ledgers import LEDGERS, Ledger
+from pipelines.read import MAIN_DATE_COLUMN
 
 EARLIEST_DATE = date(1950, 1, 1)
 EVENT_DAYS_AHEAD = 365          # a date something happened: at most a year ahead (typos such as 2052)
@@ -99,7 +117,7 @@ def suite(ledger: Ledger, today: date) -> list[Rule]:
         file_rule(ledger.name), *type_rules(ledger), *reader_rules(ledger), *required_rules(ledger),
         *allowed_value_rules(ledger), *date_rules(ledger, today), *range_rules(ledger, today),
         *format_rules(ledger), *credit_code_rules(ledger), *cross_field_rules(ledger),
-        *duplicate_rules(ledger), *point_rules(ledger), *reference_rules(ledger),
+        *duplicate_rules(ledger), *leading_zero_rules(ledger), *point_rules(ledger), *reference_rules(ledger),
     ]
 
 
@@ -109,8 +127,15 @@ def _needed(ledger: Ledger, column: str) -> bool:
     return ledger.column(column).required or column in ledger.key
 
 
+def _establishes(ledger: Ledger, column: str) -> bool:
+    """Part of what a row needs to be counted at all: its key, or its scope (the county, the date
+    that places it in a month) where the ledger requires it."""
+    c = ledger.column(column)
+    return column in ledger.key or (c.required and (c.kind == "county" or column == MAIN_DATE_COLUMN.get(ledger.name)))
+
+
 def _severity(ledger: Ledger, column: str) -> str:
-    return ERROR if _needed(ledger, column) else WARNING
+    return ERROR if _establishes(ledger, column) else CELL
 
 
 def _gx(ledger: Ledger, name: str, rule_column: str, severity: str, zh: str, en: str, expectation_class,
@@ -145,6 +170,16 @@ def reader_rules(ledger: Ledger) -> list[Rule]:
                               f"{label_zh(ledger, c.name)} 应能识别为{KIND_ZH[c.kind]}",
                               f"{label_en(ledger, c.name)} must be readable as {KIND_EN[c.kind]}", "reader",
                               exempt=EXEMPT.get((ledger.name, c.name, nz.RULES[c.kind]))))
+        if c.kind == "code":
+            rules.append(Rule(ledger.name, nz.CODE_SPACES, c.name, WARNING,
+                              f"{label_zh(ledger, c.name)} 中不应有空格（已去掉，含全角空格）",
+                              f"{label_en(ledger, c.name)} should hold no spaces (removed, ideographic ones too)",
+                              "reader"))
+        if c.name == "county":
+            rules.append(Rule(ledger.name, nz.COUNTY_FROM_FILE, c.name, WARNING,
+                              f"{label_zh(ledger, c.name)} 无法识别，按文件所属县区计入（标题、文件名或其余各行）",
+                              f"{label_en(ledger, c.name)} is unrecognisable: the county of the file is taken "
+                              "(its title, file name or every other row)", "reader"))
         if c.kind in nz.TEXT_KINDS:
             rules.append(Rule(ledger.name, nz.FORMULA_LIKE, c.name, WARNING,
                               f"{label_zh(ledger, c.name)} 不应以 = + - @ 开头（再导出到表格软件时会被当作公式执行）",
@@ -154,7 +189,7 @@ def reader_rules(ledger: Ledger) -> list[Rule]:
 
 
 def required_rules(ledger: Ledger) -> list[Rule]:
-    return [_gx(ledger, "required", c.name, ERROR, f"{label_zh(ledger, c.name)} 为必填项，不能为空",
+    return [_gx(ledger, "required", c.name, _severity(ledger, c.name), f"{label_zh(ledger, c.name)} 为必填项，不能为空",
                 f"{label_en(ledger, c.name)} is required", gxe.ExpectColumnValuesToNotBeNull, column=c.name)
             for c in ledger.columns if _needed(ledger, c.name)]
 
@@ -233,7 +268,7 @@ def cross_field_rules(ledger: Ledger) -> list[Rule]:
                 f"{le('occupied_households')} must not exceed {le('households')}",
                 gxe.ExpectColumnPairValuesAToBeGreaterThanB, column_A="households",
                 column_B="occupied_households", or_equal=True, ignore_row_if="either_value_is_missing"),
-            _gx(ledger, "firm_code_missing", "firm_credit_code", ERROR,
+            _gx(ledger, "firm_code_missing", "firm_credit_code", WARNING,
                 f"{lz('management_mode')} 为“{PROFESSIONAL}”时必须填写 {lz('firm_credit_code')}",
                 f"{le('firm_credit_code')} is required when management_mode is {PROFESSIONAL}",
                 gxe.ExpectColumnValuesToNotBeNull, column="firm_credit_code",
@@ -256,7 +291,7 @@ def cross_field_rules(ledger: Ledger) -> list[Rule]:
                 f"{lz('deadline')} 不应早于 {lz('found_on')}", f"{le('deadline')} must not be before {le('found_on')}",
                 gxe.ExpectColumnPairValuesAToBeGreaterThanB, column_A="deadline", column_B="found_on",
                 or_equal=True, ignore_row_if="either_value_is_missing"),
-            _gx(ledger, "closed_on_missing", "closed_on", ERROR,
+            _gx(ledger, "closed_on_missing", "closed_on", WARNING,
                 f"{lz('status')} 为“{CLOSED}”时必须填写 {lz('closed_on')}",
                 f"{le('closed_on')} is required when status is {CLOSED}",
                 gxe.ExpectColumnValuesToNotBeNull, column="closed_on", row_condition=Col("status") == CLOSED),
@@ -280,6 +315,25 @@ def duplicate_rules(ledger: Ledger) -> list[Rule]:
     ]
 
 
+def leading_zero_rules(ledger: Ledger) -> list[Rule]:
+    """Polars, before the other rules (see row_checks.restore_lost_zeros): an all-digit compound id
+    that is a 0-led id of the same county without its zeros is restored; one shorter than the
+    county's 0-led ids that matches none is kept as typed."""
+    if "compound_id" not in ledger.column_names:
+        return []
+    label = label_zh(ledger, "compound_id")
+    return [
+        Rule(ledger.name, "leading_zero_restored", "compound_id", WARNING,
+             f"{label} 丢失了开头的 0（表格软件把编码当成了数字），已按本县区使用的编码补回",
+             "compound_id lost its leading zeros (a spreadsheet took it for a number): restored to the id "
+             "its county uses", "polars"),
+        Rule(ledger.name, "leading_zero_lost", "compound_id", WARNING,
+             f"{label} 可能丢失了开头的 0，但补 0 后不是本县区使用的编码，按原样入库",
+             "compound_id may have lost its leading zeros, but no id of its county matches it padded: "
+             "kept as typed", "polars"),
+    ]
+
+
 def point_rules(ledger: Ledger) -> list[Rule]:
     if not {"lon", "lat", "county"} <= set(ledger.column_names):
         return []
@@ -288,14 +342,8 @@ def point_rules(ledger: Ledger) -> list[Rule]:
 
 
 def reference_rules(ledger: Ledger) -> list[Rule]:
-    """Checked on the rows kept after the error rules, against the rows kept of the ledger referenced
-    (for leading zeros: a code equal to a known code without its leading zeros)."""
+    """Checked on the rows kept after the error rules, against the rows kept of the ledger referenced."""
     rules = []
-    if "compound_id" in ledger.column_names:
-        rules.append(Rule(ledger.name, "leading_zero_lost", "compound_id", WARNING,
-                          f"{label_zh(ledger, 'compound_id')} 不应丢失开头的 0（表格软件把编码当成了数字）",
-                          "compound_id must keep its leading zeros (a spreadsheet took the code for a number)",
-                          "polars", references="compounds"))
     if "compound_id" in ledger.column_names and ledger.name != "compounds":
         rules.append(Rule(ledger.name, "unknown_compound", "compound_id", WARNING,
                           f"{label_zh(ledger, 'compound_id')} 应是本次构建中小区台账里的小区",

@@ -30,6 +30,8 @@ class BuildSummary:
     rows_quarantined: int
     files_rejected: int
     warnings: int
+    quarantine: pl.DataFrame   # the rows quarantined (gate.QUARANTINE_SCHEMA)
+    findings: pl.DataFrame     # the cells flagged on loaded rows (gate.FINDINGS_SCHEMA)
 
 
 class Progress:
@@ -89,6 +91,7 @@ def build(landing: Path | None = None, progress: Callable[[str], None] | None = 
     inp = BuildInput(
         raw=raw,
         audit={"audit_source_files": gate.files, "audit_quarantine": gate.quarantine,
+               "audit_cell_findings": gate.findings,
                "audit_validation": gate.results,
                "audit_validation_history": validation_results.history(gate.results, gate.validated_at)},
         source_files=gate.files.select("path", "sha256", "ledger", "rows_read", "status").to_dicts(),
@@ -105,6 +108,8 @@ def build(landing: Path | None = None, progress: Callable[[str], None] | None = 
         rows_quarantined=gate.quarantine.height,
         files_rejected=gate.files.filter(pl.col("status") == "rejected").height,
         warnings=warnings,
+        quarantine=gate.quarantine,
+        findings=gate.findings,
     )
 
 
@@ -112,6 +117,16 @@ def _pad(text: str, width: int) -> str:
     """Left-align in a terminal, where a Chinese character takes two columns."""
     shown = sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
     return text + " " * max(width - shown, 0)
+
+
+SHOWN_LINES = 10  # of each list in the summary; the quality page and the audit tables hold them all
+
+
+def _listed(frame: pl.DataFrame, line) -> list[str]:
+    lines = [line(r) for r in frame.head(SHOWN_LINES).to_dicts()]
+    if frame.height > SHOWN_LINES:
+        lines.append(f"  … 另 {frame.height - SHOWN_LINES} 条 and {frame.height - SHOWN_LINES} more")
+    return lines
 
 
 def format_summary(s: BuildSummary) -> str:
@@ -124,10 +139,16 @@ def format_summary(s: BuildSummary) -> str:
         c = counts.get(name, {"files": 0, "rows_read": 0, "rows_quarantined": 0})
         lines.append(f"{_pad(ledger.zh, 24)}{name:<16}{c['files']:>10}{c['rows_read']:>12}"
                      f"{s.rows_loaded[name]:>13}{c['rows_quarantined']:>18}")
+    nulled = s.findings.filter(pl.col("severity") == "cell")
     lines += ["",
-              f"隔离行 quarantined rows: {s.rows_quarantined}    警告 warnings: {s.warnings}    "
-              f"拒收文件 rejected files: {s.files_rejected}"]
-    for r in s.files.filter(pl.col("status") == "rejected").head(10).to_dicts():
-        lines.append(f"  ✗ {r['message']}")
+              f"隔离行 quarantined rows: {s.rows_quarantined}    置空单元格 cells nulled: {nulled.height}    "
+              f"警告 warnings: {s.warnings}    拒收文件 rejected files: {s.files_rejected}"]
+    lines += _listed(s.files.filter(pl.col("status") == "rejected"), lambda r: f"  ✗ {r['message']}")
+    if s.quarantine.height:
+        lines.append("隔离的行 rows quarantined (文件 file:行 row 列 column 规则 rule):")
+        lines += _listed(s.quarantine, lambda r: f"  ⊘ {r['_file']}:{r['_row']} {r['column']} {r['rule']}")
+    if nulled.height:
+        lines.append("置空的单元格 cells nulled, row kept (文件 file:行 row 列 column = 原值 original 规则 rule):")
+        lines += _listed(nulled, lambda r: f"  ∅ {r['_file']}:{r['_row']} {r['column']} = {r['original']!r} {r['rule']}")
     lines.append(f"数据仓库 warehouse: {s.database}")
     return "\n".join(lines)

@@ -15,8 +15,9 @@ Forms accepted, by kind (see `pipelines.ledgers` for the kinds):
                In every kind but text, a cell holding only dashes or slashes ("-", "—", "/")
                means "nothing" and is null without an issue.
     str        text; mobile numbers and ID numbers in it are masked (`mask_personal_text`)
-    code       text kept exactly, except Excel's float form "620602001001.0" -> "620602001001";
-               the scientific form "6.20602E+11" (digits already lost) fails: bad_code
+    code       text kept exactly, except spaces of any width inside it, which are removed (the
+               reader flags them: code_spaces), and Excel's float form "620602001001.0" ->
+               "620602001001"; the scientific form "6.20602E+11" (digits already lost) fails: bad_code
     enum       text (membership is checked later by the quality gate)
     int        "1,234", "120户", "3.5万" (-> 35000), "120.0"; a fraction fails: bad_number
     float      as int, decimals kept ("1.25元/㎡·月" -> 1.25)
@@ -61,6 +62,8 @@ RULES = {
     "county": "unknown_county", "code": "bad_code",
 }
 FORMULA_LIKE = "formula_like"
+CODE_SPACES = "code_spaces"            # a code had spaces inside (removed)
+COUNTY_FROM_FILE = "county_from_file"  # an unrecognisable county cell took the file's county (read.py)
 TEXT_KINDS = ("str", "code", "enum")
 _NUMBER_KINDS = ("int", "float", "rate")
 
@@ -291,9 +294,10 @@ def to_date(cleaned: pl.Series, *, month_only: bool = False) -> pl.Series:
 # --- identifiers and counties ---------------------------------------------------------------
 
 def _code(cleaned: pl.Expr) -> pl.Expr:
-    """Identifiers stay text; Excel's "620602001001.0" loses its ".0"; "6.2E+11" is unreadable."""
-    without_float_tail = cleaned.str.replace(r"^([0-9]+)\.0+$", "${1}")
-    scientific = cleaned.str.contains(r"^[0-9]\.[0-9]+[eE]\+?[0-9]+$")
+    """Identifiers stay text, without spaces; Excel's "620602001001.0" loses its ".0"; "6.2E+11" is unreadable."""
+    squeezed = cleaned.str.replace_all(r"\s+", "")
+    without_float_tail = squeezed.str.replace(r"^([0-9]+)\.0+$", "${1}")
+    scientific = squeezed.str.contains(r"^[0-9]\.[0-9]+[eE]\+?[0-9]+$")
     return pl.when(~scientific).then(without_float_tail)
 
 

@@ -226,9 +226,8 @@ def _read_rows(sources: list[SourceFile], bodies: list[_Body]) -> None:
         if ledger.snapshot and months[index] is None:
             _reject(sources[index], _no_month(ledger))
             del layouts[index]
-    frame = _fill_from_file(typed, ledger, raw["_file"], months, [source.county for source in sources])
-    frame = _protect_personal_data(frame, ledger).with_columns(
-        raw["_row"].cast(pl.Int32).alias("_row"), typed.issues)
+    frame, issues = _fill_from_file(typed, ledger, raw["_file"], months, [source.county for source in sources])
+    frame = _protect_personal_data(frame, ledger).with_columns(raw["_row"].cast(pl.Int32).alias("_row"), issues)
     heights = [source.rows_read for source in sources]
     originals = _original_json(raw, ledger, layouts, heights)
     offsets = [0, *itertools.accumulate(heights)]
@@ -755,16 +754,22 @@ def _typed_columns(cleaned: pl.DataFrame, ledger: Ledger) -> _Typed:
 
 
 def _issues(cleaned: pl.DataFrame, failed: pl.DataFrame, ledger: Ledger) -> pl.Series:
-    """Per row, its issues in the ledger's column order: unreadable cells, then formula-like text."""
+    """Per row, its issues in the ledger's column order: unreadable cells, spaces inside codes
+    (removed by the normaliser), then formula-like text."""
     text = [name for name in failed.columns if ledger.column(name).kind in nz.TEXT_KINDS]
+    codes = [name for name in failed.columns if ledger.column(name).kind == "code"]
     formula_like = cleaned.select(nz.formula_like(pl.col(name)).alias(name) for name in text)
+    spaced = cleaned.select(pl.col(name).str.contains(r"\s").fill_null(False) for name in codes)
     any_failed = failed.select(pl.all().any()).row(0, named=True) if failed.width else {}
     any_formula = formula_like.select(pl.all().any()).row(0, named=True) if formula_like.width else {}
+    any_spaced = spaced.select(pl.all().any()).row(0, named=True) if spaced.width else {}
     flags = []
     for name in failed.columns:
         rule = nz.RULES.get(ledger.column(name).kind)
         if rule and any_failed[name]:
             flags.append(pl.when(failed[name]).then(pl.lit(f"{name}:{rule}")))
+        if any_spaced.get(name):
+            flags.append(pl.when(spaced[name]).then(pl.lit(f"{name}:{nz.CODE_SPACES}")))
         if any_formula.get(name):
             flags.append(pl.when(formula_like[name]).then(pl.lit(f"{name}:{nz.FORMULA_LIKE}")))
     if not flags:
@@ -773,17 +778,34 @@ def _issues(cleaned: pl.DataFrame, failed: pl.DataFrame, ledger: Ledger) -> pl.S
 
 
 def _fill_from_file(typed: _Typed, ledger: Ledger, files: pl.Series, months: list[date | None],
-                    counties: list[str | None]) -> pl.DataFrame:
+                    counties: list[str | None]) -> tuple[pl.DataFrame, pl.Series]:
     """Snapshot as_of: the file's month where the column is missing or the cell empty, and
-    snapped to its month end; county: the file's county where missing or empty."""
-    frame = typed.frame
+    snapped to its month end. County (DOMAIN.md section 8, scope from the file): the file's county
+    where the cell is empty, or unrecognisable (a typo such as 凉洲区; the row's issue becomes
+    county_from_file). A file's county is the one its title or path names, else the one county
+    all its other rows name; a file of several counties has none, and its rows keep the issue.
+    Returns the frame and the rows' issues."""
+    frame, issues = typed.frame, typed.issues
     if ledger.snapshot and "as_of" in frame.columns:
         file_months = pl.Series(months, dtype=pl.Date).gather(files)
         frame = frame.with_columns(_filled(frame["as_of"].dt.month_end(), typed.failed.get("as_of"), file_months))
     if "county" in frame.columns:
+        of_rows = _county_of_rows(frame["county"], files) if not all(counties) else {}
+        counties = [county or of_rows.get(index) for index, county in enumerate(counties)]
         file_counties = pl.Series(counties, dtype=pl.String).gather(files)
-        frame = frame.with_columns(_filled(frame["county"], typed.failed.get("county"), file_counties))
-    return frame
+        frame = frame.with_columns(_filled(frame["county"], None, file_counties))  # empty and unreadable cells
+        failed = typed.failed.get("county")
+        if failed is not None:
+            taken = failed & file_counties.is_not_null()
+            issues = pl.select(pl.when(taken).then(issues.list.eval(pl.element().replace(
+                f"county:{nz.RULES['county']}", f"county:{nz.COUNTY_FROM_FILE}"))).otherwise(issues)).to_series()
+    return frame, issues
+
+
+def _county_of_rows(county: pl.Series, files: pl.Series) -> dict[int, str]:
+    """file -> the one county all its rows that name a known county name (files naming several left out)."""
+    named = pl.DataFrame([files, county]).drop_nulls().group_by(files.name).agg(pl.col(county.name).unique())
+    return {index: found[0] for index, found in named.iter_rows() if len(found) == 1}
 
 
 def _filled(values: pl.Series, failed: pl.Series | None, fill: pl.Series) -> pl.Series:

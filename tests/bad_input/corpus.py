@@ -86,6 +86,16 @@ class Loaded:
 
 
 @dataclass(frozen=True)
+class Nulled:
+    """The row is loaded with the cell null, flagged "column:rule", and listed in audit_cell_findings
+    with the text as sent (DOMAIN.md section 8: a bad cell is not a missing row)."""
+    row: int
+    column: str
+    original: str | None
+    rule: str
+
+
+@dataclass(frozen=True)
 class Quarantined:
     row: int
     rule: str
@@ -103,7 +113,7 @@ class Case:
     name: str
     path: str
     content: bytes
-    outcomes: tuple[Loaded | Quarantined | Rejected, ...]
+    outcomes: tuple[Loaded | Nulled | Quarantined | Rejected, ...]
     ledger: str | None = None    # the ledger the reader must take the file for
 
 
@@ -210,9 +220,9 @@ CASES = [
          (Quarantined(2, "credit_code_check", "firm_credit_code"),
           Quarantined(3, "credit_code_format", "firm_credit_code"),
           Quarantined(4, "credit_code_format", "firm_credit_code")), "firms"),
-    Case("a compound's firm code with a wrong check character is a warning",
+    Case("a compound's firm code with a wrong check character is nulled, the compound kept",
          *_compounds("badcode", "2024-12", compound("G25", 物业企业统一社会信用代码=BAD_CHECK)),
-         (Loaded(2, "firm_credit_code", BAD_CHECK, "firm_credit_code:credit_code_check"),), "compounds"),
+         (Nulled(2, "firm_credit_code", BAD_CHECK, "credit_code_check"),), "compounds"),
     Case("impossible and implausible dates",
          "武威市12345热线物业工单_2024-12_dates.csv",
          csv_bytes(COMPLAINT_HEADER, complaint("B007", 受理时间="2024-02-30 09:00"),
@@ -221,29 +231,58 @@ CASES = [
                    complaint("B010", 办结时间="2052-12-02 09:00")),
          (Quarantined(2, "bad_date", "received_at"), Quarantined(3, "date_range", "received_at"),
           Quarantined(4, "date_range", "received_at"),
-          Loaded(5, "closed_at", datetime(2052, 12, 2, 9), "closed_at:date_range")), "complaints"),
+          Nulled(5, "closed_at", "2052-12-02 09:00", "date_range")), "complaints"),
     Case("negative counts",
          "古浪县_双随机一公开检查记录_2024Q4_negative.csv",
          csv_bytes(INSPECTION_HEADER, inspection("IB1", 发现问题数="-1"), inspection("IB2", 罚款金额="-500")),
-         (Quarantined(2, "range", "findings"), Loaded(3, "penalty_cny", -500.0, "penalty_cny:range")), "inspections"),
-    Case("negative households",
+         (Nulled(2, "findings", "-1", "range"), Nulled(3, "penalty_cny", "-500", "range")), "inspections"),
+    Case("negative households: the compound stays, its households nulled",
          *_compounds("negative", "2024-12", compound("G26", 总户数="-5")),
-         (Quarantined(2, "range", "households"),), "compounds"),
+         (Nulled(2, "households", "-5", "range"), Loaded(2, "management_mode", "专业物业", "households:range")),
+         "compounds"),
     Case("a snapshot month cell that cannot be read (the row cannot be placed); an empty one takes the file's",
          *_compounds("asof", "2024-12", ["上月", *compound("G35")], ["", *compound("G36")],
                      header=["统计月份", *COMPOUND_HEADER]),
          (Quarantined(2, "bad_date", "as_of"), Loaded(3, "as_of", date(2024, 12, 31))), "compounds"),
     Case("a percent over 100",
          *_compounds("over100", "2024-12", [*compound("G27"), "120%"], header=[*COMPOUND_HEADER, "收缴率"]),
-         (Loaded(2, "fee_collection_rate", 1.2, "fee_collection_rate:range"),), "compounds"),
-    Case("an unknown county: an error where required, a warning where not",
+         (Nulled(2, "fee_collection_rate", "120%", "range"),), "compounds"),
+    Case("an unknown county in a file of no one county: the compound's scope cannot be established",
          "武威市_住宅小区物业管理台账_2024-12_county.csv",
          csv_bytes(COMPOUND_HEADER, compound("G28", 县区="兰州市")),
          (Quarantined(2, "unknown_county", "county"),), "compounds"),
+    Case("a county typo in a file of several counties is quarantined",
+         "武威市_住宅小区物业管理台账_2024-12_counties.csv",
+         csv_bytes(COMPOUND_HEADER, compound("G37"), compound("G38", 县区="天祝县", 经度="103.138", 纬度="36.971"), compound("G39", 县区="凉洲区")),
+         (Loaded(2, "county", "620622"), Loaded(3, "county", "620623"),
+          Quarantined(4, "unknown_county", "county")), "compounds"),
+    Case("a county typo in 天祝's own file takes the file's county",
+         "天祝县_住宅小区物业管理台账_2024-12_typo.csv",
+         csv_bytes(COMPOUND_HEADER, compound("T01", 县区="天祝县", 经度="103.138", 纬度="36.971"),
+                   compound("T02", 县区="凉洲区", 经度="103.138", 纬度="36.971")),
+         (Loaded(2, "county", "620623"), Loaded(3, "county", "620623", "county:county_from_file")), "compounds"),
+    Case("a county typo in a city-wide file whose other rows are all one county's takes that county",
+         "武威市_住宅小区物业管理台账_2024-11_onecounty.csv",
+         csv_bytes(COMPOUND_HEADER, compound("G40"), compound("G41", 县区="古狼县"), compound("G42")),
+         (Loaded(3, "county", "620622", "county:county_from_file"),), "compounds"),
     Case("an unknown county in a complaint",
          "武威市12345热线物业工单_2024-12_county.csv",
          csv_bytes(COMPLAINT_HEADER, complaint("B011", 县区="兰州市")),
-         (Loaded(2, "county", None, "county:unknown_county"),), "complaints"),
+         (Nulled(2, "county", "兰州市", "unknown_county"),), "complaints"),
+    Case("a firm code with an ideographic space inside loses the space, not the credit event",
+         "武威市_物业企业信用信息记录_2024-12_space.csv",
+         csv_bytes(["记录编号", "统一社会信用代码", "发生日期", "信用事项", "加减分", "报送单位"],
+                   ["EB1", F1[:9] + "　" + F1[9:], "2024-12-03", "日常检查", "-4", "古浪县住建局"]),
+         (Loaded(2, "firm_credit_code", F1, "firm_credit_code:code_spaces"), Loaded(2, "points", -4.0,
+                                                                                   "firm_credit_code:code_spaces")),
+         "credit_events"),
+    Case("an all-digit compound id that lost its leading zeros: restored from the county's other month",
+         "古浪县_住宅小区物业管理台账_2024-12_restore.xlsx",
+         xlsx_bytes(COMPOUND_HEADER, [201001, *compound("x")[1:]]),
+         (Loaded(2, "compound_id", "0201001", "compound_id:leading_zero_restored"),), "compounds"),
+    Case("the county's id with its zeros, in another month (what the restored id is matched to)",
+         *_compounds("ids", "2024-10", compound("0201001")),
+         (Loaded(2, "compound_id", "0201001"),), "compounds"),
     Case("coordinates in another county",
          *_compounds("place", "2024-12", compound("G29", 经度="102.64", 纬度="37.93")),
          (Loaded(2, "lon", 102.64, "lon,lat:outside_county"),), "compounds"),
@@ -253,11 +292,11 @@ CASES = [
     Case("专业物业 without a firm code, and a firm code without 专业物业",
          *_compounds("firmcode", "2024-12", compound("G31", 物业企业统一社会信用代码=""),
                      compound("G32", 管理方式="社区托管")),
-         (Quarantined(2, "firm_code_missing", "firm_credit_code"),
+         (Loaded(2, "firm_credit_code", None, "firm_credit_code:firm_code_missing"),
           Loaded(3, "management_mode", "社区托管", "firm_credit_code:firm_code_unexpected")), "compounds"),
     Case("a management mode not in the list; a required cell empty",
          *_compounds("values", "2024-12", compound("G33", 管理方式="物业公司"), compound("G34", 小区名称="")),
-         (Quarantined(2, "allowed_values", "management_mode"), Quarantined(3, "required", "compound_name")),
+         (Nulled(2, "management_mode", "物业公司", "allowed_values"), Nulled(3, "compound_name", None, "required")),
          "compounds"),
     Case("a work order closed before it was received",
          "武威市12345热线物业工单_2024-12_closed.csv",
@@ -272,14 +311,14 @@ CASES = [
          csv_bytes(RECTIFICATION_HEADER, rectification("RB1", 销号日期=""),
                    rectification("RB2", 整改状态="整改中"), rectification("RB3", 整改期限="2024-10-01"),
                    rectification("RB4", 小区编码="X99")),
-         (Quarantined(2, "closed_on_missing", "closed_on"),
+         (Loaded(2, "status", "已销号", "closed_on:closed_on_missing"),
           Loaded(3, "status", "整改中", "closed_on:closed_on_unexpected"),
           Loaded(4, "deadline", date(2024, 10, 1), "deadline:deadline_after_found"),
           Loaded(5, "compound_id", "X99", "compound_id:unknown_compound")), "rectifications"),
     Case("a grade score over 100 and a period the warehouse cannot read",
          "古浪县_物业服务等级考评_2024H2_bad.csv",
          csv_bytes(GRADE_HEADER, ["G01", "2024H2", "105", "一级"], ["G02", "上半年2024", "85", "二级"]),
-         (Quarantined(2, "range", "score"), Quarantined(3, "format", "period")), "grade_assessments"),
+         (Nulled(2, "score", "105", "range"), Quarantined(3, "format", "period")), "grade_assessments"),
 ]
 
 # The carry-forward case: 民勤县's latest compounds file (2025-01) arrives without its households column.

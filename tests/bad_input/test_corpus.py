@@ -7,7 +7,7 @@ from datetime import date
 
 import pytest
 
-from tests.bad_input.corpus import CASES, MINQIN_LATEST, Case, Loaded, Quarantined, Rejected
+from tests.bad_input.corpus import CASES, MINQIN_LATEST, Case, Loaded, Nulled, Quarantined, Rejected
 from tests.conftest import approx
 
 QUARANTINE_COLUMNS = ["ledger", "_file", "_row", "county_code", "rule", "severity", "column", "message", "original"]
@@ -37,6 +37,15 @@ def test_outcome(corpus, case: Case):
                 shown, warnings = got[0]
                 assert shown == (approx(value) if isinstance(value, float) else value)
                 assert (warning in warnings) if warning else warnings == [], warnings
+            case Nulled(row, column, original, rule):
+                got = corpus.sql(f'select "{column}", _warnings from raw_{case.ledger} where _file = ? and _row = ?',
+                                 params=[case.path, row]).fetchall()
+                assert len(got) == 1 and got[0][0] is None and f"{column}:{rule}" in got[0][1], f"row {row}: {got}"
+                found = corpus.sql('select original, severity, message from audit_cell_findings '
+                                   'where _file = ? and _row = ? and "column" = ? and rule = ?',
+                                   params=[case.path, row, column, rule]).fetchall()
+                assert len(found) == 1 and found[0][:2] == (original, "cell"), found
+                assert " | " in found[0][2]
             case Quarantined(row, rule, column):
                 got = corpus.sql('select rule, "column", severity, message, original from audit_quarantine '
                                  "where _file = ? and _row = ?", params=[case.path, row]).fetchall()

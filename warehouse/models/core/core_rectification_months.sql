@@ -16,7 +16,8 @@
 -- column found_on: 发现日期 | Found on
 -- column deadline: 整改期限 | Deadline
 -- column status: 整改状态（台账现状） | Status (as the ledger says now)
--- column closed_on: 销号日期 | Closed on
+-- column closed_on: 销号日期（已销号但未填为空：销号日期不明） | Closed on (empty when 已销号 came without a date: unknown)
+-- column closed_as_of: 计为已销号的日期：销号日期，未填时为报送该台账的月末 | Counted closed from: the close date, else the month end of the ledger file reporting it closed
 -- column county_code: 县区行政区划代码 | County adcode
 -- column town: 街道/乡镇 | Town or street office
 -- column compound_name: 小区名称 | Compound name
@@ -30,12 +31,12 @@
 select
     m.month,
     i.* exclude (_file, _row),
-    i.is_closed and i.closed_on <= m.month as closed_by_month,
-    not (i.is_closed and i.closed_on <= m.month) as open_at_month,
-    i.deadline < m.month and not (i.is_closed and i.closed_on <= m.month) as overdue_at_month,
+    i.is_closed and i.closed_as_of <= m.month as closed_by_month,
+    not (i.is_closed and i.closed_as_of <= m.month) as open_at_month,
+    i.deadline < m.month and not (i.is_closed and i.closed_as_of <= m.month) as overdue_at_month,
     date_diff('day', i.deadline, m.month) as days_past_deadline,
     i.found_on >= date_trunc('month', m.month) as found_in_month,
-    i.is_closed and i.closed_on >= date_trunc('month', m.month) and i.closed_on <= m.month as closed_in_month,
+    i.is_closed and i.closed_as_of >= date_trunc('month', m.month) and i.closed_as_of <= m.month as closed_in_month,
     i._file,
     i._row
 from core_months m

@@ -7,6 +7,7 @@
 -- column overdue_items: 月末逾期未销号数 | Items open and past their deadline at the month end
 -- column close_rate: 销号率（已销号 ÷ 已发现） | Closure rate (closed ÷ found)
 -- column median_days_to_close: 截至月末已销号事项的销号用时中位数（天） | Median days to close, items closed by the month end
+-- column close_date_unknown: 已销号但销号日期不明的事项数（不计入销号用时中位数） | Items closed with no close date (left out of the median days to close)
 -- column max_days_overdue: 月末最长逾期天数 | Longest overdue, days
 -- column scope_code: 范围代码（全市或县区行政区划代码） | Scope adcode (city or county)
 -- column month: 月份（月末） | Month (month end)
@@ -28,7 +29,8 @@ by_scope as (
         count(*) filter (where not closed_by_month) as open_items,
         count(*) filter (where overdue_at_month) as overdue_items,
         max(days_past_deadline) filter (where overdue_at_month) as max_days_overdue,
-        median(days_to_close) filter (where closed_by_month) as median_days_to_close
+        median(days_to_close) filter (where closed_by_month) as median_days_to_close,
+        count(*) filter (where closed_by_month and closed_on is null) as close_date_unknown
     from at_month
     group by grouping sets ((month, county_code, source), (month, county_code), (month, source), (month))
 )
@@ -36,6 +38,7 @@ select
     scope_code, month, source, items_to_date, found_in_month, closed_in_month, closed_to_date, open_items,
     overdue_items, max_days_overdue,
     closed_to_date / items_to_date as close_rate,
-    median_days_to_close
+    median_days_to_close,
+    close_date_unknown
 from by_scope
 where scope_code is not null

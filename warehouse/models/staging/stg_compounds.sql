@@ -2,7 +2,7 @@
 -- en: Compound monthly snapshots (per county and month, the file sorted last wins: a re-sent ledger replaces the first)
 -- column as_of: 快照月份（月末） | Snapshot month (month end)
 -- column county_code: 县区行政区划代码 | County adcode
--- column is_professional: 是否专业物业服务 | Served by a professional property firm
+-- column is_professional: 是否专业物业服务（管理方式不明记为否） | Served by a professional property firm (false when the mode is unknown)
 -- column compound_id: 小区编码 | Compound id
 -- column compound_name: 小区名称 | Compound name
 -- column town: 街道/乡镇 | Town or street office
@@ -58,7 +58,7 @@ final as (
         s.occupied_households,
         s.is_old_compound,
         s.management_mode,
-        s.management_mode = '专业物业' as is_professional,
+        coalesce(s.management_mode = '专业物业', false) as is_professional,
         nullif(s.firm_credit_code, '') as firm_credit_code,
         s.firm_name,
         s.contract_start,
