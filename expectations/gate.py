@@ -37,7 +37,8 @@ RESULTS_SCHEMA = results.RESULTS_SCHEMA
 FILES_SCHEMA = {
     "path": pl.String, "sha256": pl.String, "ledger": pl.String, "month": pl.Date, "county_code": pl.String,
     "rows_read": pl.Int64, "rows_loaded": pl.Int64, "rows_quarantined": pl.Int64, "rows_rejected": pl.Int64,
-    "rows_warned": pl.Int64, "cells_nulled": pl.Int64, "skipped": pl.String, "status": pl.String, "reject_rule": pl.String,
+    "rows_warned": pl.Int64, "cells_nulled": pl.Int64, "skipped": pl.String, "status": pl.String,
+    "reject_rule": pl.String,
     "message": pl.String, "unmapped_headers": pl.String,
 }
 ROW_KEY = ["_file", "_row"]

@@ -149,6 +149,7 @@ def format_summary(s: BuildSummary) -> str:
         lines += _listed(s.quarantine, lambda r: f"  ⊘ {r['_file']}:{r['_row']} {r['column']} {r['rule']}")
     if nulled.height:
         lines.append("置空的单元格 cells nulled, row kept (文件 file:行 row 列 column = 原值 original 规则 rule):")
-        lines += _listed(nulled, lambda r: f"  ∅ {r['_file']}:{r['_row']} {r['column']} = {r['original']!r} {r['rule']}")
+        lines += _listed(nulled, lambda r: f"  ∅ {r['_file']}:{r['_row']} {r['column']} = {r['original']!r} "
+                                           f"{r['rule']}")
     lines.append(f"数据仓库 warehouse: {s.database}")
     return "\n".join(lines)

@@ -221,10 +221,10 @@ def test_cells_that_cannot_be_read_become_issues(landing):
                       "A2,=HYPERLINK(\"x\"),凉州区,东大街,10,专业物业,两千年,not a month\n")
     frame = read(path, landing).frame
     assert frame["_issues"].to_list() == [
-        ["county:unknown_county", "households:bad_number"],
+        ["county:county_from_file", "households:bad_number"],  # 兰州 in 凉州's file: the file's county
         ["as_of:bad_date", "compound_name:formula_like", "built_year:bad_number"],
     ]  # in the ledger's column order
-    assert frame["county"].to_list() == [None, "620602"]
+    assert frame["county"].to_list() == ["620602", "620602"]
     assert frame["households"].to_list() == [None, 10]
     assert frame["compound_name"].to_list() == ["甲", "=HYPERLINK(\"x\")"]  # a warning: the value stays
     assert frame["as_of"].to_list() == [date(2024, 3, 31), None]  # unreadable is not empty: not filled
@@ -622,8 +622,59 @@ def test_read_landing_types_runs_of_files_together_as_if_one_by_one(landing):
         else:
             assert batched.frame.equals(single.frame), batched.path
     first, second = together[0].frame, together[1].frame
-    assert first["_issues"].to_list() == [[], ["county:unknown_county", "households:bad_number"]]
+    # 兰州 in a file whose other row names 凉州区: the file is 凉州's
+    assert first["_issues"].to_list() == [[], ["county:county_from_file", "households:bad_number"]]
     assert second["_issues"].to_list() == [["built_year:bad_number"]]
     assert json.loads(first["_original"][0])["备注"] == "电话139****2345"
     assert list(json.loads(second["_original"][0])) == [
         "管理方式", "小区代码", "小区名称", "街道（乡镇）", "户数", "建成年份", "收缴率（%）"]
+
+
+# -- DOMAIN.md section 8: codes cleaned before they are checked, scope from the file -----------------
+
+def write_csv(path: Path, header: list[str], *rows: list[str]) -> Path:
+    path.write_text("\n".join(",".join(row) for row in (header, *rows)) + "\n", encoding="utf-8")
+    return path
+
+
+COMPOUND_COLUMNS = ["小区编码", "小区名称", "县区", "街道/乡镇", "总户数", "管理方式"]
+
+
+def test_spaces_of_any_width_inside_a_code_are_removed_and_flagged(landing):
+    path = write_csv(landing / "武威市_物业企业信用信息记录_2024-12.csv",
+                     ["记录编号", "统一社会信用代码", "发生日期", "信用事项", "加减分"],
+                     ["E1", "91620602M　A71A0001H", "2024-12-03", "日常检查", "-4"],
+                     ["E2", "91620602 MA71 A0001H", "2024-12-04", "日常检查", "-1"],
+                     ["E3", "91620602MA71A0001H", "2024-12-05", "日常检查", "-1"])
+    frame = read_file(path, landing).frame
+    assert frame["firm_credit_code"].to_list() == ["91620602MA71A0001H"] * 3
+    assert frame["_issues"].to_list() == [["firm_credit_code:code_spaces"], ["firm_credit_code:code_spaces"], []]
+
+
+def test_an_unrecognisable_county_in_one_countys_file_takes_the_files_county(landing):
+    path = write_csv(landing / "天祝县_住宅小区物业管理台账_2024-12.csv", COMPOUND_COLUMNS,
+                     ["T1", "甲", "天祝县", "华藏寺镇", "100", "专业物业"],
+                     ["T2", "乙", "凉洲区", "华藏寺镇", "100", "无物业"])
+    frame = read_file(path, landing).frame
+    assert frame["county"].to_list() == ["620623", "620623"]
+    assert frame["_issues"].to_list() == [[], ["county:county_from_file"]]
+
+
+def test_a_file_whose_other_rows_all_name_one_county_is_that_countys(landing):
+    path = write_csv(landing / "武威市_住宅小区物业管理台账_2024-12.csv", COMPOUND_COLUMNS,
+                     ["G1", "甲", "古浪县", "古浪镇", "100", "专业物业"],
+                     ["G2", "乙", "古狼县", "古浪镇", "100", "无物业"],
+                     ["G3", "丙", "古浪", "古浪镇", "100", "无物业"])
+    frame = read_file(path, landing).frame
+    assert frame["county"].to_list() == ["620622"] * 3
+    assert frame["_issues"].to_list() == [[], ["county:county_from_file"], []]
+
+
+def test_an_unrecognisable_county_in_a_multi_county_file_stays_unknown(landing):
+    path = write_csv(landing / "武威市_住宅小区物业管理台账_2024-12.csv", COMPOUND_COLUMNS,
+                     ["G1", "甲", "古浪县", "古浪镇", "100", "专业物业"],
+                     ["T1", "乙", "天祝县", "华藏寺镇", "100", "无物业"],
+                     ["X1", "丙", "凉洲区", "东大街", "100", "无物业"])
+    frame = read_file(path, landing).frame
+    assert frame["county"].to_list() == ["620622", "620623", None]
+    assert frame["_issues"].to_list() == [[], [], ["county:unknown_county"]]

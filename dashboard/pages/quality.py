@@ -1,6 +1,7 @@
 """数据质量: the quality gate's report on the latest build — rule pass rates by ledger and county, and
 over the builds; the rules that failed, the rows quarantined with their reasons and original values,
-the files rejected with their messages. (GX's own Data Docs need the internet: this page is the report.)"""
+the cells nulled or flagged on loaded rows (file, row, column, value as sent, rule), the files
+rejected with their messages. (GX's own Data Docs need the internet: this page is the report.)"""
 
 from __future__ import annotations
 
@@ -17,7 +18,8 @@ from dashboard.shell import Filters, filters, page_header
 LEDGERS = ("compounds", "firms", "complaints", "inspections", "grade_assessments", "rectifications", "committees",
            "utilities", "mediations", "joint_meetings", "credit_events", "unidentified")
 ALL = "全部"
-SEVERITY_ORDER = "case severity when 'critical' then 1 when 'error' then 2 else 3 end"
+SEVERITY_ORDER = "case severity when 'critical' then 1 when 'error' then 2 when 'cell' then 3 else 4 end"
+SEVERITIES = ("critical", "error", "cell", "warning")
 IN_SCOPE = "($1 = $2 or county_code = $1)"  # with $1 the scope and $2 the city
 SHOWN_ROWS = 2000
 # Red to amber below 100%, green only at 100%: one failing rule should show.
@@ -33,7 +35,7 @@ def labelled(frame: pl.DataFrame) -> pl.DataFrame:
     return translated(frame.with_columns(
         pl.col("ledger").replace_strict({n: ledger_label(n) for n in (*LEDGERS, ALL)}, default=pl.col("ledger"),
                                         return_dtype=pl.String),
-        *([pl.col("severity").replace_strict({s: t(f"quality.severity.{s}") for s in ("critical", "error", "warning")},
+        *([pl.col("severity").replace_strict({s: t(f"quality.severity.{s}") for s in SEVERITIES},
                                              return_dtype=pl.String)] if "severity" in frame.columns else []),
     ), "county_code")
 
@@ -41,7 +43,7 @@ def labelled(frame: pl.DataFrame) -> pl.DataFrame:
 def tiles(f: Filters) -> None:
     frame = queries.read("select * from mart_quality_overview where scope_code = ?", f.scope)
     o = frame.row(0, named=True) if frame.height else {}
-    cols = st.columns(4)
+    cols = st.columns(5)
     with cols[0]:
         kpi_tile(t("quality.pass_rate"), pct(o.get("pass_rate")), help=t("quality.pass_rate_help"),
                  note=t("quality.pass_rate_note", passed=num(o.get("rules_passed")),
@@ -52,6 +54,8 @@ def tiles(f: Filters) -> None:
     with cols[2]:
         kpi_tile(t("quality.rows_quarantined"), num(o.get("rows_quarantined")), help=t("quality.quarantine_help"))
     with cols[3]:
+        kpi_tile(t("quality.cells_nulled"), num(o.get("cells_nulled")), help=t("quality.cells_help"))
+    with cols[4]:
         kpi_tile(t("quality.warnings"), num(o.get("warnings")), help=t("quality.warnings_help"))
 
 
@@ -141,6 +145,27 @@ def quarantined_rows(f: Filters) -> None:
     }, name=t("quality.quarantine_file"), f=f, key="quality-quarantine", source_table="audit_quarantine")
 
 
+def cell_findings(f: Filters) -> None:
+    frame = queries.read(f"""
+        select ledger, _file, _row, county_code, "column" as checked_column, original as value_sent, rule, severity,
+               message
+        from audit_cell_findings where {IN_SCOPE} order by {SEVERITY_ORDER}, _file, _row, checked_column
+    """, f.scope, f.city)
+    if frame.height == 0:
+        st.success(t("quality.no_cells"))
+        return
+    st.caption(t("quality.cells_caption"))
+    cc = st.column_config
+    table(_at_most(labelled(frame)), {
+        "ledger": cc.TextColumn(t("quality.col_ledger")), "_file": cc.TextColumn(t("quality.col_file")),
+        "_row": cc.NumberColumn(t("quality.col_row"), format="%d"),
+        "county_code": cc.TextColumn(t("quality.col_county")), "checked_column": cc.TextColumn(t("quality.col_column")),
+        "value_sent": cc.TextColumn(t("quality.col_value_sent")), "rule": cc.TextColumn(t("quality.col_rule")),
+        "severity": cc.TextColumn(t("quality.col_severity")),
+        "message": cc.TextColumn(t("quality.col_reason"), width="large"),
+    }, name=t("quality.cells_file"), f=f, key="quality-cells", source_table="audit_cell_findings")
+
+
 def rejected_files(f: Filters) -> None:
     frame = queries.read(f"""
         select path, coalesce(ledger, 'unidentified') as ledger, county_code, reject_rule, rows_rejected, message
@@ -176,3 +201,5 @@ st.subheader(t("quality.failing_rules"))
 failing_rules(f)
 st.subheader(t("quality.quarantine"))
 quarantined_rows(f)
+st.subheader(t("quality.cells"))
+cell_findings(f)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import csv
 import io
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 
 import xlsxwriter
 
@@ -253,7 +253,8 @@ CASES = [
          (Quarantined(2, "unknown_county", "county"),), "compounds"),
     Case("a county typo in a file of several counties is quarantined",
          "武威市_住宅小区物业管理台账_2024-12_counties.csv",
-         csv_bytes(COMPOUND_HEADER, compound("G37"), compound("G38", 县区="天祝县", 经度="103.138", 纬度="36.971"), compound("G39", 县区="凉洲区")),
+         csv_bytes(COMPOUND_HEADER, compound("G37"), compound("G38", 县区="天祝县", 经度="103.138", 纬度="36.971"),
+                   compound("G39", 县区="凉洲区")),
          (Loaded(2, "county", "620622"), Loaded(3, "county", "620623"),
           Quarantined(4, "unknown_county", "county")), "compounds"),
     Case("a county typo in 天祝's own file takes the file's county",

@@ -40,7 +40,7 @@ def metrics(at) -> dict[str, str]:
 def tables(at) -> dict[str, pl.DataFrame]:
     """The page's tables, told apart by a column only each has; a table not shown is empty."""
     frames = [pl.from_pandas(d.value) for d in at.dataframe]
-    found = {"rejected": "path", "rules": "requirement", "quarantine": "original"}
+    found = {"rejected": "path", "rules": "requirement", "quarantine": "original", "cells": "value_sent"}
     return {name: next((f for f in frames if column in f.columns), pl.DataFrame(schema={column: pl.String}))
             for name, column in found.items()}
 
@@ -59,6 +59,9 @@ def test_tiles_and_tables_equal_the_audit_tables(corpus, corpus_app_env, scope):
     assert shown["隔离行"] == f"{quarantined:,d}"
     assert shown["拒收文件"] == f"{rejected:,d}"
     assert shown["警告"] == f"{warnings:,d}"
+    nulled = corpus.sql(f"select count(distinct (_file, _row, \"column\")) from audit_cell_findings "
+                        f"where severity = 'cell' and {where}").fetchall()[0][0]
+    assert shown["置空单元格"] == f"{nulled:,d}"
     passed, checked = corpus.sql("select rules_passed, rules_checked from mart_quality_overview where scope_code = ?",
                                  params=[scope]).fetchall()[0]
     assert shown["规则通过率"] == f"{passed / checked * 100:.1f}%"
@@ -73,6 +76,12 @@ def test_tiles_and_tables_equal_the_audit_tables(corpus, corpus_app_env, scope):
     assert sorted(frames["rejected"]["path"]) == sorted(r[0] for r in want)
     failing = corpus.sql(f"select count(*) from audit_validation where not success and {where}").fetchall()[0][0]
     assert frames["rules"].height == failing
+    want = corpus.sql(f"select _file, _row, \"column\", original, rule from audit_cell_findings where {where} "
+                      "order by _file, _row, \"column\", rule").fetchall()
+    assert frames["cells"].height == len(want)
+    if want:
+        assert sorted(frames["cells"].select("_file", "_row", "checked_column", "value_sent", "rule").rows(),
+                      key=str) == sorted(want, key=str)
 
 
 def test_the_grid_holds_each_ledger_and_scope_pass_rate(corpus, corpus_app_env):
@@ -99,7 +108,7 @@ def test_history_has_a_point_per_build(corpus, corpus_app_env):
 
 def test_every_table_can_be_downloaded(corpus_app_env):
     at = run_page("quality", scope=CITY, month="2025-02")
-    assert len(at.get("download_button")) == 6  # rejected files, failing rules, quarantine: CSV and XLSX each
+    assert len(at.get("download_button")) == 8  # rejected files, failing rules, quarantine, cells: CSV and XLSX each
 
 
 def test_every_ledger_and_severity_has_its_words_in_both_languages():
