@@ -50,12 +50,12 @@ def test_tiles_and_lists_equal_the_marts(golden, golden_app_env, scope, month):
 
 
 def test_hand_checked_city(golden_app_env):
-    """EXPECTED.md: compliance 2 of 8 county-quarters; I002 and I003 still to upload; 3 items, 2 closed,
-    R2 18 days overdue, median 32 days."""
+    """EXPECTED.md: compliance 2 of 8 county-quarters; I002 and I003 still to upload; 4 items, 3 closed
+    (R4 without a close date), R2 18 days overdue, median 32 days (R1 and R3)."""
     at = run_page("inspections", scope=CITY, month="2025-02")
     shown = metrics(at)
     assert (shown["2025Q1 检查轮次"], shown[COMPLIANCE], shown[PENDING]) == ("1", "25.0%", "2")
-    assert (shown[OPEN], shown[OVERDUE], shown[CLOSE_RATE], shown[MEDIAN]) == ("1", "1", "66.7%", "32.0")
+    assert (shown[OPEN], shown[OVERDUE], shown[CLOSE_RATE], shown[MEDIAN]) == ("1", "1", "75.0%", "32.0")
     pending = table_with(at, "pending_platforms")
     assert list(zip(pending["inspection_id"], pending["county"], pending["department"], linked_ids(pending),
                     pending["firm_name"], pending["pending_platforms"], strict=True)) == [

@@ -144,5 +144,5 @@ def test_inspection_compliance(golden):
 def test_rectification(golden):
     q = ("select items_to_date, closed_to_date, close_rate, overdue_items, max_days_overdue, median_days_to_close "
          "from mart_rectification_monthly where scope_code = ? and month = ? and source = '全部'")
-    assert one(golden, q, CITY, FEB) == (3, 2, approx(2 / 3), 1, 18, approx(32))
+    assert one(golden, q, CITY, FEB) == (4, 3, approx(0.75), 1, 18, approx(32))  # R4: closed, no date (§8)
     assert one(golden, q, CITY, DEC)[:4] == (2, 1, approx(0.5), 0)

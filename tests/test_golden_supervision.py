@@ -89,9 +89,9 @@ def test_compliance_grid(golden):
 
 @pytest.mark.parametrize(("scope", "source", "want"), [
     (LZ, "全部", (2, 1, 0.5, 1, 18, 35)),
-    (MQ, "全部", (1, 1, 1.0, 0, None, 29)),
+    (MQ, "全部", (2, 2, 1.0, 0, None, 29)),  # R4 closed without a date: counted closed, not in the median
     (CITY, "双随机检查", (2, 1, 0.5, 1, 18, 35)),
-    (CITY, "日常巡查", (1, 1, 1.0, 0, None, 29)),
+    (CITY, "日常巡查", (2, 2, 1.0, 0, None, 29)),
 ])
 def test_rectification_by_county_and_source(golden, scope, source, want):
     got = one(golden, "select items_to_date, closed_to_date, close_rate, overdue_items, max_days_overdue, "
