@@ -333,3 +333,87 @@ def test_defects_touch_only_a_few_files(tmp_path):
     text = "".join(pl.read_excel(dirty / n, read_options={"header_row": 2}, infer_schema_length=0)
                    .write_csv() for n in changed if n.endswith(".xlsx"))
     assert "=HYPERLINK" in text and re.search("[０-９]", text)
+
+
+# -- the injected defects through the gate (DOMAIN.md section 8) --------------------------------------
+
+
+@pytest.fixture(scope="module")
+def dirty_warehouse(tmp_path_factory):
+    """The demo city with its defects, built: the bad cells load, only true duplicates are quarantined."""
+    from pipelines.build import build
+    from tests.conftest import open_warehouse
+
+    data = tmp_path_factory.mktemp("dirty-data")
+    generate(data / "landing", scale=1, through=THROUGH, defects=True)
+    mp = pytest.MonkeyPatch()
+    mp.setenv("WUWEI_DATA_DIR", str(data))
+    mp.setenv("WUWEI_PII_SALT", "test-salt")
+    try:
+        database = build(data / "landing").database
+    finally:
+        mp.undo()
+    with open_warehouse(database) as con:
+        yield con
+
+
+def findings(con, rule: str) -> list[dict]:
+    return con.sql("select f.*, s.month from audit_cell_findings f join audit_source_files s on s.path = f._file "
+                   "where rule = ? order by _file, _row", params=[rule]).pl().to_dicts()
+
+
+def test_only_the_injected_duplicates_are_quarantined_and_rows_add_up(dirty_warehouse):
+    # Defects plan: one duplicated row in 民勤's compounds and one in a complaints file
+    assert sorted(dirty_warehouse.sql("select ledger, rule from audit_quarantine").fetchall()) == [
+        ("complaints", "duplicate_row"), ("compounds", "duplicate_row")]
+    assert dirty_warehouse.sql("select count(*) from audit_source_files where rows_read <> rows_loaded "
+                               "+ rows_quarantined + rows_rejected").fetchall() == [(0,)]
+
+
+def test_negative_households_keep_the_compound_in_coverage(dirty_warehouse):
+    (found,) = findings(dirty_warehouse, "range")
+    assert (found["column"], found["original"], found["severity"], found["county_code"]) == (
+        "households", "-5", "cell", "620602")
+    month = found["month"]
+    in_file = dirty_warehouse.sql("select count(*), count(*) filter (where households is null) from raw_compounds "
+                                  "where _file = ?", params=[found["_file"]]).fetchall()[0]
+    read = dirty_warehouse.sql("select rows_read from audit_source_files where path = ?",
+                               params=[found["_file"]]).fetchall()[0][0]
+    assert in_file == (read, 1)
+    assert dirty_warehouse.sql("select compounds, households_unknown from mart_coverage_monthly "
+                               "where scope_code = '620602' and month = ?", params=[month]).fetchall() == [(read, 1)]
+
+
+def test_the_misspelt_county_in_tianzhus_file_takes_tianzhu(dirty_warehouse):
+    (found,) = findings(dirty_warehouse, "county_from_file")
+    assert found["_file"].startswith("天祝藏族自治县_住宅小区物业管理台账_") and found["original"] == "凉洲区"
+    assert dirty_warehouse.sql("select county from raw_compounds where _file = ? and _row = ?",
+                               params=[found["_file"], found["_row"]]).fetchall() == [("620623",)]
+
+
+def test_the_credit_code_with_an_ideographic_space_keeps_its_event(dirty_warehouse):
+    (found,) = findings(dirty_warehouse, "code_spaces")
+    assert found["ledger"] == "credit_events" and "\u3000" in found["original"]
+    cleaned = found["original"].replace("\u3000", "")
+    assert dirty_warehouse.sql("select firm_credit_code from stg_credit_events where _file = ? and _row = ?",
+                               params=[found["_file"], found["_row"]]).fetchall() == [(cleaned,)]
+
+
+def test_gulangs_ids_that_lost_their_zeros_are_restored(dirty_warehouse):
+    restored = findings(dirty_warehouse, "leading_zero_restored")
+    compounds = [f for f in restored if f["ledger"] == "compounds"]
+    assert compounds and all(f["_file"].startswith("古浪县_") for f in compounds)
+    for f in compounds:
+        got = dirty_warehouse.sql("select compound_id from raw_compounds where _file = ? and _row = ?",
+                                  params=[f["_file"], f["_row"]]).fetchall()[0][0]
+        assert got == "0" + f["original"]
+    # every 古浪 id keeps its leading zero in every month, so committees keep matching their compounds
+    assert dirty_warehouse.sql("select count(*) from stg_compounds where county_code = '620622' "
+                               "and not starts_with(compound_id, '0')").fetchall() == [(0,)]
+
+
+def test_closed_without_a_date_stays_closed(dirty_warehouse):
+    (found,) = findings(dirty_warehouse, "closed_on_missing")
+    item = dirty_warehouse.sql("select status, closed_on, days_to_close from core_rectifications "
+                               "where _file = ? and _row = ?", params=[found["_file"], found["_row"]]).fetchall()
+    assert item == [("已销号", None, None)]
