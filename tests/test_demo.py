@@ -382,6 +382,9 @@ def test_negative_households_keep_the_compound_in_coverage(dirty_warehouse):
     assert in_file == (read, 1)
     assert dirty_warehouse.sql("select compounds, households_unknown from mart_coverage_monthly "
                                "where scope_code = '620602' and month = ?", params=[month]).fetchall() == [(read, 1)]
+    # the complaint rate's households leave it out, and say so
+    assert dirty_warehouse.sql("select households_unknown from mart_complaint_rate_monthly "
+                               "where scope_code = '620602' and month = ?", params=[month]).fetchall() == [(1,)]
 
 
 def test_the_misspelt_county_in_tianzhus_file_takes_tianzhu(dirty_warehouse):

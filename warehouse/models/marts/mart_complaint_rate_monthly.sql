@@ -2,6 +2,7 @@
 -- en: Complaint rate per 1,000 households: monthly, rolling 12 months, and against the baseline year
 -- column complaints: 当月投诉（投诉+举报）数 | Complaints (投诉 + 举报) received in the month
 -- column households: 户数（早于首期快照的月份取首期快照） | Households (months before the first snapshot use the first)
+-- column households_unknown: 户数不明的小区数（户数单元格无效已置空，其户数不计入分母） | Compounds whose households are unknown (the cell was invalid and nulled): not in the denominator
 -- column rate_per_1000: 当月每千户投诉数 | Complaints per 1,000 households in the month
 -- column rolling12_complaints: 近12个月投诉数 | Complaints in the last 12 months
 -- column rolling12_rate: 近12个月每千户投诉数（满12个月才计算） | Complaints per 1,000 households over the last 12 months (needs 12 months)
@@ -27,7 +28,9 @@ counts as (
 ),
 households as (
     select g.scope_code, g.month,
-        coalesce(c.households, arg_min(c.households, c.month) over (partition by g.scope_code)) as households
+        coalesce(c.households, arg_min(c.households, c.month) over (partition by g.scope_code)) as households,
+        coalesce(c.households_unknown, arg_min(c.households_unknown, c.month) over (partition by g.scope_code))
+            as households_unknown
     from grid g
     left join mart_coverage_monthly c using (scope_code, month)
 ),
@@ -38,6 +41,7 @@ monthly as (
         coalesce(n.complaints, 0) as complaints,
         coalesce(n.work_orders, 0) as work_orders,
         h.households,
+        h.households_unknown,
         coalesce(n.complaints, 0) * 1000.0 / h.households as rate_per_1000
     from grid g
     join households h using (scope_code, month)
@@ -76,6 +80,7 @@ select
     r.complaints,
     r.work_orders,
     r.households,
+    r.households_unknown,
     r.rate_per_1000,
     r.rolling12_complaints,
     case when r.window_months = 12 then r.rolling12_complaints * 1000.0 / r.rolling12_households end
