@@ -23,6 +23,7 @@ import polars as pl
 
 from expectations import results, row_checks
 from expectations.rules import CELL, ERROR, UNIDENTIFIED, WARNING, Rule
+from pipelines.normalise import mask_personal_text
 from pipelines.read import SourceFile
 
 QUARANTINE_SCHEMA = {
@@ -127,7 +128,8 @@ def _nulled(frame: pl.DataFrame, cells: pl.DataFrame) -> pl.DataFrame:
 
 def _findings(failures: pl.DataFrame, kept: dict[str, pl.DataFrame], sources: list[SourceFile]) -> pl.DataFrame:
     """One row per cell and rule flagged on a loaded row (cell and warning rules), with the cell's
-    text as sent: looked up in the row's `_original` under the file's header for the column."""
+    text as sent: looked up in the row's `_original` under the file's header for the column (and,
+    whatever the column, with phone and ID numbers masked)."""
     flagged = failures.filter(pl.col("severity").is_in([CELL, WARNING]) & pl.col("ledger").is_in(list(kept)))
     if flagged.height == 0:
         return pl.DataFrame(schema=FINDINGS_SCHEMA)
@@ -140,7 +142,7 @@ def _findings(failures: pl.DataFrame, kept: dict[str, pl.DataFrame], sources: li
         header = headers.get(path, {})
         found = [cells.get(header[c]) for c in column.split(",") if c in header] if column else []
         texts.append(", ".join(str(text) for text in found if text is not None) or None)
-    return (flagged.with_columns(original=pl.Series(texts, dtype=pl.String),
+    return (flagged.with_columns(original=mask_personal_text(pl.Series(texts, dtype=pl.String)),
                                  message=pl.col("message_zh") + " | " + pl.col("message_en"))
             .rename({"_county": "county_code"}).select(list(FINDINGS_SCHEMA)).cast(FINDINGS_SCHEMA))
 

@@ -19,14 +19,16 @@ COMPLAINTS = csv_bytes(
     [*COMPLAINT_HEADER, "诉求人", "联系电话", "备用电话", "身份证号", "备注"],
     [*complaint("P001", 诉求内容=f"我的电话{PHONE}，身份证{ID}，请回电"), "张三", PHONE, "15800001111", ID,
      "另一个号码+86 139-1234-5678"],
-    [*complaint("P002", 诉求内容=f"联系人李四 {PHONE}", 状态=""), "李四", f"86{PHONE}", "", "", f"身份证号{ID}"],
+    # no ticket id: the row cannot be established, so it is quarantined with its (masked) original cells
+    [*complaint("", 诉求内容=f"联系人李四 {PHONE}"), "李四", f"86{PHONE}", "", "", f"身份证号{ID}"],
     [*complaint("P003", 诉求内容="来电人身份证：620602199001011234。手机：13800138000"), "王五", "0935-1234567", "", "",
      ""],
 )
 COMPOUNDS = csv_bytes(
     [*COMPOUND_HEADER, "项目经理", "物业电话"],
     [*compound("G01"), f"赵六{PHONE}", "18912345678"],
-    [*compound("G02", 总户数="-1"), "钱七", f"值班{PHONE}"],
+    [*compound("", 总户数="-1"), "钱七", f"值班{PHONE}"],
+    [*compound("G03", 县区=PHONE), "孙八", ""],  # a phone number as the county: flagged, the finding masked
 )
 
 
@@ -44,6 +46,8 @@ def test_no_phone_or_id_number_in_any_text_column(tmp_path, monkeypatch):
         assert con.sql("select count(*) from raw_complaints where content like '%139****5678%'").fetchall()[0][0] > 0
         assert con.sql("select count(*) from audit_quarantine where original like '%620602********123X%'"
                        ).fetchall()[0][0] > 0
+        assert con.sql("select original from audit_cell_findings where _file like '%personal%' "
+                       "and \"column\" = 'county'").fetchall() == [("139****5678",)]
         columns = con.sql("select table_name, column_name from duckdb_columns() "
                           "where database_name = current_database() and data_type like '%VARCHAR%'").fetchall()
         assert len(columns) > 100
