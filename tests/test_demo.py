@@ -400,6 +400,10 @@ def test_the_credit_code_with_an_ideographic_space_keeps_its_event(dirty_warehou
     cleaned = found["original"].replace("\u3000", "")
     assert dirty_warehouse.sql("select firm_credit_code from stg_credit_events where _file = ? and _row = ?",
                                params=[found["_file"], found["_row"]]).fetchall() == [(cleaned,)]
+    # and it counts in the firm's score, from its source row
+    assert dirty_warehouse.sql("select firm_credit_code, rule from mart_firm_credit_deductions "
+                               "where source_file = ? and source_row = ?",
+                               params=[found["_file"], found["_row"]]).fetchall() == [(cleaned, "credit_event")]
 
 
 def test_gulangs_ids_that_lost_their_zeros_are_restored(dirty_warehouse):
