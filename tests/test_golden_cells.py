@@ -63,3 +63,9 @@ def test_the_cell_findings_are_exactly_the_four_cases(golden):
     ]
     assert golden.execute("select count(*) from audit_quarantine").fetchall() == [(0,)]
     assert golden.execute("select sum(cells_nulled) from audit_source_files").fetchall() == [(1,)]
+
+
+def test_the_pass_rate_counts_the_failed_rules_by_severity(golden):
+    assert golden.execute("select rules_failed_critical, rules_failed_error, rules_failed_cell, rules_failed_warning "
+                          "from mart_quality_pass_rate where is_latest and scope_code = ? and ledger = '全部'",
+                          [CITY]).fetchall() == [(0, 0, 1, 3)]

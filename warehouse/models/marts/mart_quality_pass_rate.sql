@@ -8,6 +8,7 @@
 -- column rules_passed: 通过的规则数 | Rules passed
 -- column rules_failed_critical: 未通过的严重规则数（整份文件拒收） | Critical rules failed (files rejected)
 -- column rules_failed_error: 未通过的错误规则数（行被隔离） | Error rules failed (rows quarantined)
+-- column rules_failed_cell: 未通过的单元格规则数（单元格置空，行入库） | Cell rules failed (cells nulled, rows loaded)
 -- column rules_failed_warning: 未通过的警告规则数（行入库并标注） | Warning rules failed (rows loaded and flagged)
 -- column findings: 未通过的次数合计（行；文件规则为文件） | Failures found (rows; files for the file rules)
 -- column pass_rate: 规则通过率（通过 ÷ 检查） | Pass rate (rules passed ÷ rules checked)
@@ -37,6 +38,7 @@ final as (
         count(*) filter (where passed) as rules_passed,
         count(*) filter (where not passed and severity = 'critical') as rules_failed_critical,
         count(*) filter (where not passed and severity = 'error') as rules_failed_error,
+        count(*) filter (where not passed and severity = 'cell') as rules_failed_cell,
         count(*) filter (where not passed and severity = 'warning') as rules_failed_warning,
         sum(findings)::bigint as findings,
         count(*) filter (where passed) / count(*) as pass_rate
