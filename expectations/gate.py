@@ -82,7 +82,7 @@ def check(sources: list[SourceFile], today: date | None = None) -> GateResult:
     failures = pl.concat([found, _describe(referenced, frames, catalogue)])
 
     quarantine = _quarantine(errors, usable)
-    findings = _findings(failures, kept, sources)
+    findings = _findings(failures, kept, sources, catalogue)
     loaded = {ledger: _with_warnings(frame, failures) for ledger, frame in kept.items()}
     files = _file_records(sources, rejections, loaded, quarantine, findings)
     _check_rows_conserved(files)
@@ -126,11 +126,17 @@ def _nulled(frame: pl.DataFrame, cells: pl.DataFrame) -> pl.DataFrame:
     return frame
 
 
-def _findings(failures: pl.DataFrame, kept: dict[str, pl.DataFrame], sources: list[SourceFile]) -> pl.DataFrame:
+def _findings(failures: pl.DataFrame, kept: dict[str, pl.DataFrame], sources: list[SourceFile],
+              catalogue: list[Rule]) -> pl.DataFrame:
     """One row per cell and rule flagged on a loaded row (cell and warning rules), with the cell's
     text as sent: looked up in the row's `_original` under the file's header for the column (and,
-    whatever the column, with phone and ID numbers masked)."""
+    whatever the column, with phone and ID numbers masked). A cell the reader could not read is
+    also empty: its "required" finding only repeats that, and is left out."""
     flagged = failures.filter(pl.col("severity").is_in([CELL, WARNING]) & pl.col("ledger").is_in(list(kept)))
+    reader_rules = [i for i, rule in enumerate(catalogue) if rule.engine == "reader"]
+    unread = failures.filter(pl.col("rule_id").is_in(reader_rules))
+    flagged = flagged.join(unread.filter(pl.col("severity") == CELL).select(*ROW_KEY, "column")
+                           .with_columns(rule=pl.lit("required")), on=[*ROW_KEY, "column", "rule"], how="anti")
     if flagged.height == 0:
         return pl.DataFrame(schema=FINDINGS_SCHEMA)
     originals = pl.concat([frame.select(*ROW_KEY, "_original") for frame in kept.values()])

@@ -96,7 +96,7 @@ def test_a_bad_cell_is_nulled_and_its_row_kept(landing):
     found = gate.findings.filter(pl.col("severity") == "cell").sort("_row")
     assert found.select("_file", "_row", "column", "original", "rule").rows() == [
         (path, 2, "households", "-5", "range"), (path, 3, "management_mode", "物业公司", "allowed_values"),
-        (path, 4, "households", "十户", "bad_number"), (path, 4, "households", "十户", "required")]
+        (path, 4, "households", "十户", "bad_number")]  # its "required" only repeats that: left out
     assert gate.files.select("rows_read", "rows_loaded", "rows_quarantined", "cells_nulled").row(0) == (4, 4, 0, 3)
 
 
