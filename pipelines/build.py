@@ -29,7 +29,7 @@ class BuildSummary:
     rows_loaded: dict[str, int]
     rows_quarantined: int
     files_rejected: int
-    warnings: int
+    warnings: int              # cells flagged by a warning rule on loaded rows (nulled cells are apart)
     quarantine: pl.DataFrame   # the rows quarantined (gate.QUARANTINE_SCHEMA)
     findings: pl.DataFrame     # the cells flagged on loaded rows (gate.FINDINGS_SCHEMA)
 
@@ -86,7 +86,6 @@ def build(landing: Path | None = None, progress: Callable[[str], None] | None = 
     quality_seconds = time.perf_counter() - gate_started
     raw = {name: gate.loaded.pop(name) if name in gate.loaded else empty_frame(ledger)
            for name, ledger in LEDGERS.items()}
-    warnings = sum(int(f.select(pl.col("_warnings").list.len().sum()).item() or 0) for f in raw.values())
     rows_loaded = {name: frame.height for name, frame in raw.items()}
     inp = BuildInput(
         raw=raw,
@@ -107,7 +106,7 @@ def build(landing: Path | None = None, progress: Callable[[str], None] | None = 
         rows_loaded=rows_loaded,
         rows_quarantined=gate.quarantine.height,
         files_rejected=gate.files.filter(pl.col("status") == "rejected").height,
-        warnings=warnings,
+        warnings=gate.findings.filter(pl.col("severity") == "warning").height,
         quarantine=gate.quarantine,
         findings=gate.findings,
     )
