@@ -140,7 +140,8 @@ def format_summary(s: BuildSummary) -> str:
                      f"{s.rows_loaded[name]:>13}{c['rows_quarantined']:>18}")
     nulled = s.findings.filter(pl.col("severity") == "cell")
     lines += ["",
-              f"隔离行 quarantined rows: {s.rows_quarantined}    置空单元格 cells nulled: {nulled.height}    "
+              f"隔离行 quarantined rows: {s.rows_quarantined}    "
+              f"置空单元格 cells nulled: {nulled.unique(['_file', '_row', 'column']).height}    "
               f"警告 warnings: {s.warnings}    拒收文件 rejected files: {s.files_rejected}"]
     lines += _listed(s.files.filter(pl.col("status") == "rejected"), lambda r: f"  ✗ {r['message']}")
     if s.quarantine.height:
