@@ -136,3 +136,14 @@ def test_the_golden_fixture_fails_only_its_section_8_cases(golden, golden_app_en
     assert frames["rules"].height == 4
     assert sorted(frames["cells"]["value_sent"].to_list(), key=str) == sorted(
         ["物业公司", "民芹县", "91620602M\u3000A71A0001H", None], key=str)
+
+
+def test_the_cells_table_in_english(corpus, corpus_app_env):
+    at = run_page("quality", scope=CITY, month="2025-02", lang="en")
+    assert not at.exception
+    assert metrics(at)["Cells nulled"] == f"{corpus.sql(NULLED).fetchall()[0][0]:,d}"
+    cells = tables(at)["cells"]
+    assert "Cell nulled (row loaded)" in set(cells["severity"]) and "Warning (loaded, flagged)" in set(cells["severity"])
+
+
+NULLED = "select count(distinct (_file, _row, \"column\")) from audit_cell_findings where severity = 'cell'"
