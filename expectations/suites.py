@@ -15,8 +15,8 @@ Severity follows DOMAIN.md section 8, "a bad cell is not a missing compound":
 What a metric does with a nulled required cell: the row stays in every count that does not need
 the cell; a figure that needs it leaves the row out and says how many it left out. A compound
 whose households were nulled stays in coverage and committee coverage (by compounds); only the
-household-weighted figures leave it out, and mart_coverage_monthly counts it in
-households_unknown. A compound whose management mode was nulled stays in the denominator and is
+household-weighted figures leave it out, and say so: households_unknown in mart_coverage_monthly
+(household coverage) and mart_complaint_rate_monthly (complaints per 1,000 households). A compound whose management mode was nulled stays in the denominator and is
 not counted covered (the county has not shown it is served by a firm), so it is among the
 remaining; mode_unknown counts it. Leaving such rows out of the denominator instead would
 silently raise a county's coverage by losing its worst-kept rows.
@@ -26,8 +26,9 @@ The exceptions, each for its reason:
 - duplicates in one file (first kept) are errors: the later row would count twice. Across files a
   re-sent key is not a defect: the warehouse keeps the file sorted last (cumulative ledgers).
 - 专业物业 without a firm code, and 已销号 without a 销号日期, are warnings: the status is what the
-  county reports (the compound counts as covered; the item counts as closed, with an unknown
-  close date that days-to-close leaves out). A firm code without 专业物业, or a date without
+  county reports (the compound counts as covered; the item counts as closed from the month of the
+  file that reports it, with an unknown close date that days-to-close leaves out and
+  mart_rectification_monthly counts in close_date_unknown). A firm code without 专业物业, or a date without
   已销号, is a warning too.
 - a reference to a compound or firm missing from this build is a warning everywhere: the event
   (a complaint, an inspection, a rectification item) happened and still counts city-wide; the
