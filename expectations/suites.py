@@ -16,9 +16,10 @@ What a metric does with a nulled required cell: the row stays in every count tha
 the cell; a figure that needs it leaves the row out and says how many it left out. A compound
 whose households were nulled stays in coverage and committee coverage (by compounds); only the
 household-weighted figures leave it out, and say so: households_unknown in mart_coverage_monthly
-(household coverage) and mart_complaint_rate_monthly (complaints per 1,000 households). A compound whose management mode was nulled stays in the denominator and is
-not counted covered (the county has not shown it is served by a firm), so it is among the
-remaining; mode_unknown counts it. Leaving such rows out of the denominator instead would
+(household coverage) and mart_complaint_rate_monthly (complaints per 1,000 households). A
+compound whose management mode was nulled stays in the denominator and is not counted covered
+(the county has not shown it is served by a firm), so it is among the remaining; mode_unknown
+in mart_coverage_monthly counts it. Leaving such rows out of the denominator instead would
 silently raise a county's coverage by losing its worst-kept rows.
 
 The exceptions, each for its reason:
