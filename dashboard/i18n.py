@@ -77,6 +77,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "quality.no_cells": ("没有置空或标注的单元格。", "No cell is nulled or flagged."),
     "quality.cells_file": ("单元格问题", "cell_findings"),
     "quality.col_value_sent": ("原值", "Value as sent"),
+    "quality.col_loaded": ("入库值（空为已置空）", "Value loaded (empty: nulled)"),
     "quality.warnings": ("警告", "Warnings"),
     "quality.warnings_help": ("未通过警告级规则的次数：这些行已入库，并标注了问题。", "Failures of warning rules: these rows are loaded, with the problem flagged."),
     "quality.by_ledger": ("各台账、各县区的规则通过率（最新构建）", "Rule pass rate by ledger and county (latest build)"),

@@ -32,7 +32,7 @@ QUARANTINE_SCHEMA = {
 }
 FINDINGS_SCHEMA = {
     "ledger": pl.String, "_file": pl.String, "_row": pl.Int32, "county_code": pl.String, "column": pl.String,
-    "original": pl.String, "rule": pl.String, "severity": pl.String, "message": pl.String,
+    "original": pl.String, "loaded": pl.String, "rule": pl.String, "severity": pl.String, "message": pl.String,
 }
 RESULTS_SCHEMA = results.RESULTS_SCHEMA
 FILES_SCHEMA = {
@@ -148,9 +148,20 @@ def _findings(failures: pl.DataFrame, kept: dict[str, pl.DataFrame], sources: li
         header = headers.get(path, {})
         found = [cells.get(header[c]) for c in column.split(",") if c in header] if column else []
         texts.append(", ".join(str(text) for text in found if text is not None) or None)
-    return (flagged.with_columns(original=mask_personal_text(pl.Series(texts, dtype=pl.String)),
-                                 message=pl.col("message_zh") + " | " + pl.col("message_en"))
+    found = (flagged.with_columns(original=mask_personal_text(pl.Series(texts, dtype=pl.String)),
+                                  message=pl.col("message_zh") + " | " + pl.col("message_en"))
+             .join(_loaded_values(flagged, kept), on=[*ROW_KEY, "column"], how="left", maintain_order="left"))
+    return (found.with_columns(loaded=mask_personal_text(found["loaded"]))
             .rename({"_county": "county_code"}).select(list(FINDINGS_SCHEMA)).cast(FINDINGS_SCHEMA))
+
+
+def _loaded_values(flagged: pl.DataFrame, kept: dict[str, pl.DataFrame]) -> pl.DataFrame:
+    """The value loaded (as text) of each flagged cell: null if nulled, else as sent or as cleaned."""
+    parts = [pl.DataFrame(schema={"_file": pl.String, "_row": pl.Int32, "column": pl.String, "loaded": pl.String})]
+    for (ledger, column), _ in flagged.group_by("ledger", "column"):
+        cells = [pl.col(c).cast(pl.String) for c in column.split(",")]
+        parts.append(kept[ledger].select(*ROW_KEY, column=pl.lit(column), loaded=pl.concat_str(cells, separator=", ")))
+    return pl.concat(parts).join(flagged.select(*ROW_KEY, "column").unique(), on=[*ROW_KEY, "column"])
 
 
 def _polars_failures(frames: dict[str, pl.DataFrame], catalogue: list[Rule]) -> list[pl.DataFrame]:

@@ -120,8 +120,8 @@ def test_a_county_typo_takes_the_county_of_a_one_county_file_and_is_quarantined_
     assert gate.quarantine.select("_file", "_row", "rule", "column").rows() == [
         ("武威市_住宅小区物业管理台账_2024-12.csv", 4, "unknown_county", "county")]
     taken = gate.findings.filter(pl.col("rule") == "county_from_file")
-    assert taken.select("_file", "_row", "original", "severity").rows() == [
-        ("天祝县_住宅小区物业管理台账_2024-12.csv", 3, "凉洲区", "warning")]
+    assert taken.select("_file", "_row", "original", "loaded", "severity").rows() == [
+        ("天祝县_住宅小区物业管理台账_2024-12.csv", 3, "凉洲区", "620623", "warning")]
 
 
 def test_a_credit_code_with_an_ideographic_space_keeps_its_credit_event(landing):
@@ -156,6 +156,8 @@ def test_lost_leading_zeros_are_restored_from_an_id_the_county_uses_elsewhere(la
         ("K1", "0101001"), ("K2", "404004"), ("K3", "0202002"), ("K4", "0202002")]
     found = gate.findings.filter(pl.col("column") == "compound_id").sort("_file", "_row", "rule")
     gulang_file, hotline = "古浪县_住宅小区物业管理台账_2024-12.csv", "武威市12345热线物业工单_2024-12.csv"
+    assert found.filter(pl.col("rule") == "leading_zero_restored").select("original", "loaded").rows() == [
+        ("101001", "0101001"), ("101002", "0101002"), ("101001", "0101001"), ("202002", "0202002")]
     assert found.select("_file", "_row", "original", "rule").rows() == [
         (gulang_file, 2, "101001", "leading_zero_restored"), (gulang_file, 3, "101002", "leading_zero_restored"),
         (gulang_file, 4, "303", "leading_zero_lost"),

@@ -52,14 +52,15 @@ def test_closed_without_a_close_date_counts_closed_and_is_left_out_of_days_to_cl
 
 
 def test_the_cell_findings_are_exactly_the_four_cases(golden):
-    got = golden.execute('select _file, _row, county_code, "column", original, rule, severity '
+    got = golden.execute('select _file, _row, county_code, "column", original, loaded, rule, severity '
                          'from audit_cell_findings order by _file, _row').fetchall()
     assert got == [
-        ("凉州区_住宅小区物业管理台账_2024-10.csv", 9, LZ, "management_mode", "物业公司", "allowed_values", "cell"),
-        ("武威市_物业企业信用信息记录_2025-02.csv", 2, None, "firm_credit_code", "91620602M\u3000A71A0001H",
+        ("凉州区_住宅小区物业管理台账_2024-10.csv", 9, LZ, "management_mode", "物业公司", None, "allowed_values",
+         "cell"),
+        ("武威市_物业企业信用信息记录_2025-02.csv", 2, None, "firm_credit_code", "91620602M\u3000A71A0001H", F1,
          "code_spaces", "warning"),
-        ("武威市_问题整改销号台账_2025-02.csv", 5, None, "closed_on", None, "closed_on_missing", "warning"),
-        ("民勤县_住宅小区物业管理台账_2024-10.csv", 5, MQ, "county", "民芹县", "county_from_file", "warning"),
+        ("武威市_问题整改销号台账_2025-02.csv", 5, None, "closed_on", None, None, "closed_on_missing", "warning"),
+        ("民勤县_住宅小区物业管理台账_2024-10.csv", 5, MQ, "county", "民芹县", MQ, "county_from_file", "warning"),
     ]
     assert golden.execute("select count(*) from audit_quarantine").fetchall() == [(0,)]
     assert golden.execute("select sum(cells_nulled) from audit_source_files").fetchall() == [(1,)]

@@ -147,8 +147,8 @@ def quarantined_rows(f: Filters) -> None:
 
 def cell_findings(f: Filters) -> None:
     frame = queries.read(f"""
-        select ledger, _file, _row, county_code, "column" as checked_column, original as value_sent, rule, severity,
-               message
+        select ledger, _file, _row, county_code, "column" as checked_column, original as value_sent, loaded, rule,
+               severity, message
         from audit_cell_findings where {IN_SCOPE} order by {SEVERITY_ORDER}, _file, _row, checked_column
     """, f.scope, f.city)
     if frame.height == 0:
@@ -160,7 +160,8 @@ def cell_findings(f: Filters) -> None:
         "ledger": cc.TextColumn(t("quality.col_ledger")), "_file": cc.TextColumn(t("quality.col_file")),
         "_row": cc.NumberColumn(t("quality.col_row"), format="%d"),
         "county_code": cc.TextColumn(t("quality.col_county")), "checked_column": cc.TextColumn(t("quality.col_column")),
-        "value_sent": cc.TextColumn(t("quality.col_value_sent")), "rule": cc.TextColumn(t("quality.col_rule")),
+        "value_sent": cc.TextColumn(t("quality.col_value_sent")), "loaded": cc.TextColumn(t("quality.col_loaded")),
+        "rule": cc.TextColumn(t("quality.col_rule")),
         "severity": cc.TextColumn(t("quality.col_severity")),
         "message": cc.TextColumn(t("quality.col_reason"), width="large"),
     }, name=t("quality.cells_file"), f=f, key="quality-cells", source_table="audit_cell_findings")
