@@ -44,8 +44,8 @@ def tables() -> pl.DataFrame:
         f"select '{n.replace(chr(39), chr(39) * 2)}' as table_name, count(*) as rows from {quoted(n)}"
         for n in names))
     order = [*LAYERS.values(), OTHER_LAYER]
-    return (frame.join(counts, on="table_name", how="left")
-            .with_columns(pl.col("table_name").map_elements(layer_of, return_dtype=pl.String).alias("layer"))
+    return (frame.with_columns(pl.Series("layer", [layer_of(n) for n in names], dtype=pl.String))
+            .join(counts, on="table_name", how="left")
             .sort(pl.col("layer").replace_strict(order, list(range(len(order)))), "table_name")
             .select("table_name", "layer", "zh", "en", "columns", "rows"))
 

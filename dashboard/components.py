@@ -84,9 +84,23 @@ def compound_href(compound_id: str, scope: str, month: date) -> str:
 
 
 def with_profile_links(frame: pl.DataFrame, scope: str, month: date) -> pl.DataFrame:
-    """`frame` (with a compound_id column) plus a column of links to each compound's profile."""
-    return frame.with_columns(pl.col("compound_id").map_elements(
-        lambda cid: compound_href(cid, scope, month), return_dtype=pl.String).alias(PROFILE))
+    """`frame` (with a compound_id column) plus a column of links to each compound's profile.
+    Built in plain Python: no Python callback may run on Polars' thread pool (see labelled())."""
+    links = [None if cid is None else compound_href(cid, scope, month) for cid in frame["compound_id"].to_list()]
+    return frame.with_columns(pl.Series(PROFILE, links, dtype=pl.String))
+
+
+def labelled(frame: pl.DataFrame, column: str, label, *, null: str | None = None) -> pl.Expr:
+    """`column` of `frame` as text through `label` (a Python function), via a dict of its distinct values.
+
+    Never pl.Expr.map_elements/map_batches in the app: a Python callback on Polars' thread pool
+    deadlocks the server when another session holds the GIL inside Polars (e.g. to_pandas).
+    Nulls become `null`.
+    """
+    mapping = {x: label(x) for x in frame[column].unique().to_list() if x is not None}
+    expr = pl.col(column).replace_strict(mapping, default=None, return_dtype=pl.String) if mapping \
+        else pl.lit(None, dtype=pl.String)
+    return expr.fill_null(null) if null is not None else expr
 
 
 def profile_link_column(label: str):

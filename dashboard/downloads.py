@@ -32,7 +32,9 @@ def neutralise(frame: pl.DataFrame) -> pl.DataFrame:
 def _flat(frame: pl.DataFrame) -> pl.DataFrame:
     """Nested values (lists, structs) as text, so both formats can hold them."""
     nested = [c for c, d in frame.schema.items() if isinstance(d, pl.List | pl.Struct | pl.Array)]
-    return frame.with_columns(pl.col(c).map_elements(str, return_dtype=pl.String) for c in nested)
+    # in plain Python, never a callback on Polars' pool (see components.labelled)
+    return frame.with_columns(pl.Series(c, [None if x is None else str(x) for x in frame[c].to_list()],
+                                        dtype=pl.String) for c in nested)
 
 
 def metadata(filters: dict[str, str], data_month: date) -> list[tuple[str, str]]:

@@ -7,6 +7,7 @@ import polars as pl
 import streamlit as st
 
 from dashboard import catalog
+from dashboard.components import labelled
 from dashboard.downloads import table_downloads
 from dashboard.i18n import t
 from dashboard.shell import filters, page_header
@@ -16,7 +17,7 @@ PREVIEW_ROWS = 100
 
 def table_list(tables: pl.DataFrame, data_month) -> None:
     st.subheader(t("tables.all"))
-    shown = (tables.with_columns(pl.col("layer").map_elements(lambda x: t(f"tables.layer.{x}"), return_dtype=pl.String))
+    shown = (tables.with_columns(labelled(tables, "layer", lambda x: t(f"tables.layer.{x}")).alias("layer"))
              .select("table_name", "layer", "rows", "columns", "zh", "en"))  # counts before the long texts
     cc = st.column_config
     st.dataframe(shown, hide_index=True, width="stretch", column_config={
