@@ -157,7 +157,7 @@ async def drive(port: int, sessions: int, step_timeout: float, total: float):
     times: dict[str, list[float]] = {s: [] for s in STEPS}
     errors: list[str] = []
     tasks = [asyncio.create_task(Session(port, step_timeout).run(times, errors)) for _ in range(sessions)]
-    done, pending = await asyncio.wait(tasks, timeout=total)
+    _, pending = await asyncio.wait(tasks, timeout=total)
     for task in pending:
         task.cancel()
         errors.append("cancelled: the whole run passed --total-timeout")
