@@ -125,7 +125,7 @@ def test_second_build_is_refused_while_one_runs(data_dir):
     with location.build_lock():
         proc = subprocess.run([sys.executable, "-m", "pipelines", "build"], cwd=location.ROOT,
                               capture_output=True, text=True, timeout=120)
-        with pytest.raises(location.BuildLocked, match="另一次构建正在进行.*Another build is running"):
+        with pytest.raises(location.BuildLocked, match=r"另一次构建正在进行.*Another build is running"):
             build(data_dir / "landing")
     assert proc.returncode != 0
     assert "另一次构建正在进行" in proc.stderr and "Another build is running" in proc.stderr
