@@ -23,6 +23,8 @@ targets as (
     from mart_target_status t
     join names n using (scope_code)
     where t.is_active and t.status in ('滞后', '严重滞后', '未完成')
+      -- the plan duties' default targets are shown on the plan page (任务清单), not as alerts
+      and t.metric in ('coverage', 'committee_coverage', 'complaint_rate_ratio')
 ),
 spikes as (
     select r.month, r.scope_code, 'complaint_spike', 'medium', r.complaints::double,

@@ -1,6 +1,6 @@
 -- zh: 目标进度：每个范围、指标、期限、月份的实际值、理想进度值、状态、所需月均进度与预计完成时间
 -- en: Target status per scope, metric, deadline and month: actual, expected (straight line), status, required monthly rate, projected completion with best/worst band
--- column metric: 指标 coverage 覆盖率 / committee_coverage 业委会覆盖率 / complaint_rate_ratio 投诉率与基准年之比 | Metric
+-- column metric: 指标 coverage 覆盖率 / committee_coverage 业委会覆盖率 / complaint_rate_ratio 投诉率与基准年之比 / disclosure_rate 公示率 / contract_filing_rate 合同备案率 / project_manager_share 项目经理在册率 / takeover_rate 承接查验率 | Metric
 -- column baseline_month: 基线月份（方案实施起点） | Baseline month (the plan's start)
 -- column baseline_value: 基线值 | Value at the baseline month
 -- column expected: 理想进度值（基线到期限的直线） | Expected value on the straight line from baseline to deadline
@@ -23,8 +23,8 @@
 -- column source: 目标出处 | Where the target comes from
 -- column month: 月份（月末） | Month (month end)
 -- column actual: 实际值 | Actual value
--- column total: 小区总数（覆盖类指标） | Compounds (coverage metrics)
--- column done: 已达成的小区数（覆盖类指标） | Compounds counted as done (coverage metrics)
+-- column total: 分母小区数（覆盖类与方案职责指标） | Compounds in the denominator (coverage and plan-duty metrics)
+-- column done: 已达成的小区数（覆盖类与方案职责指标） | Compounds counted as done (coverage and plan-duty metrics)
 with settings as (
     select plan_baseline_month, at_risk_share, projection_months, band_window_months from core_settings
 ),
@@ -38,6 +38,22 @@ series as (
     select scope_code, month, 'complaint_rate_ratio', ratio_to_baseline, null, null
     from mart_complaint_rate_monthly
     where ratio_to_baseline is not null
+    union all
+    select scope_code, month, 'disclosure_rate', disclosure_rate, professional, disclosure_posted
+    from mart_plan_duties_monthly
+    where disclosure_rate is not null
+    union all
+    select scope_code, month, 'contract_filing_rate', contract_filing_rate, professional, contracts_filed
+    from mart_plan_duties_monthly
+    where contract_filing_rate is not null
+    union all
+    select scope_code, month, 'project_manager_share', project_manager_share, professional, project_manager_on_file
+    from mart_plan_duties_monthly
+    where project_manager_share is not null
+    union all
+    select scope_code, month, 'takeover_rate', takeover_rate, compounds, takeover_inspected
+    from mart_plan_duties_monthly
+    where takeover_rate is not null
 ),
 rates as (
     -- run rates over the points present; a short history uses what it has
