@@ -7,7 +7,7 @@ from datetime import date
 import polars as pl
 import streamlit as st
 
-from dashboard import queries
+from dashboard import plan, queries
 from dashboard.components import STATUS_HEX, kpi_tile, num, pct, pp
 from dashboard.downloads import table_downloads
 from dashboard.i18n import language, month_label, t, v
@@ -190,5 +190,7 @@ tiles(f.scope, f.month)
 st.subheader(t("overview.ranking"))
 ranking_table(ranking(f.month), f.month)
 st.caption(t("overview.ranking_caption"))
+if plan_line := plan.worst_line(f.month):  # the plan's duties: the weakest county on each (任务清单)
+    st.caption(plan_line)
 st.subheader(t("overview.alerts"))
 alerts(f.scope, f.city, f.month)
