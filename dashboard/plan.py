@@ -190,3 +190,34 @@ def worst_line(month: date) -> str | None:
         parts.append(t("plan.worst_part", metric=t(f"plan.metric.{row['metric']}"), county=v(row["scope_code"]),
                        value=value_text(row["kind"], row["value"]), status=status))
     return t("plan.worst_line", parts=t("plan.separator").join(parts))
+
+
+def compound_duties(compound_id: str, month: date) -> dict | None:
+    frame = queries.read("select * from mart_compound_plan_duties_monthly where compound_id = ? and month = ?",
+                         compound_id, month)
+    return frame.row(0, named=True) if frame.height else None
+
+
+def compound_line(compound_id: str, month: date) -> str | None:
+    """The compound profile's line on the plan's duties: what the ledger says, unknown where it says nothing."""
+    p = compound_duties(compound_id, month)
+    if p is None:
+        return None
+
+    def flag(key: str, value) -> str:
+        answer = "plan.unknown" if value is None else "plan.yes" if value else "plan.no"
+        return t(f"plan.compound.{key}", value=t(answer))
+
+    parts = [flag("disclosure", p["disclosure_posted"]), flag("takeover", p["takeover_inspected"])]
+    if p["is_professional"]:
+        parts.append(flag("filed", p["contract_filed"]))
+        if p["contract_end"]:
+            state = ("plan.compound.ended" if p["contract_ended"]
+                     else "plan.compound.ending_soon" if p["contract_ending_soon"] else None)
+            parts.append(t("plan.compound.contract_end", date=p["contract_end"].isoformat())
+                         + (t(state) if state else ""))
+        parts.append(t("plan.compound.manager", name=p["project_manager"] or t("plan.compound.none")))
+    if p["takeover_open_items"]:
+        parts.append(t("plan.compound.open_items", n=p["takeover_open_items"]))
+    parts += [t(f"plan.compound.{k}") for k in ("red_property", "beautiful_home") if p[k]]
+    return t("plan.compound.line", parts=t("plan.separator").join(parts))

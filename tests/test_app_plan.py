@@ -142,3 +142,14 @@ def test_cockpit_names_the_weakest_county_per_duty(golden_app_env_module):
     assert "公示率 民勤县 33.3% 滞后" in line
     assert "承接查验率 凉州区 50.0% 达标" in line
     assert "红色物业项目数 民勤县 1" in line
+
+
+def test_compound_profile_keeps_the_duties_detail(golden_app_env_module):
+    """EXPECTED.md: L03 at 2025-02 — disclosure no, takeover no, contract not filed, ended 2025-01-31, manager 王强;
+    L05's disclosure cell is blank: not reported."""
+    at = run_page("compound", scope="620600", month=MONTH, compound="L03")
+    line = next(c.value for c in at.caption if c.value.startswith("方案职责"))
+    assert line == ("方案职责：公示 否；承接查验 否；合同备案 否；合同至 2025-01-31（已到期，未见续签）；项目经理 王强")
+    at = run_page("compound", scope="620600", month=MONTH, compound="L05")
+    line = next(c.value for c in at.caption if c.value.startswith("方案职责"))
+    assert line.startswith("方案职责：公示 未填报；承接查验 是；合同备案 是；合同至 2025-05-31；项目经理 赵敏")

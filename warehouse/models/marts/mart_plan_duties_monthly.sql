@@ -37,18 +37,17 @@ compounds as (
         count(*) filter (where c.is_professional and c.disclosure_posted is null) as disclosure_unknown,
         count(*) filter (where c.is_professional and c.contract_filed) as contracts_filed,
         count(*) filter (where c.is_professional and c.contract_filed is null) as contract_filed_unknown,
-        count(*) filter (where c.is_professional and c.contract_end >= c.month
-                         and c.contract_end <= c.month + to_days(s.contract_expiry_days)) as contracts_ending_soon,
-        count(*) filter (where c.is_professional and c.contract_end < c.month) as contracts_ended,
+        count(*) filter (where c.contract_ending_soon) as contracts_ending_soon,
+        count(*) filter (where c.contract_ended) as contracts_ended,
         count(*) filter (where c.is_professional and c.contract_end is null) as contract_end_unknown,
-        count(*) filter (where c.is_professional and nullif(trim(c.project_manager), '') is not null)
+        count(*) filter (where c.is_professional and c.project_manager is not null)
             as project_manager_on_file,
         count(*) filter (where c.takeover_inspected) as takeover_inspected,
         count(*) filter (where c.takeover_inspected is null) as takeover_unknown,
         count(*) filter (where c.service_grade <> '未评定') as graded,
         count(*) filter (where c.red_property) as red_property,
         count(*) filter (where c.beautiful_home) as beautiful_home
-    from core_compound_months c
+    from mart_compound_plan_duties_monthly c
     cross join settings s
     group by grouping sets ((c.month, c.county_code, s.city_code, s.contract_expiry_days),
                             (c.month, s.city_code, s.contract_expiry_days))
