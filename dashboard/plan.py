@@ -103,6 +103,7 @@ table.plan th {background: #F3F5F8; color: #374151; font-weight: 600; text-align
 table.plan td {padding: 4px 4px; border-bottom: 1px solid #E5E9F0; vertical-align: top;}
 table.plan tr.task td {background: #E8EEF6; font-weight: 700; color: #1F2A37; padding-top: 7px;}
 table.plan td.scope, table.plan th.scope {text-align: center;}
+table.plan th.scope {font-size: 12px; word-break: keep-all; padding: 5px 2px;}
 table.plan td.no {white-space: nowrap; color: #6B7280;}
 table.plan td.deadline {white-space: nowrap; font-size: 12px;}
 table.plan td.lead {font-size: 12px; color: #374151;}
@@ -143,7 +144,7 @@ def html_table(duties: list[dict], scopes: list[str]) -> str:
                     f'<td class="deadline">{escape(r["deadline"])}</td>'
                     f'<td class="lead">{escape(r["lead"])}</td>{measure}'
                     + "".join(scope_cell(r["scopes"][s]) for s in scopes) + "</tr>")
-    widths = [5, 21, 10, 12, 12] + [40 / len(scopes)] * len(scopes)
+    widths = [5, 20, 11, 12, 12] + [40 / len(scopes)] * len(scopes)
     cols = "".join(f'<col style="width:{w:.1f}%">' for w in widths)
     return (f'{CSS}<table class="plan"><colgroup>{cols}</colgroup><thead><tr>{head}</tr></thead>'
             f'<tbody>{"".join(body)}</tbody></table>')

@@ -10,7 +10,7 @@ from html.parser import HTMLParser
 import pytest
 
 from tests.apptest import run_page
-from tests.shown import SCOPES, month_end
+from tests.shown import SCOPES, month_end, table_with
 from warehouse.location import REFERENCE
 
 MONTH = "2025-02"
@@ -153,3 +153,13 @@ def test_compound_profile_keeps_the_duties_detail(golden_app_env_module):
     at = run_page("compound", scope="620600", month=MONTH, compound="L05")
     line = next(c.value for c in at.caption if c.value.startswith("方案职责"))
     assert line.startswith("方案职责：公示 未填报；承接查验 是；合同备案 是；合同至 2025-05-31；项目经理 赵敏")
+
+
+def test_detail_tables_are_the_marts_counts(page):
+    """EXPECTED.md at 2025-02: city 9 professional, 4 posted, 1 unknown, 6 filed, 2 ending soon, 2 ended, 7 managers;
+    12 compounds, 7 inspected, 0 open takeover items, 3 red property, 2 beautiful home."""
+    filing = table_with(page, "scope", "contracts_ending_soon")
+    takeover = table_with(page, "scope", "takeover_inspected")
+    assert list(filing["scope"]) == ["武威市", "凉州区", "民勤县"]
+    assert filing.iloc[0, 1:].tolist() == [9, 4, 1, 6, 2, 2, 7]
+    assert takeover.iloc[0, 1:].tolist() == [12, 7, 0, 3, 2]
