@@ -181,8 +181,11 @@ COCKPIT_METRICS = ("disclosure_rate", "contract_filing_rate", "project_manager_s
 
 
 def worst_line(month: date) -> str | None:
-    """One line: for each plan duty the cockpit lists, the worst county and its value (and status)."""
-    frame = worst_counties(month).filter(pl.col("metric").is_in(COCKPIT_METRICS))
+    """One line: for each plan duty the cockpit lists, the worst county and its value (and status), leaving out
+    a duty even the worst county has achieved."""
+    # a duty every county has achieved has no weakest county worth naming
+    frame = worst_counties(month).filter(pl.col("metric").is_in(COCKPIT_METRICS),
+                                         pl.col("status").fill_null("") != "已完成")
     if frame.height == 0:
         return None
     parts = []
