@@ -109,3 +109,12 @@ def test_scorecard_values_and_worst_county(golden):
         where month = ? and metric = 'disclosure_rate' order by scope_code""", [FEB]).fetchall()
     assert got == [(CITY, approx(4 / 9), "达标", None), (LZ, approx(0.5), "达标", 2), (MQ, approx(1 / 3), "滞后", 1),
                    ("620622", None, None, None), ("620623", None, None, None)]
+
+
+@pytest.mark.parametrize("table", ["mart_plan_duties_monthly", "mart_plan_scorecard",
+                                   "mart_compound_plan_duties_monthly"])
+def test_every_column_is_described(golden, table):
+    undescribed = golden.execute("""select column_name from duckdb_columns()
+        where table_name = ? and (comment is null or strpos(comment, '|') = 0)""", [table]).fetchall()
+    assert undescribed == []
+    assert golden.execute("select comment from duckdb_tables() where table_name = ?", [table]).fetchone()[0]
