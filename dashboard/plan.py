@@ -150,17 +150,18 @@ def html_table(duties: list[dict], scopes: list[str]) -> str:
             f'<tbody>{"".join(body)}</tbody></table>')
 
 
-def plan_table(f: Filters, *, key: str = "plan") -> pl.DataFrame:
+def plan_table(f: Filters, *, key: str = "plan", downloads: bool = True) -> pl.DataFrame:
     """The scorecard: the plan's five key tasks, each with its duties in order, every scope's value and status;
-    the duties no ledger measures shown as such with the reason; one download of the whole table.
-    Returns the scorecard rows (mart_plan_scorecard for the month)."""
+    the duties no ledger measures shown as such with the reason; one download of the whole table (leave it out
+    with downloads=False, e.g. on a slide). Returns the scorecard rows (mart_plan_scorecard for the month)."""
     frame = scorecard(f.month)
     if frame.height == 0:
         st.info(t("common.no_data"))
         return frame
     scopes = list(dict.fromkeys(frame["scope_code"].to_list()))
     st.markdown(html_table(rows(frame, f), scopes), unsafe_allow_html=True)
-    table_downloads(wide(frame, f), t("plan.file"), filter_labels(f), f.month, key=f"{key}-download")
+    if downloads:
+        table_downloads(wide(frame, f), t("plan.file"), filter_labels(f), f.month, key=f"{key}-download")
     return frame
 
 
