@@ -53,11 +53,10 @@ def cell_text(row: dict) -> str:
 
 
 def measure_href(row: dict, f: Filters) -> str | None:
-    """A link to the measure's page, keeping the filters; the text after # is what the table shows."""
+    """A link to the measure's page, keeping the filters and the language."""
     if not row["measured"]:
         return None
-    return (f"{row['page']}?scope={f.scope}&month={f.month.strftime('%Y-%m')}&lang={language()}"
-            f"#{t('plan.metric.' + row['metric'])}")
+    return f"{row['page']}?scope={f.scope}&month={f.month.strftime('%Y-%m')}&lang={language()}"
 
 
 def rows(frame: pl.DataFrame, f: Filters) -> list[dict]:

@@ -120,7 +120,7 @@ def test_measures_link_to_their_pages(page):
     html = next(m.value for m in page.markdown if 'class="plan"' in m.value)
     for p in plan_file():
         if p["metric"]:
-            assert f'href="{p["page"]}?scope=620600&amp;month={MONTH}&amp;lang=zh#' in html, p["duty_zh"]
+            assert f'href="{p["page"]}?scope=620600&amp;month={MONTH}&amp;lang=zh"' in html, p["duty_zh"]
 
 
 def test_english_view(golden_app_env_module):
