@@ -163,3 +163,11 @@ def test_detail_tables_are_the_marts_counts(page):
     assert list(filing["scope"]) == ["武威市", "凉州区", "民勤县"]
     assert filing.iloc[0, 1:].tolist() == [9, 4, 1, 6, 2, 2, 7]
     assert takeover.iloc[0, 1:].tolist() == [12, 7, 0, 3, 2]
+
+
+def test_every_measure_links_to_a_page_of_the_app():
+    from tests.apptest import registered_pages
+
+    pages = registered_pages()
+    assert {p["page"] for p in plan_file() if p["metric"]} <= set(pages)
+    assert "plan" in pages
