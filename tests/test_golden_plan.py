@@ -118,3 +118,9 @@ def test_every_column_is_described(golden, table):
         where table_name = ? and (comment is null or strpos(comment, '|') = 0)""", [table]).fetchall()
     assert undescribed == []
     assert golden.execute("select comment from duckdb_tables() where table_name = ?", [table]).fetchone()[0]
+
+
+def test_every_metric_of_the_plan_file_is_a_measure_of_the_mart(golden):
+    """A metric name in plan_duties.csv that mart_plan_scorecard does not know would show as empty cells."""
+    sql = "select distinct metric from mart_plan_scorecard where measured and kind is null"
+    assert golden.execute(sql).fetchall() == []
