@@ -240,8 +240,11 @@ TEXT: dict[str, tuple[str, str]] = {
     "firms.black": ("D级（黑榜）", "Level D (black list)"),
     "firms.black_help": ("信用分 < 70 的企业。", "Firms scoring under 70."),
     "firms.fee_above_cap": ("质价不符小区", "Fee above cap"),
-    "firms.fee_above_cap_help": ("最近一次考评的核定等级对应收费上限低于实际收费标准的小区。",
-                                 "Compounds whose fee is above the cap of the grade given at their latest assessment."),
+    "firms.fee_above_cap_help": ("当月小区台账的收费标准高于在用等级收费上限的小区。在用等级取截至当月最近一次核定等级，"
+                                 "未考评的取台账服务等级；已降价到上限以内的不再计入。",
+                                 "Compounds whose fee in that month's ledger is above the cap of their grade in force: the "
+                                 "latest assessed grade up to that month, else the ledger's own grade. A compound that "
+                                 "lowered its fee within the cap is no longer counted."),
     "firms.downgraded": ("降级小区", "Downgraded"),
     "firms.downgraded_help": ("最近一次考评核定等级低于原等级的小区。", "Compounds whose latest assessment gave a lower grade than before."),
     "firms.ranking_title": ("企业信用排名", "Firms by credit score"),
@@ -278,6 +281,8 @@ TEXT: dict[str, tuple[str, str]] = {
     "firms.col_period": ("考评周期", "Period"),
     "firms.col_assessed_score": ("考评得分", "Assessment score"),
     "firms.col_grade": ("等级", "Grade"),
+    "firms.col_grade_in_force": ("在用等级", "Grade in force"),
+    "firms.col_grade_source": ("等级来源", "Grade from"),
     "firms.col_previous_grade": ("原等级", "Previous grade"),
     "firms.col_fee": ("收费（元/㎡·月）", "Fee (yuan/m²·month)"),
     "firms.col_fee_cap": ("等级上限", "Grade's cap"),
@@ -379,6 +384,8 @@ TEXT: dict[str, tuple[str, str]] = {
     "value.二级": ("二级", "Grade 2"),
     "value.三级": ("三级", "Grade 3"),
     "value.未评定": ("未评定", "Not graded"),
+    "value.核定等级": ("核定等级", "Assessment"),
+    "value.台账等级": ("台账等级", "Compound ledger"),
     "value.不达标": ("不达标", "Below standard"),
     "value.未发现问题": ("未发现问题", "No problem found"),
     "value.责令整改": ("责令整改", "Ordered to rectify"),

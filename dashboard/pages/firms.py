@@ -81,10 +81,11 @@ def service_grades(f: Filters) -> pl.DataFrame:
 
 
 def grade_issues(f: Filters) -> pl.DataFrame:
-    """Each compound's latest assessment where its fee is above the grade's cap or it was downgraded."""
+    """Compounds whose fee that month is above the cap of their grade in force (质价不符), or whose latest
+    assessment downgraded them."""
     return queries.read("""
         select compound_id, compound_name, county_code, period, firm_name, score, grade, previous_grade,
-               fee_per_m2_month, fee_cap_per_m2_month, fee_excess, fee_above_cap, downgraded, source_file, source_row
+               grade_in_force, grade_source, fee_per_m2_month, fee_cap_per_m2_month, fee_excess, fee_above_cap, downgraded, source_file, source_row
         from mart_grade_assessments_monthly
         where month = ? and (fee_above_cap or downgraded) and (? or county_code = ?)
         order by fee_excess desc nulls last, county_code, compound_id
@@ -236,11 +237,12 @@ def issue_tables(issues: pl.DataFrame, f: Filters) -> None:
               "period": cc.TextColumn(t("firms.col_period")),
               "firm_name": cc.TextColumn(t("firms.col_firm")),
               "score": cc.NumberColumn(t("firms.col_assessed_score"), format="%.0f")}
-    shown = translated(issues, "county_code", "grade", "previous_grade")
+    shown = translated(issues, "county_code", "grade", "previous_grade", "grade_in_force", "grade_source")
     st.markdown(f"**{t('firms.fee_above_cap_title')}**")
     table(shown.filter(pl.col("fee_above_cap")), {
         **common,
-        "grade": cc.TextColumn(t("firms.col_grade")),
+        "grade_in_force": cc.TextColumn(t("firms.col_grade_in_force")),
+        "grade_source": cc.TextColumn(t("firms.col_grade_source")),
         "fee_per_m2_month": cc.NumberColumn(t("firms.col_fee"), format="%.2f"),
         "fee_cap_per_m2_month": cc.NumberColumn(t("firms.col_fee_cap"), format="%.2f"),
         "fee_excess": cc.NumberColumn(t("firms.col_fee_excess"), format="%.2f"),
