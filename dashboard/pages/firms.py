@@ -85,7 +85,8 @@ def grade_issues(f: Filters) -> pl.DataFrame:
     assessment downgraded them."""
     return queries.read("""
         select compound_id, compound_name, county_code, period, firm_name, score, grade, previous_grade,
-               grade_in_force, grade_source, fee_per_m2_month, fee_cap_per_m2_month, fee_excess, fee_above_cap, downgraded, source_file, source_row
+               grade_in_force, grade_source, fee_per_m2_month, fee_cap_per_m2_month, fee_excess, fee_above_cap,
+               downgraded, source_file, source_row
         from mart_grade_assessments_monthly
         where month = ? and (fee_above_cap or downgraded) and (? or county_code = ?)
         order by fee_excess desc nulls last, county_code, compound_id
