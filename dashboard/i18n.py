@@ -476,6 +476,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "inspections.results_caption": ("各季度双随机检查次数，按检查结果（未发现问题、责令整改、立案处罚）分色。",
                                     "Spot inspections per quarter, coloured by result."),
     "inspections.uploads": ("上传情况", "Uploads"),
+    "inspections.quarter_in_progress": ("{quarter}（进行中）", "{quarter} (in progress)"),
     "inspections.platform_supervision": ("甘肃省互联网+监管系统", "Gansu 互联网+监管 system"),
     "inspections.platform_credit": ("武威市信用信息共享平台", "Wuwei credit-sharing platform"),
     "inspections.upload_caption": ("各季度检查记录上传两个平台的比例（已上传 ÷ 检查次数）。",
@@ -643,9 +644,14 @@ TEXT: dict[str, tuple[str, str]] = {
                       "Run read-only SQL (DuckDB dialect) over the current warehouse: one SELECT at a time, at most "
                       "{seconds} s and {rows} rows; nothing can be changed and no file read or written. The Tables "
                       "page describes every table and column."),
+    "explore.whole_city": ("此处的 SQL 查询范围始终是全市全部数据，不受页面顶部所选范围和月份的限制；"
+                           "如需某县区或某月，请在查询中用 where 条件筛选。",
+                           "SQL here always runs over the whole city's data, whatever scope and month the header "
+                           "shows; filter by county or month with a where clause in the query."),
     "explore.examples": ("示例查询", "Example queries"),
     "explore.examples_placeholder": ("选择一个示例，载入编辑器…", "Pick an example to load it into the editor…"),
-    "explore.example.heating": ("最近一个供暖季供暖投诉最多的小区", "Compounds with the most heating complaints last winter"),
+    "explore.example.heating": ("最近一个已结束的供暖季供暖投诉最多的小区",
+                                "Compounds with the most heating complaints in the last complete heating season"),
     "explore.example.downgraded": ("今年服务等级被降级的物业企业", "Firms with compounds downgraded this year"),
     "explore.example.missed_inspections": ("漏检季度的县区（双随机检查）", "Counties that missed an inspection quarter"),
     "explore.sql": ("SQL 查询", "SQL query"),
