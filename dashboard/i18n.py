@@ -884,10 +884,10 @@ TEXT: dict[str, tuple[str, str]] = {
                              "剩 {months} 个月，每月需提高 {required}",
                              "{status}: {actual} against {expected} expected on the line to {target} by "
                              "{deadline}; {months} months left, {required} a month needed"),
-    "overview.status_overdue": ("{status}：{deadline}目标 {target} 未完成，逾期 {months} 个月，实际 {actual}{short}",
+    "overview.status_overdue": ("{status}：{deadline}目标 {target}，逾期 {months} 个月，实际 {actual}{short}",
                                 "{status}: the {target} target for {deadline} is not met, {months} months overdue; "
                                 "{actual} now{short}"),
-    "overview.status_due_now": ("{status}：{deadline}目标 {target} 本月到期未完成，实际 {actual}{short}",
+    "overview.status_due_now": ("{status}：{deadline}目标 {target} 本月到期，实际 {actual}{short}",
                                 "{status}: the {target} target for {deadline} falls due this month and is not met; "
                                 "{actual} now{short}"),
     "overview.short": ("，尚差 {n} 个小区", ", {n} compounds short"),

@@ -157,7 +157,7 @@ def test_city_deadline_2024_missed_then_the_next_in_force(golden_app_env):
     assert list(table["actual"]) == ["58.3%", "75.0%", "75.0%"]
     assert list(table["result"]) == ["未达标", "—", "—"]
     assert list(table["reached"]) == ["2025-01 达到", "—", "—"]
-    assert list(table["per_month"])[0] == "—" and list(table["projected"])[0] == "—"
+    assert table["per_month"].iloc[0] == "—" and table["projected"].iloc[0] == "—"
     at = run_page("targets", scope="620600", month="2024-12")
     assert at.dataframe[0].value["status"].iloc[0] == "未完成"
 

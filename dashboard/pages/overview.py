@@ -197,10 +197,8 @@ def alerts(scope: str, city: str, month: date) -> None:
     text = "message_en" if language() == "en" else "message_zh"
     high = frame.filter(pl.col("severity") == "high").to_dicts()
     other = frame.filter(pl.col("severity") != "high").to_dicts()
-    columns = st.columns(2)
-    for i, row in enumerate(high):  # every serious alert, worst first
-        with columns[i % 2]:
-            st.error(row[text])
+    for row in high:  # every serious alert, worst first, read top to bottom
+        st.error(row[text])
     if other:
         with st.expander(t("overview.other_alerts", n=len(other)), expanded=not high):
             for row in other:
