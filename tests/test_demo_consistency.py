@@ -216,3 +216,35 @@ def test_seasons_and_quarters_in_progress(demo):
     assert "2026Q4（进行中）" in xs and "2026Q3" in xs and "2026Q4" not in xs
     explore = run_page("explore", scope="620622", month=THROUGH)
     assert any("始终是全市全部数据" in i.value for i in explore.info)
+
+
+def test_complaint_yoy_arrow_follows_its_sign(demo):
+    """投诉分析's 同比 delta: a fall in complaints is a down arrow in green (it used to be a red up arrow,
+    because the text starts with 同比 rather than a minus sign)."""
+    from streamlit.proto.Metric_pb2 import Metric as MetricProto
+
+    scope, month, yoy = demo.execute("""select scope_code, month, yoy_change from mart_complaint_rate_monthly
+                                        where yoy_change < -0.005 and month <= ? order by month desc, scope_code
+                                        limit 1""", [MONTHS[-1]]).fetchone()
+    at = run_page("complaints", scope=scope, month=month.strftime("%Y-%m"))
+    tile = next(m for m in at.metric if m.label == "当月投诉率")
+    assert tile.proto.delta == f"同比 {yoy * 100:+.1f}%"
+    assert tile.proto.direction == MetricProto.MetricDirection.DOWN
+    assert tile.proto.color == MetricProto.MetricColor.GREEN
+
+
+def test_mediation_counts_compounds_not_utility_rows(demo):
+    """矛盾化解's list of compounds with work left is one row a compound and utility: the heading counts
+    compounds (it used to say 674 in a city of 539 compounds)."""
+    m = MONTHS[-1]
+    utilities = staging(demo, "stg_utilities").filter(pl.col("as_of") <= m)
+    latest = utilities.sort("as_of").group_by("compound_id", "utility").last()
+    done = pl.col("ownership_clarified") & pl.col("billed_to_household") & pl.col("serviced_to_household")
+    left = latest.filter(~done.fill_null(False))
+    compounds = staging(demo, "stg_compounds")
+    in_city = carried(compounds, [m]).join(compounds, on=["county_code", "as_of"])["compound_id"]
+    left = left.filter(pl.col("compound_id").is_in(in_city.implode()))
+    at = run_page("mediation", scope=CITY, month=THROUGH)
+    heading = next(h.value for h in at.subheader if h.value.startswith("尚未完成的小区"))
+    assert heading == f"尚未完成的小区（{left['compound_id'].n_unique()} 个小区，{left.height} 项管线）"
+    assert left["compound_id"].n_unique() < left.height
