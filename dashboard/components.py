@@ -40,6 +40,12 @@ def shown_pp(x, digits: int = 1) -> float | None:
     return None if x is None else round(x * 100, digits)
 
 
+def period_label(period: str, complete: bool) -> str:
+    """A quarter or season not yet over is labelled as such wherever it is drawn next to complete ones
+    (DOMAIN §8), so a partial period does not read as a collapse."""
+    return period if complete else t("common.in_progress", period=period)
+
+
 def num(x, digits: int = 0) -> str:
     return "—" if x is None else f"{x:,.{digits}f}"
 

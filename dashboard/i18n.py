@@ -39,6 +39,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "common.compounds": ("个小区", "compounds"),
     "common.pp": ("个百分点", "pp"),
     "common.unchanged": ("持平", "no change"),
+    "common.in_progress": ("{period}（进行中）", "{period} (in progress)"),
     # -- values from the data ----------------------------------------------------------------------
     "value.已完成": ("已完成", "Achieved"),
     "value.达标": ("达标", "On track"),
@@ -476,7 +477,6 @@ TEXT: dict[str, tuple[str, str]] = {
     "inspections.results_caption": ("各季度双随机检查次数，按检查结果（未发现问题、责令整改、立案处罚）分色。",
                                     "Spot inspections per quarter, coloured by result."),
     "inspections.uploads": ("上传情况", "Uploads"),
-    "inspections.quarter_in_progress": ("{quarter}（进行中）", "{quarter} (in progress)"),
     "inspections.platform_supervision": ("甘肃省互联网+监管系统", "Gansu 互联网+监管 system"),
     "inspections.platform_credit": ("武威市信用信息共享平台", "Wuwei credit-sharing platform"),
     "inspections.upload_caption": ("各季度检查记录上传两个平台的比例（已上传 ÷ 检查次数）。",

@@ -196,7 +196,7 @@ def test_every_serious_alert_is_shown_worst_first(demo):
     table = at.dataframe[0].value
     assert "天祝藏族自治县" in list(table["county"])
     others = demo.execute("select count(*) from mart_alerts where month = ? and severity <> 'high'",
-                          [month]).fetchone()[0]
+                          [month]).fetchall()[0][0]
     assert len(at.warning) == others
     assert not [c for c in at.caption if "未显示" in c.value]
 
@@ -214,6 +214,10 @@ def test_seasons_and_quarters_in_progress(demo):
     xs = [x for spec in (json.loads(c.proto.spec) for c in at.get("plotly_chart")) for d in spec["data"]
           for x in (d.get("x") or []) if isinstance(x, str) and "Q" in x]
     assert "2026Q4（进行中）" in xs and "2026Q3" in xs and "2026Q4" not in xs
+    firms = run_page("firms", scope=CITY, month=THROUGH)
+    xs = [x for spec in (json.loads(c.proto.spec) for c in firms.get("plotly_chart")) for d in spec["data"]
+          for x in (d.get("x") or []) if isinstance(x, str) and "Q" in x]
+    assert "2026Q4（进行中）" in xs and "2026Q3" in xs
     explore = run_page("explore", scope="620622", month=THROUGH)
     assert any("始终是全市全部数据" in i.value for i in explore.info)
 
@@ -225,7 +229,7 @@ def test_complaint_yoy_arrow_follows_its_sign(demo):
 
     scope, month, yoy = demo.execute("""select scope_code, month, yoy_change from mart_complaint_rate_monthly
                                         where yoy_change < -0.005 and month <= ? order by month desc, scope_code
-                                        limit 1""", [MONTHS[-1]]).fetchone()
+                                        limit 1""", [MONTHS[-1]]).fetchall()[0]
     at = run_page("complaints", scope=scope, month=month.strftime("%Y-%m"))
     tile = next(m for m in at.metric if m.label == "当月投诉率")
     assert tile.proto.delta == f"同比 {yoy * 100:+.1f}%"

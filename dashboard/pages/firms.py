@@ -15,6 +15,7 @@ from dashboard.components import (
     chart,
     kpi_tile,
     num,
+    period_label,
     plotly_layout,
     profile_link_column,
     table,
@@ -62,7 +63,7 @@ def ranking(scope: str, quarter: str) -> pl.DataFrame:
 
 def levels(scope: str, quarter: str) -> pl.DataFrame:
     return queries.read("""
-        select quarter, level, min_score, list_zh, list_en, firms, share
+        select quarter, level, min_score, list_zh, list_en, firms, share, quarter_complete
         from mart_firm_credit_levels_quarterly
         where scope_code = ? and quarter <= ?
         qualify dense_rank() over (order by quarter desc) <= ?
@@ -173,7 +174,8 @@ def level_chart(history: pl.DataFrame) -> None:
     fig = go.Figure()
     for level, colour in LEVEL_HEX.items():
         part = history.filter(pl.col("level") == level)
-        fig.add_bar(x=part["quarter"], y=part["firms"], name=t("firms.level_name", level=level), marker_color=colour,
+        labels = [period_label(q, c) for q, c in zip(part["quarter"], part["quarter_complete"], strict=True)]
+        fig.add_bar(x=labels, y=part["firms"], name=t("firms.level_name", level=level), marker_color=colour,
                     texttemplate="%{y}", textposition="inside")
     fig.update_layout(barmode="stack", legend_traceorder="normal")
     fig.update_xaxes(type="category")

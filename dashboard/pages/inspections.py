@@ -19,6 +19,7 @@ from dashboard.components import (
     num,
     pct,
     percent_column,
+    period_label,
     plotly_layout,
     profile_link_column,
     series_figure,
@@ -103,13 +104,8 @@ def compliance_grid(f: Filters) -> None:
     st.caption(t("inspections.grid_caption"))
 
 
-def quarter_label(quarter: str, complete: bool) -> str:
-    """A quarter not yet over is labelled as such, so a partial quarter does not read as a collapse."""
-    return quarter if complete else t("inspections.quarter_in_progress", quarter=quarter)
-
-
 def quarter_labels(frame: pl.DataFrame) -> list[str]:
-    return [quarter_label(q, c) for q, c in zip(frame["quarter"], frame["quarter_complete"], strict=True)]
+    return [period_label(q, c) for q, c in zip(frame["quarter"], frame["quarter_complete"], strict=True)]
 
 
 def results_chart(f: Filters) -> None:
