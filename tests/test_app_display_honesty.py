@@ -67,3 +67,12 @@ def test_map_defaults_to_status_against_the_target(golden, golden_app_env):
     assert "60%–80%" in legend and "严重滞后" not in legend
     labels = {x["adcode"]: x["text"] for x in next(x for x in deck(at)["layers"] if x["id"] == "labels")["data"]}
     assert labels["620602"] == "凉州区"
+
+
+def test_compounds_a_month_are_whole_compounds(golden_app_env):
+    """City coverage at 2025-02 (EXPECTED.md): ceil(0.8 × 12) = 10 − 9 = 1 compound short with 10 months left:
+    0.1 a month is 1 whole compound a month (it used to read "约 0.1 个")."""
+    at = run_page("overview", scope="620600", month="2025-02")
+    notes = [c.value for c in at.caption]
+    assert "按期完成需每月新增 1 个" in notes
+    assert not any("约" in n and "个" in n for n in notes)
