@@ -8,6 +8,7 @@ import os
 import re
 import subprocess
 import sys
+from datetime import date
 
 import polars as pl
 import pytest
@@ -50,6 +51,14 @@ def uncovered_compounds(demo) -> int:
     return snap.filter(~pl.col("is_professional")).height
 
 
+def coverage_at(demo, month: date) -> float:
+    """City coverage in a month from the staging table: each county's latest snapshot up to the month."""
+    compounds = demo.sql("select * from stg_compounds").pl().filter(pl.col("as_of") <= month)
+    latest = compounds.group_by("county_code").agg(pl.col("as_of").max())
+    snap = compounds.join(latest, on=["county_code", "as_of"])
+    return snap["is_professional"].sum() / snap.height
+
+
 @pytest.mark.parametrize("page", list(registered_pages()))
 def test_no_page_counts_months_below_zero(demo, page):
     at = run_page(page, scope="620600", month=THROUGH)
@@ -83,6 +92,7 @@ def test_targets_page_overdue_required_and_projection(demo):
     table = at.dataframe[0].value
     assert list(table["months_left"]) == [0, 0, 0]
     assert list(table["status"])[-1] == "未完成" and list(table["result"])[-1] == "未达标"
+    assert list(table["actual"])[-1] == f"{coverage_at(demo, date(2026, 12, 31)) * 100:.1f}%"  # at the deadline
 
 
 def test_english_after_the_plan(demo):

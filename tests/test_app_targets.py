@@ -103,8 +103,8 @@ def assert_targets_shown(golden, at, burn_down: dict, scope: str, metric: str, a
     assert list(table["status"]) == [r["status"] for r in rows]
     # a passed deadline (not the one in force) shows its deadline month's value, never today's (DOMAIN §8)
     judged = [r["deadline_passed"] and not r["is_active"] for r in rows]
-    assert list(table["actual"]) == [f"{(r['value_at_deadline'] if j else r['actual']) * 100:.1f}%"
-                                     for r, j in zip(rows, judged, strict=True)]
+    assert list(table["actual"]) == [f"{(r['value_at_deadline'] if r['deadline_passed'] else r['actual']) * 100:.1f}%"
+                                     for r in rows]
     assert list(table["expected"]) == ["—" if j else f"{r['expected'] * 100:.1f}%"
                                        for r, j in zip(rows, judged, strict=True)]
 

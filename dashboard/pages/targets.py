@@ -257,7 +257,8 @@ def deadline_row(r: dict) -> dict:
     return {
         "deadline": t("targets.year_end", year=r["deadline"].year), "target": pct(r["target_value"], 0),
         "expected": pct(r["expected"]) if not judged(r) else "—",
-        "actual": pct(r["value_at_deadline"] if judged(r) else r["actual"]),
+        # once the deadline month is reached, the row shows that month's value (today's is in the tiles)
+        "actual": pct(r["value_at_deadline"] if r["deadline_passed"] else r["actual"]),
         "status": result if judged(r) else v(r["status"]),
         "result": result or "—",
         "reached": t("targets.reached", month=r["reached_month"].strftime("%Y-%m")) if r["reached_month"] else "—",
