@@ -8,7 +8,7 @@
 -- column scope_code: 范围代码（县区行政区划代码） | Scope adcode
 -- column value: 触发预警的数值 | Value behind the alert
 -- column shortfall: 目标预警与应达值（期限已到时与目标值）的差距，越大越落后；其他预警为空 | Target alerts: how far below the expected value (the target once the deadline is reached), larger is worse; empty for other alerts
--- column sort_order: 显示顺序：严重在前，同级按差距从大到小 | Display order: high severity first, then the largest shortfall
+-- column sort_order: 显示顺序：严重在前，目标预警按差距从大到小，其他按数值从大到小 | Display order: high severity first, target alerts by the largest shortfall, the others by their value
 with settings as (select * from core_settings),
 names as (select scope_code, name_zh, name_en from core_scopes),
 targets as (
@@ -75,6 +75,7 @@ all_alerts as (
     union all select * from missed
 )
 select *,
+    -- target alerts by their gap, then the others by their size (overdue items, complaints)
     row_number() over (partition by month order by severity = 'high' desc, shortfall desc nulls last,
-                       kind, scope_code, message_zh) as sort_order
+                       kind, value desc, scope_code, message_zh) as sort_order
 from all_alerts
