@@ -11,6 +11,7 @@ import polars as pl
 import streamlit as st
 
 from dashboard.downloads import table_downloads
+from dashboard.frames import mapped
 from dashboard.i18n import language, month_label, t, v
 
 if TYPE_CHECKING:
@@ -112,8 +113,7 @@ def compound_href(compound_id: str, scope: str, month: date) -> str:
 
 def with_profile_links(frame: pl.DataFrame, scope: str, month: date) -> pl.DataFrame:
     """`frame` (with a compound_id column) plus a column of links to each compound's profile."""
-    return frame.with_columns(pl.col("compound_id").map_elements(
-        lambda cid: compound_href(cid, scope, month), return_dtype=pl.String).alias(PROFILE))
+    return frame.with_columns(mapped(frame["compound_id"], lambda cid: compound_href(cid, scope, month)).alias(PROFILE))
 
 
 def profile_link_column(label: str):

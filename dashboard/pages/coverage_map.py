@@ -23,6 +23,7 @@ from pydeck.types import String
 from dashboard import queries
 from dashboard.components import CHART_FONT, MODE_HEX, STATUS_HEX, num, pct
 from dashboard.downloads import table_downloads
+from dashboard.frames import mapped
 from dashboard.i18n import month_label, t, v
 from dashboard.shell import Filters, filters, page_header, url_choice
 
@@ -220,7 +221,7 @@ def compound_points(frame: pl.DataFrame) -> list[dict]:
         pl.col("compound_name").alias("title"),
         formatted(t("map.compound_detail"),
                   town=pl.col("town").fill_null("—"),
-                  households=pl.col("households").map_elements(num, return_dtype=pl.String).fill_null("—"),
+                  households=pl.lit(mapped(frame["households"], num, nulls=True)),
                   mode=pl.col("mode_label").fill_null(pl.col("management_mode")).fill_null("—"),
                   firm=pl.col("firm_name").fill_null("—")).alias("detail"),
     ).to_dicts()
@@ -328,11 +329,10 @@ def legend(metric_code: str, scale: Scale, mode_counts: dict[str, int | None], s
 def county_table(values: pl.DataFrame, f: Filters) -> None:
     """Every metric of every county, as the map's text alternative."""
     counties = values.filter(pl.col("scope_code") != f.city)
-    text = {"skip_nulls": False, "return_dtype": pl.String}
-    columns = {"county": pl.col("scope_code").map_elements(v, **text)}
+    columns = {"county": mapped(counties["scope_code"], v, nulls=True)}
     for code, metric in METRICS.items():
-        columns[code] = pl.col(metric.value).map_elements(lambda x, m=metric: shown_value(m, x), **text)
-        columns[f"{code}_status"] = pl.col(metric.status).map_elements(v, **text)
+        columns[code] = mapped(counties[metric.value], lambda x, m=metric: shown_value(m, x), nulls=True)
+        columns[f"{code}_status"] = mapped(counties[metric.status], v, nulls=True)
     shown = counties.select(**columns)
     config = {"county": st.column_config.TextColumn(t("map.col_county"))}
     for code in METRICS:

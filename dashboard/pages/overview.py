@@ -10,6 +10,7 @@ import streamlit as st
 from dashboard import queries
 from dashboard.components import STATUS_HEX, kpi_tile, num, pct, pp, shown_pp
 from dashboard.downloads import table_downloads
+from dashboard.frames import mapped
 from dashboard.i18n import language, month_label, t, v
 from dashboard.shell import filters, page_header
 
@@ -152,11 +153,11 @@ def ranking(month: date) -> pl.DataFrame:
 
 def ranking_table(frame: pl.DataFrame, month: date) -> None:
     shown = frame.with_columns(
-        pl.col("scope_code").map_elements(v, return_dtype=pl.String).alias("county"),
+        mapped(frame["scope_code"], v).alias("county"),
         (pl.col("coverage") * 100).round(1), (pl.col("committee_coverage") * 100).round(1),
         pl.col("rolling12_rate").round(1),
-        pl.col("coverage_status").map_elements(v, return_dtype=pl.String).alias("coverage_status_label"),
-        pl.col("committee_status").map_elements(v, return_dtype=pl.String).alias("committee_status_label"),
+        mapped(frame["coverage_status"], v, nulls=True).alias("coverage_status_label"),
+        mapped(frame["committee_status"], v, nulls=True).alias("committee_status_label"),
     )
     columns = ["rank", "county", "coverage", "coverage_status_label", "remaining", "committee_coverage",
                "committee_status_label", "rolling12_rate", "overdue_items", "coverage_trend"]
