@@ -1,14 +1,18 @@
-"""N concurrent sessions against a Streamlit server, with Streamlit's own websocket protocol.
+"""Many people opening the app at once: N concurrent sessions against one server.
 
-    .venv/bin/python benchmarks/bench_sessions.py --sessions 30 --data-dir data      # starts a server
-    .venv/bin/python benchmarks/bench_sessions.py --sessions 10 --port 8501 --pid 1234  # a running one
+    WUWEI_DATA_DIR=/path/to/data .venv/bin/python benchmarks/bench_sessions.py [--sessions 30]
+    .venv/bin/python benchmarks/bench_sessions.py --url http://127.0.0.1:8501 --pid 1234
 
-Each session is a lightweight client (no browser): it opens /_stcore/stream, asks for 总览 (a
-rerun_script BackMsg, as a browser's first load does), then 目标进度 (the page's script hash from
-the navigation ForwardMsg), then changes the county in the sidebar (the scope selectbox's widget
-state), and after each step waits for the script_finished ForwardMsg. All sessions start at once,
-as a meeting room does. Prints per-step p50/p95/max, errors, the server's RSS before and after,
-the load average, and whether /_stcore/health still answers. Only 127.0.0.1; every wait is bounded.
+Each session is a lightweight client speaking Streamlit's own websocket protocol (the protobuf
+BackMsg / ForwardMsg the browser exchanges, no browser): it opens 总览 (the cockpit), then
+目标进度, then changes the scope selector to a county, and waits each time for the server's
+script_finished message. All sessions start together, as a meeting room does.
+
+Prints, per step, the median, 95th percentile and maximum time, the errors (an exception element
+on the page, a script that did not finish, a timeout or a dropped connection), the server's
+resident memory before and after, and whether /_stcore/health still answers. Without --url the
+script starts its own server on a free port of 127.0.0.1 over WUWEI_DATA_DIR (or data/), and
+always stops it. Only 127.0.0.1 is ever contacted; every wait is bounded.
 """
 
 from __future__ import annotations
@@ -16,92 +20,142 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
+import signal
 import socket
 import statistics
 import subprocess
 import sys
 import time
 import urllib.request
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import websockets
 from streamlit.proto.BackMsg_pb2 import BackMsg
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+from streamlit.proto.WidgetStates_pb2 import WidgetState
 
 ROOT = Path(__file__).resolve().parent.parent
-HOST = "127.0.0.1"
-STEPS = ("overview", "targets", "county")
-OK = {ForwardMsg.FINISHED_SUCCESSFULLY, ForwardMsg.FINISHED_FRAGMENT_RUN_SUCCESSFULLY}
+STEPS = ("总览 overview", "目标进度 targets", "县区切换 county change")
+SCOPE_LABEL = "范围"  # the scope selector's label in the sidebar (Chinese, the default language)
+
+
+@dataclass
+class Result:
+    seconds: dict[str, float] = field(default_factory=dict)
+    errors: list[str] = field(default_factory=list)
 
 
 class Session:
-    def __init__(self, port: int, step_timeout: float):
-        self.port, self.step_timeout = port, step_timeout
-        self.pages: dict[str, str] = {}      # url path -> page script hash
-        self.scope_widget = None             # (widget id, formatted options)
-        self.query_string = ""
+    """One visitor: a websocket to /_stcore/stream and the page state the server sent it."""
+
+    def __init__(self, socket_url: str, timeout: float):
+        self.socket_url, self.timeout = socket_url, timeout
+        self.pages: dict[str, str] = {}           # url path -> page script hash
+        self.scope_box = None                      # the scope selectbox proto, once seen
         self.exceptions: list[str] = []
 
-    async def run_step(self, ws, client_state: dict, widget=None) -> float:
+    async def __aenter__(self):
+        self.ws = await websockets.connect(self.socket_url, subprotocols=["streamlit"], max_size=None,
+                                           open_timeout=self.timeout)
+        return self
+
+    async def __aexit__(self, *exc):
+        await self.ws.close()
+
+    async def run(self, *, page: str = "", query: str = "", widget: WidgetState | None = None) -> None:
+        """Ask for a script run and read messages until it has finished; raise on a failed run."""
         msg = BackMsg()
-        rerun = msg.rerun_script
-        rerun.query_string = client_state.get("query_string", self.query_string)
-        rerun.page_script_hash = client_state.get("page_script_hash", "")
-        rerun.page_name = client_state.get("page_name", "")
-        if widget:
-            state = rerun.widget_states.widgets.add()
-            state.id, state.string_value = widget
-        started = time.perf_counter()
-        await ws.send(msg.SerializeToString())
-        async with asyncio.timeout(self.step_timeout):
-            while True:
-                fwd = ForwardMsg()
-                fwd.ParseFromString(await ws.recv())
-                self.read(fwd)
-                if fwd.WhichOneof("type") == "script_finished":
-                    if fwd.script_finished == ForwardMsg.FINISHED_EARLY_FOR_RERUN:
-                        continue  # the page asked for a rerun (st.rerun); its next run follows
-                    if fwd.script_finished not in OK:
-                        raise RuntimeError(f"script finished with status {fwd.script_finished}")
-                    if self.exceptions:
-                        raise RuntimeError(f"exception on the page: {self.exceptions[0]}")
-                    return time.perf_counter() - started
+        state = msg.rerun_script
+        state.query_string = query
+        state.page_script_hash = self.pages.get(page, "")
+        state.page_name = page
+        if widget is not None:
+            state.widget_states.widgets.append(widget)
+        self.exceptions.clear()
+        await self.ws.send(msg.SerializeToString())
+        deadline = time.monotonic() + self.timeout
+        while True:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                raise TimeoutError(f"no script_finished within {self.timeout:.0f} s")
+            forward = ForwardMsg()
+            forward.ParseFromString(await asyncio.wait_for(self.ws.recv(), remaining))
+            kind = forward.WhichOneof("type")
+            if kind == "navigation":
+                self.pages = {p.url_pathname: p.page_script_hash for p in forward.navigation.app_pages}
+            elif kind == "delta":
+                self._read_delta(forward)
+            elif kind == "script_finished":
+                status = ForwardMsg.ScriptFinishedStatus.Name(forward.script_finished)
+                if status == "FINISHED_EARLY_FOR_RERUN":
+                    continue  # st.rerun or a widget change: the run that follows is the one to wait for
+                if self.exceptions:
+                    raise RuntimeError("exception on the page: " + self.exceptions[0][:200])
+                if status != "FINISHED_SUCCESSFULLY":
+                    raise RuntimeError(status)
+                return
 
-    def read(self, fwd: ForwardMsg) -> None:
-        kind = fwd.WhichOneof("type")
-        if kind == "navigation":
-            self.pages = {p.url_pathname: p.page_script_hash for p in fwd.navigation.app_pages}
-        elif kind == "page_info_changed":
-            self.query_string = fwd.page_info_changed.query_string
-        elif kind == "delta" and fwd.delta.WhichOneof("type") == "new_element":
-            element = fwd.delta.new_element
-            which = element.WhichOneof("type")
-            if which == "exception":
-                self.exceptions.append(element.exception.message[:200])
-            elif which == "selectbox" and element.selectbox.id.endswith("-_scope_zh"):
-                self.scope_widget = (element.selectbox.id, list(element.selectbox.options))
+    def _read_delta(self, forward: ForwardMsg) -> None:
+        delta = forward.delta
+        if delta.WhichOneof("type") != "new_element":
+            return
+        element = delta.new_element
+        kind = element.WhichOneof("type")
+        if kind == "exception":
+            self.exceptions.append(element.exception.message)
+        elif kind == "selectbox" and element.selectbox.label == SCOPE_LABEL:
+            self.scope_box = element.selectbox
 
-    async def run(self, times: dict[str, list[float]], errors: list[str]) -> None:
-        step = "connect"
-        try:
-            async with asyncio.timeout(self.step_timeout):
-                ws = await websockets.connect(f"ws://{HOST}:{self.port}/_stcore/stream",
-                                              subprotocols=["streamlit"], max_size=None, open_timeout=None)
-            async with ws:
-                step = "overview"
-                times[step].append(await self.run_step(ws, {"query_string": "", "page_name": ""}))
-                step = "targets"
-                target = {"page_script_hash": self.pages["targets"], "page_name": "targets"}
-                times[step].append(await self.run_step(ws, target))
-                step = "county"
-                widget_id, options = self.scope_widget
-                times[step].append(await self.run_step(ws, target, widget=(widget_id, options[1])))
-        except Exception as exc:  # every failure is counted and named, none stops the others
-            errors.append(f"{step}: {type(exc).__name__}: {exc}"[:300])
+
+async def visit(socket_url: str, timeout: float, start: asyncio.Event) -> Result:
+    result = Result()
+    await start.wait()
+    try:
+        async with Session(socket_url, timeout) as s:
+            for step in STEPS:
+                began = time.perf_counter()
+                if step == STEPS[0]:
+                    await s.run()
+                elif step == STEPS[1]:
+                    await s.run(page="targets")
+                else:
+                    if s.scope_box is None or len(s.scope_box.options) < 2:
+                        raise RuntimeError("no scope selector on the page")
+                    choice = WidgetState(id=s.scope_box.id, string_value=s.scope_box.options[-1])
+                    await s.run(page="targets", widget=choice)
+                    if s.scope_box.raw_value != choice.string_value:
+                        raise RuntimeError(f"the scope did not change to {choice.string_value}")
+                result.seconds[step] = time.perf_counter() - began
+    except Exception as error:
+        result.errors.append(f"{type(error).__name__}: {error}")
+    return result
+
+
+async def crowd(socket_url: str, sessions: int, timeout: float) -> list[Result]:
+    start = asyncio.Event()
+    tasks = [asyncio.create_task(visit(socket_url, timeout, start)) for _ in range(sessions)]
+    start.set()
+    return await asyncio.gather(*tasks)
+
+
+# -- the server -----------------------------------------------------------------------------------
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def healthy(url: str, timeout: float = 5) -> bool:
+    try:
+        with urllib.request.urlopen(f"{url}/_stcore/health", timeout=timeout) as response:
+            return response.status == 200
+    except OSError:
+        return False
 
 
 def rss_mb(pid: int | None) -> float | None:
-    """Resident memory of the server process and its children, in MB (Linux /proc)."""
     if pid is None:
         return None
     try:
@@ -113,108 +167,91 @@ def rss_mb(pid: int | None) -> float | None:
     return None
 
 
-def healthy(port: int, timeout: float = 5) -> bool:
-    try:
-        with urllib.request.urlopen(f"http://{HOST}:{port}/_stcore/health", timeout=timeout) as r:
-            return r.status == 200
-    except OSError:
-        return False
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind((HOST, 0))
-        return s.getsockname()[1]
-
-
-def start_server(data_dir: Path, port: int) -> subprocess.Popen:
-    env = {**os.environ, "WUWEI_DATA_DIR": str(data_dir.resolve())}
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "streamlit_app.py", "--server.port", str(port),
-         "--server.address", HOST, "--server.headless", "true", "--browser.gatherUsageStats", "false"],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    deadline = time.monotonic() + 60
-    while not healthy(port, 1):
-        if proc.poll() is not None or time.monotonic() > deadline:
-            proc.kill()
-            raise SystemExit("the server did not start")
+def start_server(port: int) -> subprocess.Popen:
+    env = {**os.environ, "WUWEI_DATA_DIR": os.environ.get("WUWEI_DATA_DIR", str(ROOT / "data"))}
+    server = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", str(ROOT / "streamlit_app.py"), "--server.port", str(port),
+         "--server.address", "127.0.0.1", "--server.headless", "true"],
+        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    url = f"http://127.0.0.1:{port}"
+    for _ in range(120):
+        if healthy(url, 1):
+            return server
         time.sleep(0.5)
-    return proc
+    stop_server(server)
+    raise RuntimeError("the server did not start")
 
 
-def stop_server(proc: subprocess.Popen) -> str:
-    proc.terminate()
+def stop_server(server: subprocess.Popen) -> None:
+    """SIGTERM, then SIGKILL after 10 s: a deadlocked server ignores SIGTERM."""
+    with_pid = os.getpgid(server.pid)
+    os.killpg(with_pid, signal.SIGTERM)
     try:
-        proc.wait(10)
-        return "stopped on SIGTERM"
+        server.wait(10)
     except subprocess.TimeoutExpired:
-        proc.kill()
-        proc.wait(10)
-        return "ignored SIGTERM for 10 s: killed"
+        print("  the server ignored SIGTERM for 10 s: killed")
+        os.killpg(with_pid, signal.SIGKILL)
+        server.wait()
 
 
-async def drive(port: int, sessions: int, step_timeout: float, total: float):
-    times: dict[str, list[float]] = {s: [] for s in STEPS}
-    errors: list[str] = []
-    tasks = [asyncio.create_task(Session(port, step_timeout).run(times, errors)) for _ in range(sessions)]
-    _, pending = await asyncio.wait(tasks, timeout=total)
-    for task in pending:
-        task.cancel()
-        errors.append("cancelled: the whole run passed --total-timeout")
-    return times, errors
+# -- the report -----------------------------------------------------------------------------------
+
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, max(0, round(share * len(ordered) + 0.5) - 1))]
 
 
-def p(values: list[float], q: float) -> float:
-    return statistics.quantiles(values, n=100, method="inclusive")[q - 1] if len(values) > 1 else values[0]
-
-
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--sessions", type=int, default=10)
-    parser.add_argument("--data-dir", type=Path, help="start a server on a free port against this data folder")
-    parser.add_argument("--port", type=int, help="a server already running on 127.0.0.1")
-    parser.add_argument("--pid", type=int, help="that server's process id, for its memory")
-    parser.add_argument("--step-timeout", type=float, default=60.0, help="seconds a session waits for one step")
-    parser.add_argument("--total-timeout", type=float, default=300.0, help="seconds for the whole run")
-    args = parser.parse_args()
-    if not 1 <= args.sessions <= 200:
-        raise SystemExit("--sessions: 1 to 200")
-    if (args.data_dir is None) == (args.port is None):
-        raise SystemExit("give --data-dir (start a server) or --port (a running one)")
-
-    proc = None
-    port, pid = args.port, args.pid
-    if args.data_dir is not None:
-        port = free_port()
-        proc = start_server(args.data_dir, port)
-        pid = proc.pid
-        # one warm-up session, so the figures are for a meeting, not for the first visitor's cold caches
-        asyncio.run(drive(port, 1, args.step_timeout, args.total_timeout))
-    before = rss_mb(pid)
-    started = time.perf_counter()
-    times, errors = asyncio.run(drive(port, args.sessions, args.step_timeout, args.total_timeout))
-    wall = time.perf_counter() - started
-    after = rss_mb(pid)
-    health = healthy(port)
-
-    print(f"{args.sessions} sessions, {wall:.1f} s, load average {' '.join(f'{x:.2f}' for x in os.getloadavg())}"
-          f" ({os.cpu_count()} CPUs)")
-    print(f"{'step':<10}{'done':>6}{'p50 s':>8}{'p95 s':>8}{'max s':>8}")
+def report(results: list[Result], wall: float) -> int:
+    errors = [e for r in results for e in r.errors]
+    print(f"{'step':<24}{'done':>6}{'p50 s':>9}{'p95 s':>9}{'max s':>9}")
     for step in STEPS:
-        v = times[step]
-        if v:
-            print(f"{step:<10}{len(v):>6}{p(v, 50):>8.2f}{p(v, 95):>8.2f}{max(v):>8.2f}")
+        times = [r.seconds[step] for r in results if step in r.seconds]
+        if times:
+            print(f"{step:<24}{len(times):>6}{statistics.median(times):>9.2f}{percentile(times, 0.95):>9.2f}"
+                  f"{max(times):>9.2f}")
         else:
-            print(f"{step:<10}{0:>6}{'—':>8}{'—':>8}{'—':>8}")
-    print(f"errors: {len(errors)}")
-    for e in sorted(set(errors))[:10]:
-        print(f"  {errors.count(e)} × {e}")
-    fmt = lambda x: "?" if x is None else f"{x:.0f} MB"  # noqa: E731
-    print(f"server RSS: {fmt(before)} before, {fmt(after)} after; /_stcore/health: {'ok' if health else 'NO ANSWER'}")
-    if proc is not None:
-        print(f"server: {stop_server(proc)}")
-    sys.exit(0 if not errors and health else 1)
+            print(f"{step:<24}{0:>6}{'—':>9}{'—':>9}{'—':>9}")
+    print(f"sessions {len(results)}, errors {len(errors)}, wall {wall:.1f} s")
+    for error in sorted(set(errors))[:5]:
+        print(f"  error ×{errors.count(error)}: {error}")
+    return len(errors)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sessions", type=int, default=30)
+    parser.add_argument("--timeout", type=float, default=60, help="seconds a step may take before it is an error")
+    parser.add_argument("--url", help="a running server on 127.0.0.1 (default: start one)")
+    parser.add_argument("--pid", type=int, help="the running server's pid, for its memory")
+    args = parser.parse_args()
+
+    server = None
+    if args.url:
+        if not args.url.startswith(("http://127.0.0.1", "http://localhost")):
+            parser.error("only a server on this machine (127.0.0.1) may be loaded")
+        url, pid = args.url.rstrip("/"), args.pid
+    else:
+        port = free_port()
+        server = start_server(port)
+        url, pid = f"http://127.0.0.1:{port}", server.pid
+    try:
+        load = os.getloadavg()[0]
+        before = rss_mb(pid)
+        began = time.perf_counter()
+        results = asyncio.run(crowd(url.replace("http", "ws", 1) + "/_stcore/stream", args.sessions, args.timeout))
+        wall = time.perf_counter() - began
+        errors = report(results, wall)
+        after = rss_mb(pid)
+        if before is not None and after is not None:
+            print(f"server memory (RSS) {before:.0f} MB before, {after:.0f} MB after")
+        alive = healthy(url)
+        print(f"server healthy afterwards: {'yes' if alive else 'NO'}  (load average before the run {load:.1f}, "
+              f"{os.cpu_count()} cores)")
+        return 1 if errors or not alive else 0
+    finally:
+        if server is not None:
+            stop_server(server)
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

@@ -7,8 +7,8 @@ import polars as pl
 import streamlit as st
 
 from dashboard import catalog
-from dashboard.components import labelled
 from dashboard.downloads import table_downloads
+from dashboard.frames import mapped
 from dashboard.i18n import t
 from dashboard.shell import filters, page_header
 
@@ -17,7 +17,7 @@ PREVIEW_ROWS = 100
 
 def table_list(tables: pl.DataFrame, data_month) -> None:
     st.subheader(t("tables.all"))
-    shown = (tables.with_columns(labelled(tables, "layer", lambda x: t(f"tables.layer.{x}")).alias("layer"))
+    shown = (tables.with_columns(mapped(tables["layer"], lambda x: t(f"tables.layer.{x}")))
              .select("table_name", "layer", "rows", "columns", "zh", "en"))  # counts before the long texts
     cc = st.column_config
     st.dataframe(shown, hide_index=True, width="stretch", column_config={
