@@ -27,8 +27,8 @@ The exceptions, each for its reason:
 - duplicates in one file (first kept) are errors: the later row would count twice. Across files a
   re-sent key is not a defect: the warehouse keeps the file sorted last (cumulative ledgers).
 - 专业物业 without a firm code, and 已销号 without a 销号日期, are warnings: the status is what the
-  county reports (the compound counts as covered; the item counts as closed from the month of the
-  file that reports it, with an unknown close date that days-to-close leaves out and
+  county reports (the compound counts as covered; the item counts as closed in every month, with
+  an unknown close date that no month's closures and days-to-close count, and
   mart_rectification_monthly counts in close_date_unknown). A firm code without 专业物业, or a date without
   已销号, is a warning too.
 - a reference to a compound or firm missing from this build is a warning everywhere: the event

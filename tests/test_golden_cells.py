@@ -46,9 +46,10 @@ def test_closed_without_a_close_date_counts_closed_and_is_left_out_of_days_to_cl
     assert golden.execute(q, [CITY, FEB]).fetchall() == [(4, 3, approx(0.75), approx(32), 1)]
     assert golden.execute(q, [MQ, FEB]).fetchall() == [(2, 2, approx(1.0), approx(29), 1)]
     assert golden.execute(q, [LZ, FEB]).fetchall() == [(2, 1, approx(0.5), approx(35), 0)]
-    assert golden.execute("select is_closed, closed_on, closed_as_of, days_to_close, is_overdue "
-                          "from core_rectifications where issue_id = 'R4'").fetchall() == [
-        (True, None, FEB, None, False)]
+    assert golden.execute("select is_closed, closed_on, days_to_close, is_overdue "
+                          "from core_rectifications where issue_id = 'R4'").fetchall() == [(True, None, None, False)]
+    assert golden.execute("select closed_in_month from mart_rectification_monthly where scope_code = ? "
+                          "and month = ? and source = '全部'", [MQ, FEB]).fetchall() == [(0,)]
 
 
 def test_the_cell_findings_are_exactly_the_four_cases(golden):

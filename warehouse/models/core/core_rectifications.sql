@@ -14,22 +14,19 @@
 -- column deadline: 整改期限 | Deadline
 -- column status: 整改状态（未整改 / 整改中 / 已销号） | Status (not started, in progress, closed)
 -- column closed_on: 销号日期（已销号但未填为空：销号日期不明） | Closed on (empty when 已销号 came without a date: unknown)
--- column closed_as_of: 计为已销号的日期：销号日期，未填时为报送该台账的月末 | Counted closed from: the close date, else the month end of the ledger file reporting it closed
 -- column county_code: 小区所在县区行政区划代码 | County adcode of the compound
 -- column town: 小区所在街道/乡镇 | Town of the compound
 -- column compound_name: 小区名称 | Compound name
 -- column is_closed: 已销号 | Closed (销号)
 -- column _file: 来源文件 | Source file
 -- column _row: 来源文件中的行号 | Row number in the source file
-with settings as (select data_month from core_settings),
-file_months as (select path as _file, month as file_month from audit_source_files)
+with settings as (select data_month from core_settings)
 select
     r.* exclude (_file, _row),
     c.county_code,
     c.town,
     c.compound_name,
     r.status = '已销号' as is_closed,
-    case when r.status = '已销号' then coalesce(r.closed_on, f.file_month) end as closed_as_of,
     r.status <> '已销号' and r.deadline < s.data_month as is_overdue,
     case when r.status <> '已销号' and r.deadline < s.data_month then date_diff('day', r.deadline, s.data_month) end
         as days_overdue,
@@ -39,5 +36,4 @@ select
     r._row
 from stg_rectifications r
 cross join settings s
-left join file_months f using (_file)
 left join core_compounds c using (compound_id)
