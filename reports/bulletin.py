@@ -41,7 +41,8 @@ def context(con, month: date, kind: str) -> dict:
 
 
 def chinese_number(n: int) -> str:
-    return "一二三四五六七八九十"[n - 1] if 1 <= n <= 10 else ("十" + "一二三四五六七八九"[n - 11] if n < 20 else str(n))
+    digits = "一二三四五六七八九十"
+    return digits[n - 1] if 1 <= n <= 10 else ("十" + digits[n - 11] if n < 20 else str(n))
 
 
 def typst_source(ctx: dict, template_dir: Path = TEMPLATES) -> str:
@@ -90,6 +91,16 @@ def make(database, month: date, kind: str = "monthly", template_dir: Path = TEMP
     pngs = {k: charts.render(f, "png") for k, f in figures.items()}
     stem = f"{'通报' if kind == 'monthly' else '年终考核'}_{ctx['month']:%Y-%m}"
     return Bulletin(stem=stem, docx=render_docx(ctx, pngs, template_dir), pdf=render_pdf(ctx, svgs, template_dir))
+
+
+def latest_month(database) -> date:
+    with data.connect(database) as con:
+        return con.execute("select data_month from core_settings").fetchone()[0]
+
+
+def write_latest(database, out_dir: Path) -> list[Path]:
+    """The latest month's monthly bulletin (the build writes it)."""
+    return write(database, latest_month(database), "monthly", out_dir)
 
 
 def write(database, month: date, kind: str, out_dir: Path) -> list[Path]:

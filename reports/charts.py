@@ -67,7 +67,8 @@ def burn_down(con, city: str, month: date) -> go.Figure:
     fig = go.Figure([
         go.Scatter(x=x, y=[r["remaining"] for r in data], name="实际未覆盖小区数", mode="lines+markers",
                    line={"color": "#c00000", "width": 3}),
-        go.Scatter(x=x, y=[r["expected_remaining"] for r in data], name="理想进度", line={"color": "#555", "dash": "dash"}),
+        go.Scatter(x=x, y=[r["expected_remaining"] for r in data], name="理想进度",
+                   line={"color": "#555", "dash": "dash"}),
         go.Scatter(x=x, y=[r["target_remaining"] for r in data], name="目标允许未覆盖数",
                    line={"color": "#1f6f3f", "dash": "dot"}),
     ])

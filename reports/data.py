@@ -214,7 +214,8 @@ def year_end(con, month: date) -> dict:
         deadlines[-1]["rows"].append({"scope": r["scope"], "value": pct(r["value_at_deadline"]),
                                       "result": r["result"], "reached": f"{ym(reached)}达到" if reached else "—"})
     missed = [{"deadline": d["deadline"], "name": d["name"],
-               "counties": "、".join(r["scope"] for r in d["rows"] if r["result"] == "未达标" and r["scope"] != h["city"])}
+               "counties": "、".join(r["scope"] for r in d["rows"]
+                                    if r["result"] == "未达标" and r["scope"] != h["city"])}
               for d in deadlines]
     missed = [m for m in missed if m["counties"]]
     return {"kind": "year-end", "month": month, **h,

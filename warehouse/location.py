@@ -3,6 +3,7 @@
     <data>/landing/       ledger files as the counties send them (the build's input)
     <data>/warehouse/     versioned DuckDB files wuwei-<run_id>.duckdb and the CURRENT pointer
     <data>/validation/    each build's validation results as JSON
+    <data>/reports/       the bulletins (通报) as .docx and .pdf
 
 A build writes a new database file and then atomically replaces CURRENT (a one-line text file
 naming it). Readers resolve CURRENT each time and key their cached connection on the resolved
@@ -33,6 +34,10 @@ def warehouse_dir() -> Path:
 
 def validation_dir() -> Path:
     return data_dir() / "validation"
+
+
+def reports_dir() -> Path:
+    return data_dir() / "reports"
 
 
 def pointer_file() -> Path:
