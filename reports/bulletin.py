@@ -2,6 +2,7 @@
 
     make(database, month, kind) -> Bulletin(docx=bytes, pdf=bytes, stem=str)
     write(database, month, kind, out_dir) -> [docx path, pdf path]
+    docx_bytes(con, month, kind), pdf_bytes(con, month, kind)   one file, over a connection the caller holds
 
 The numbers come from the marts (reports/data.py, a read-only connection); the wording and the
 letterhead are the region pack's templates in warehouse/reference/bulletin/: bulletin.docx (docxtpl
@@ -81,16 +82,32 @@ def render_docx(ctx: dict, pngs: dict[str, bytes], template_dir: Path = TEMPLATE
     return buf.getvalue()
 
 
+def _prepare(con, month: date, kind: str, fmt: str) -> tuple[dict, dict[str, bytes]]:
+    ctx = context(con, month, kind)
+    images = {} if kind != "monthly" else charts.charts(con, ctx["city_code"], ctx["month"], fmt)
+    return ctx, images
+
+
+def stem(month: date, kind: str) -> str:
+    return f"{'通报' if kind == 'monthly' else '年终考核'}_{month:%Y-%m}"
+
+
+def docx_bytes(con, month: date, kind: str = "monthly", template_dir: Path = TEMPLATES) -> bytes:
+    """The Word file; `con` is any connection to the warehouse (the app passes its read-only cursor)."""
+    return render_docx(*_prepare(con, month, kind, "png"), template_dir)
+
+
+def pdf_bytes(con, month: date, kind: str = "monthly", template_dir: Path = TEMPLATES) -> bytes:
+    return render_pdf(*_prepare(con, month, kind, "svg"), template_dir)
+
+
 def make(database, month: date, kind: str = "monthly", template_dir: Path = TEMPLATES) -> Bulletin:
     with data.connect(database) as con:
         ctx = context(con, month, kind)
-        figures = {} if kind != "monthly" else {
-            "burn_down": charts.burn_down(con, ctx["city_code"], ctx["month"]),
-            "complaints": charts.complaint_trend(con, ctx["month"])}
-    svgs = {k: charts.render(f, "svg") for k, f in figures.items()}
-    pngs = {k: charts.render(f, "png") for k, f in figures.items()}
-    stem = f"{'通报' if kind == 'monthly' else '年终考核'}_{ctx['month']:%Y-%m}"
-    return Bulletin(stem=stem, docx=render_docx(ctx, pngs, template_dir), pdf=render_pdf(ctx, svgs, template_dir))
+        pngs = {} if kind != "monthly" else charts.charts(con, ctx["city_code"], ctx["month"], "png")
+        svgs = {} if kind != "monthly" else charts.charts(con, ctx["city_code"], ctx["month"], "svg")
+    return Bulletin(stem=stem(ctx["month"], kind), docx=render_docx(ctx, pngs, template_dir),
+                    pdf=render_pdf(ctx, svgs, template_dir))
 
 
 def latest_month(database) -> date:

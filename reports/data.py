@@ -11,6 +11,8 @@ from datetime import date
 
 import duckdb
 
+from warehouse import location
+
 METRIC_ZH = {"coverage": "住宅小区专业物业服务覆盖率", "committee_coverage": "业主委员会（物业管理委员会）覆盖率",
              "complaint_rate_ratio": "物业投诉率（近12个月与基准年之比）"}
 METRIC_ORDER = ["coverage", "committee_coverage", "complaint_rate_ratio"]
@@ -49,7 +51,8 @@ def rows(con: duckdb.DuckDBPyConnection, sql: str, *params) -> list[dict]:
 
 
 def connect(database) -> duckdb.DuckDBPyConnection:
-    return duckdb.connect(str(database), read_only=True)
+    """Read-only, with the app's settings (so both may hold the file in one process)."""
+    return duckdb.connect(str(database), read_only=True, config=location.locked_config())
 
 
 def month_end(con, month: date) -> date:

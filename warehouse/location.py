@@ -54,6 +54,24 @@ def current_database() -> Path | None:
     return path if name and path.exists() else None
 
 
+MEMORY_LIMIT = "2GB"
+THREADS = 2
+
+
+def locked_config() -> dict:
+    """How readers (the app, the bulletin) open the warehouse: read-only, no files, no network, no
+    extensions, settings locked."""
+    return {
+        "access_mode": "READ_ONLY",
+        "enable_external_access": False,
+        "autoinstall_known_extensions": False,
+        "autoload_known_extensions": False,
+        "memory_limit": MEMORY_LIMIT,
+        "threads": THREADS,
+        "lock_configuration": True,
+    }
+
+
 def publish(database: Path) -> None:
     """Make `database` the current warehouse, atomically."""
     tmp = pointer_file().with_suffix(".tmp")

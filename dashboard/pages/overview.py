@@ -9,7 +9,7 @@ import streamlit as st
 
 from dashboard import queries
 from dashboard.components import STATUS_HEX, kpi_tile, num, pct, pp
-from dashboard.downloads import table_downloads
+from dashboard.downloads import bulletin_downloads, table_downloads
 from dashboard.i18n import language, month_label, t, v
 from dashboard.shell import filters, page_header
 
@@ -192,3 +192,7 @@ ranking_table(ranking(f.month), f.month)
 st.caption(t("overview.ranking_caption"))
 st.subheader(t("overview.alerts"))
 alerts(f.scope, f.city, f.month)
+st.subheader(t("bulletin.heading"))
+bulletin_downloads(f.month, "monthly", key="bulletin")
+bulletin_downloads(f.month, "year-end", key="bulletin")
+st.caption(t("bulletin.caption"))
