@@ -53,8 +53,8 @@ def word_text(data: bytes) -> tuple[str, list[list[str]]]:
 def ranking_from_marts(con, month: date) -> list[list[str]]:
     """The ranking as the marts have it, in the table's column order."""
     rows = con.execute("""
-        select rank() over (order by c.coverage desc), sc.name_zh, c.coverage, s.status, c.remaining, k.committee_coverage, ks.status,
-               r.rolling12_rate, coalesce(x.overdue_items, 0)
+        select rank() over (order by c.coverage desc), sc.name_zh, c.coverage, s.status, c.remaining,
+               k.committee_coverage, ks.status, r.rolling12_rate, coalesce(x.overdue_items, 0)
         from mart_coverage_monthly c
         join core_scopes sc on sc.scope_code = c.scope_code and sc.scope_level = 'county'
         join mart_committee_coverage_monthly k on k.scope_code = c.scope_code and k.month = c.month
@@ -199,6 +199,18 @@ def test_a_failed_bulletin_does_not_fail_the_build(golden_db, monkeypatch):
     assert build.latest_bulletin(golden_db) == "RuntimeError: no browser"
 
 
-def test_connection_is_read_only(golden_db, month):
-    with open_warehouse(golden_db) as con:
-        assert bulletin.context(con, month, "year-end")["deadlines"]
+def test_files_from_a_cursor_of_the_apps_read_only_connection(golden_db, month):
+    """What the 总览 download buttons call."""
+    with open_warehouse(golden_db) as con, con.cursor() as cur:
+        assert bulletin.pdf_bytes(cur, month, "year-end").startswith(b"%PDF")
+        assert bulletin.docx_bytes(cur, month, "year-end").startswith(b"PK")
+
+
+def test_overview_offers_the_two_bulletins_for_the_month_in_view(golden_app_env):
+    from tests.apptest import run_page
+
+    at = run_page("overview", month="2025-02")
+    assert not at.exception
+    labels = [b.proto.label for b in at.get("download_button")]
+    for label in ["本月通报 Word", "本月通报 PDF", "年终考核 Word", "年终考核 PDF"]:
+        assert label in labels
