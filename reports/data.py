@@ -134,12 +134,13 @@ def credit_lists(con, month: date) -> dict:
     quarter = rows(con, """select quarter, quarter_end from mart_firm_credit_quarterly
                            where quarter_end <= ? order by quarter_end desc limit 1""", month)
     if not quarter:
-        return {"quarter": None, "red": [], "black": []}
+        return {"quarter": None, "in_progress": False, "red": [], "black": []}
     q = quarter[0]["quarter"]
     firms = rows(con, """select firm_name, score, level, list_zh from mart_firm_credit_quarterly
                          where quarter = ? and list_zh is not null order by score desc, firm_name""", q)
     firms = [{**f, "score": f"{f['score']:g}"} for f in firms]
-    return {"quarter": q, "red": [f for f in firms if f["list_zh"] == "红榜"],
+    in_progress = quarter[0]["quarter_end"].month % 3 != 0  # the quarter is still under way (scores to date)
+    return {"quarter": q, "in_progress": in_progress, "red": [f for f in firms if f["list_zh"] == "红榜"],
             "black": [f for f in firms if f["list_zh"] == "黑榜"][::-1]}
 
 

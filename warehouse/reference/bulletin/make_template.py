@@ -138,7 +138,7 @@ def build() -> Document:
     para(doc, "{% if criticised %}{% for c in criticised %}{{ c.county }}（{{ c.metrics }}）"
               "{% if not loop.last %}、{% endif %}{% endfor %}进度严重滞后，予以通报批评，请于下月底前报送整改措施，"
               "限期整改。{% else %}本月无进度严重滞后的县区。{% endif %}")
-    heading(doc, "四、物业服务企业信用红黑榜（{{ credit.quarter }}）")
+    heading(doc, "四、物业服务企业信用红黑榜（{{ credit.quarter }}{% if credit.in_progress %}，截至{{ month_label }}{% endif %}）")
     para(doc, "{% if credit.red %}红榜：{% for f in credit.red %}{{ f.firm_name }}（{{ f.score }}分）"
               "{% if not loop.last %}、{% endif %}{% endfor %}。{% else %}本期无红榜企业。{% endif %}")
     para(doc, "{% if credit.black %}黑榜：{% for f in credit.black %}{{ f.firm_name }}（{{ f.score }}分）"
