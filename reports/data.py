@@ -79,8 +79,8 @@ def targets(con, scope: str, month: date) -> list[dict]:
     for r in rows(con, """
         select metric, deadline, target_value, actual, expected, status, required_rate, months_left,
                required_compounds_per_month, projected_month
-        from mart_target_status where scope_code = ? and month = ? and is_active
-    """, scope, month):
+        from mart_target_status where scope_code = ? and month = ? and is_active and metric in ?
+    """, scope, month, METRIC_ORDER):
         ratio = r["metric"] == "complaint_rate_ratio"
         out.append({
             "metric": r["metric"], "name": METRIC_ZH[r["metric"]], "deadline": ymd(r["deadline"]),
@@ -184,6 +184,23 @@ def quality(con, city: str, month: date) -> dict:
             **(overview[0] if overview else {"files": 0, "files_rejected": 0, "rows_quarantined": 0, "warnings": 0})}
 
 
+def metric_names(con) -> dict[str, str]:
+    """The headline metrics' names, and the plan duties' (plan_duties.csv via mart_plan_scorecard)."""
+    duties = rows(con, """select metric, min(duty_zh) as name from mart_plan_scorecard
+                          where metric is not null group by metric""")
+    return {**{d["metric"]: d["name"] for d in duties}, **METRIC_ZH}
+
+
+def plan(con, city: str, month: date) -> list[dict]:
+    """The plan's measured duties for the city (mart_plan_scorecard): value and status against the target."""
+    return [{**r, "value": pct(r["value"]) if r["kind"] == "share" else f"{r['value']:g}",
+             "status": r["status"] or "无量化目标"}
+            for r in rows(con, """
+        select task_zh, duty_zh, kind, value, status from mart_plan_scorecard
+        where scope_code = ? and month = ? and measured and value is not null order by duty_order
+    """, city, month)]
+
+
 def monthly(con, month: date) -> dict:
     month = month_end(con, month)
     h = header(con, month)
@@ -194,7 +211,7 @@ def monthly(con, month: date) -> dict:
                            for c in criticised(con, month)],
             "credit": credit_lists(con, month), "overdue": overdue(con, month),
             "inspections": inspections(con, month), "quality": quality(con, h["city_code"], month),
-            "plan": None}  # hook: the plan scorecard section (mart of the plan's duties, branch i12-plan)
+            "plan": plan(con, h["city_code"], month)}
 
 
 def year_end(con, month: date) -> dict:
@@ -204,17 +221,20 @@ def year_end(con, month: date) -> dict:
     h = header(con, month)
     found = rows(con, """
         select d.deadline, d.metric, sc.name_zh as scope, sc.scope_level, d.target_value, d.comparator,
-               d.value_at_deadline, d.result, d.reached_month
-        from mart_target_deadlines d join core_scopes sc using (scope_code)
-        where d.deadline_month <= ? and d.metric <> 'complaint_rate_ratio'
+               d.value_at_deadline, case when d.met_at_deadline then '达标' else '未达标' end as result,
+               d.reached_month
+        from mart_target_status d join core_scopes sc on sc.scope_code = d.scope_code
+        where d.month = ? and d.month >= last_day(d.deadline)
         order by d.deadline, d.metric desc, sc.sort_order, sc.scope_code
     """, month)
+    names = metric_names(con)
     deadlines = []
     for r in found:
         if not deadlines or deadlines[-1]["date"] != r["deadline"] or deadlines[-1]["metric"] != r["metric"]:
             deadlines.append({"date": r["deadline"], "deadline": ymd(r["deadline"]), "metric": r["metric"],
-                              "name": METRIC_ZH[r["metric"]], "target": pct(r["target_value"], 0), "rows": []})
-        reached = r["reached_month"] if r["reached_month"] and r["reached_month"] <= month else None
+                              "name": names.get(r["metric"], r["metric"]), "rows": [],
+                              "target": ("不高于" if r["comparator"] == "<=" else "") + pct(r["target_value"], 0)})
+        reached = r["reached_month"]
         deadlines[-1]["rows"].append({"scope": r["scope"], "value": pct(r["value_at_deadline"]),
                                       "result": r["result"], "reached": f"{ym(reached)}达到" if reached else "—"})
     missed = [{"deadline": d["deadline"], "name": d["name"],
@@ -225,4 +245,4 @@ def year_end(con, month: date) -> dict:
     return {"kind": "year-end", "month": month, **h,
             "title": f"关于{month.year}年度物业管理服务提质增效专项行动目标任务完成情况的考核通报",
             "targets": targets(con, h["city_code"], month), "deadlines": deadlines, "missed": missed,
-            "quality": quality(con, h["city_code"], month), "plan": None}
+            "quality": quality(con, h["city_code"], month), "plan": []}

@@ -76,7 +76,8 @@ def targets_from_marts(con, month: date) -> list[dict]:
     return [dict(zip(("metric", "actual", "expected", "status", "required", "months_left"), r, strict=True))
             for r in con.execute("""
         select metric, actual, expected, status, required_rate, months_left from mart_target_status
-        where scope_code = (select city_code from core_settings) and month = ? and is_active order by metric
+        where scope_code = (select city_code from core_settings) and month = ? and is_active
+          and metric in ('coverage', 'committee_coverage', 'complaint_rate_ratio') order by metric
     """, [month]).fetchall()]
 
 
@@ -214,3 +215,14 @@ def test_overview_offers_the_two_bulletins_for_the_month_in_view(golden_app_env)
     labels = [b.proto.label for b in at.get("download_button")]
     for label in ["本月通报 Word", "本月通报 PDF", "年终考核 Word", "年终考核 PDF"]:
         assert label in labels
+
+
+def test_plan_section_equals_the_scorecard(monthly, golden, month):
+    duties = golden.execute("""
+        select duty_zh, kind, value, coalesce(status, '无量化目标') from mart_plan_scorecard
+        where scope_code = (select city_code from core_settings) and month = ? and measured and value is not null
+        order by duty_order""", [month]).fetchall()
+    assert duties
+    _, tables = word_text(monthly.docx)
+    plan = next(t for t in tables if t[0] == ["职责", "全市数值", "状态"])
+    assert plan[1:] == [[d, pct(v) if k == "share" else f"{v:g}", s] for d, k, v, s in duties]

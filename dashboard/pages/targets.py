@@ -202,12 +202,26 @@ def status_sentence(row: dict, metric: str, cfg: dict) -> str:
     if row["status"] == "已完成":
         return t("targets.sentence_done", **common)
     if row["status"] == "未完成":
-        return t("targets.sentence_missed", **common)
+        overdue = t("targets.overdue", months=row["months_overdue"]) if row["months_overdue"] else ""
+        return t("targets.sentence_missed", **common, overdue=overdue, short=num(row["short_compounds"]),
+                 recent=cfg["projection_months"], projected=projected_text(row["projected_month"]),
+                 best=projected_text(row["projected_best"]), worst=projected_text(row["projected_worst"]))
     return t("targets.sentence", **common, expected=pct(row["expected"]), months=row["months_left"],
-             per_month=num(row["required_compounds_per_month"], 1), rate=pp(row["required_rate"]),
+             per_month=num(row["required_compounds_per_month"]), rate=pp(row["required_rate"]),
              recent=cfg["projection_months"],
              projected=projected_text(row["projected_month"]), best=projected_text(row["projected_best"]),
              worst=projected_text(row["projected_worst"]))
+
+
+def required_note(row: dict) -> str:
+    """How much is needed a month and for how long; once the deadline month is reached, that all is needed now."""
+    rate = pp(row["required_rate"]) or "—"
+    deadline = t("targets.year_end", year=row["deadline"].year)
+    if row["months_left"] > 0:
+        return t("targets.required_note", rate=rate, months=row["months_left"])
+    if row["months_overdue"]:
+        return t("targets.required_overdue_note", deadline=deadline, months=row["months_overdue"], rate=rate)
+    return t("targets.required_due_note", deadline=deadline, rate=rate)
 
 
 def tiles(row: dict, metric: str) -> None:
@@ -220,8 +234,7 @@ def tiles(row: dict, metric: str) -> None:
         kpi_tile(t(f"targets.remaining.{metric}"), num(row["remaining"]),
                  note=t("targets.of_total", total=num(row["total"])))
     with cols[2]:
-        kpi_tile(t("targets.required"), num(row["required_compounds_per_month"], 1),
-                 note=t("targets.required_note", rate=pp(row["required_rate"]) or "—", months=row["months_left"]),
+        kpi_tile(t("targets.required"), num(row["required_compounds_per_month"]), note=required_note(row),
                  help=t("targets.required_help"))
     with cols[3]:
         kpi_tile(t("targets.projected"), projected_text(row["projected_month"]),
@@ -230,17 +243,37 @@ def tiles(row: dict, metric: str) -> None:
                  help=t("targets.projected_help"))
 
 
+def judged(r: dict) -> bool:
+    """A deadline judged at its deadline month (DOMAIN §8): passed, and not the one in force."""
+    return r["deadline_passed"] and not r["is_active"]
+
+
+def deadline_row(r: dict) -> dict:
+    """One deadline as the table shows it. A passed deadline shows its deadline month's value and met/missed,
+    never today's value; reaching the target later is its own column."""
+    forward = not judged(r) and r["status"] != "已完成"
+    result = None if r["met_at_deadline"] is None else t(
+        "targets.result_met" if r["met_at_deadline"] else "targets.result_missed")
+    return {
+        "deadline": t("targets.year_end", year=r["deadline"].year), "target": pct(r["target_value"], 0),
+        "expected": pct(r["expected"]) if not judged(r) else "—",
+        # once the deadline month is reached, the row shows that month's value (today's is in the tiles)
+        "actual": pct(r["value_at_deadline"] if r["deadline_passed"] else r["actual"]),
+        "status": result if judged(r) else v(r["status"]),
+        "result": result or "—",
+        "reached": t("targets.reached", month=r["reached_month"].strftime("%Y-%m")) if r["reached_month"] else "—",
+        "months_left": max(r["months_left"], 0),
+        "per_month": num(r["required_compounds_per_month"]) if forward else "—",
+        "rate": (pp(r["required_rate"]) or "—") if forward else "—",
+        "projected": projected_text(r["projected_month"]) if forward else "—",
+        "best": projected_text(r["projected_best"]) if forward else "—",
+        "worst": projected_text(r["projected_worst"]) if forward else "—",
+    }
+
+
 def deadline_table(target_rows: list[dict], f: Filters, metric: str) -> None:
     frame = pl.DataFrame(target_rows)
-    shown = pl.DataFrame([{
-        "deadline": t("targets.year_end", year=r["deadline"].year), "target": pct(r["target_value"], 0),
-        "expected": pct(r["expected"]), "actual": pct(r["actual"]), "status": v(r["status"]),
-        "months_left": max(r["months_left"], 0), "per_month": num(r["required_compounds_per_month"], 1),
-        "rate": pp(r["required_rate"]) or "—",
-        "projected": projected_text(r["projected_month"]) if r["status"] != "已完成" else "—",
-        "best": projected_text(r["projected_best"]) if r["status"] != "已完成" else "—",
-        "worst": projected_text(r["projected_worst"]) if r["status"] != "已完成" else "—",
-    } for r in target_rows])
+    shown = pl.DataFrame([deadline_row(r) for r in target_rows])
     st.dataframe(shown.to_pandas(), hide_index=True, width="stretch", column_config={
         c: st.column_config.TextColumn(t(f"targets.col_{c}")) if c != "months_left"
         else st.column_config.NumberColumn(t("targets.col_months_left"), format="%d") for c in shown.columns})

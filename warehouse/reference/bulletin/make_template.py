@@ -172,10 +172,11 @@ def build() -> Document:
     para(doc, "{% if targets %}当前期限目标：{% for r in targets %}{{ r.name }}{{ r.actual }}（{{ r.status }}，"
               "目标{{ r.target }}，{{ r.deadline }}）{% if not loop.last %}；{% endif %}{% endfor %}。{% endif %}")
     para(doc, "{%p endif %}", indent=False)
-    # hook: the plan scorecard (the plan's duties, branch i12-plan) once its mart is on main
+    # the plan's measured duties (mart_plan_scorecard), in the monthly bulletin
     para(doc, "{%p if plan %}", indent=False)
-    heading(doc, "重点任务落实情况")
-    para(doc, "{{ plan }}")
+    heading(doc, "七、方案重点任务落实情况")
+    para(doc, "全市各项可计量职责的完成情况如下（数据取自任务清单）：")
+    table(doc, ["职责", "全市数值", "状态"], ["duty_zh", "value", "status"], "plan", [100, 28, 28])
     para(doc, "{%p endif %}", indent=False)
     para(doc)
     para(doc, "专项行动工作专班办公室", align=WD_ALIGN_PARAGRAPH.RIGHT)
