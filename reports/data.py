@@ -204,10 +204,11 @@ def plan(con, city: str, month: date) -> list[dict]:
 def monthly(con, month: date) -> dict:
     month = month_end(con, month)
     h = header(con, month)
+    names = metric_names(con)
     return {"kind": "monthly", "month": month, **h,
             "title": f"关于{ym(month)}全市物业管理服务提质增效专项行动进展情况的通报",
             "targets": targets(con, h["city_code"], month), "ranking": ranking(con, month),
-            "criticised": [{**c, "metrics": "、".join(METRIC_ZH[m] for m in c["metrics"].split(","))}
+            "criticised": [{**c, "metrics": "、".join(names.get(m, m) for m in c["metrics"].split(","))}
                            for c in criticised(con, month)],
             "credit": credit_lists(con, month), "overdue": overdue(con, month),
             "inspections": inspections(con, month), "quality": quality(con, h["city_code"], month),

@@ -122,7 +122,7 @@ def build() -> Document:
     heading(doc, "一、总体进展")
     para(doc, "{%p for r in targets %}", indent=False)
     para(doc, "{{ r.name }}：{{ month_label }}为{{ r.actual }}，按计划进度应达{{ r.expected }}，进度{{ r.status }}。"
-              "距{{ r.deadline }}目标（{{ r.target }}）还有{{ r.months_left }}个月"
+              "距{{ r.deadline }}目标（{{ r.target }}）{% if r.months_left > 0 %}还有{{ r.months_left }}个月{% else %}已过期限{% endif %}"
               "{% if r.status != '已完成' %}，需每月{{ r.direction }}{{ r.required }}个百分点"
               "{% if r.required_compounds %}（每月新增约{{ r.required_compounds }}个小区）{% endif %}"
               "，按近6个月速度预计{{ r.projected }}达标{% endif %}。")
