@@ -226,3 +226,20 @@ def test_plan_section_equals_the_scorecard(monthly, golden, month):
     _, tables = word_text(monthly.docx)
     plan = next(t for t in tables if t[0] == ["职责", "全市数值", "状态"])
     assert plan[1:] == [[d, pct(v) if k == "share" else f"{v:g}", s] for d, k, v, s in duties]
+
+
+def test_every_target_metric_has_a_chinese_name(golden):
+    from reports.data import metric_names
+
+    names = metric_names(golden)
+    metrics = [m for (m,) in golden.execute("select distinct metric from mart_target_status").fetchall()]
+    assert all(names.get(m, m) != m for m in metrics), [m for m in metrics if m not in names]
+
+
+def test_build_hook_writes_the_latest_months_bulletin(golden_db, tmp_path, monkeypatch):
+    from pipelines import build
+
+    monkeypatch.setenv("WUWEI_DATA_DIR", str(tmp_path))
+    written = build.latest_bulletin(golden_db)
+    assert [p.name for p in written] == ["通报_2025-02.docx", "通报_2025-02.pdf"]
+    assert all(p.parent == tmp_path / "reports" and p.stat().st_size > 0 for p in written)
