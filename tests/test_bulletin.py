@@ -154,6 +154,9 @@ def test_word_names_the_office_fonts_and_zh_cn(monthly):
     styles = docx.Document(io.BytesIO(monthly.docx)).styles["Normal"].element.xml
     assert 'w:eastAsia="仿宋_GB2312"' in styles and 'w:eastAsia="zh-CN"' in styles
     assert 'w:eastAsia="方正小标宋简体"' in xml
+    fonts = next(r.target_part for r in docx.Document(io.BytesIO(monthly.docx)).part.rels.values()
+                 if r.reltype.endswith("/fontTable")).blob.decode("utf-8")
+    assert '<w:font w:name="仿宋_GB2312"><w:altName w:val="仿宋"/>' in fonts
 
 
 def test_edited_wording_changes_both_files(golden_db, month, tmp_path):

@@ -22,6 +22,8 @@ from docx.shared import Mm, Pt, RGBColor
 HERE = Path(__file__).resolve().parent
 BODY, TITLE, HEADING, LATIN = "仿宋_GB2312", "方正小标宋简体", "黑体", "Times New Roman"
 RED = RGBColor(0xC0, 0x00, 0x00)
+# Where an office PC lacks a 公文 face, Word and WPS take the font table's w:altName (a face Windows has).
+FALLBACKS = {BODY: "仿宋", TITLE: "宋体", HEADING: "SimHei"}
 
 
 def east_asian(rpr_owner, font: str) -> None:
@@ -97,12 +99,25 @@ def table(doc, headers: list[str], fields: list[str], loop: str, widths_mm: list
     return t
 
 
+def font_fallbacks(doc) -> None:
+    """Declare the Chinese faces in the font table with a fallback each (w:altName) and the GB2312 charset."""
+    part = next(r.target_part for r in doc.part.rels.values() if r.reltype.endswith("/fontTable"))
+    w = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+    fonts = "".join(f'<w:font w:name="{name}"><w:altName w:val="{alt}"/><w:charset w:val="86"/>'
+                    f'<w:family w:val="auto"/><w:pitch w:val="variable"/></w:font>'
+                    for name, alt in FALLBACKS.items())
+    blob = part.blob.decode("utf-8")
+    part._blob = blob.replace("</w:fonts>", fonts + "</w:fonts>").encode("utf-8")
+    assert f'xmlns:w="{w}"' in blob
+
+
 def build() -> Document:
     doc = Document()
     section = doc.sections[0]
     section.page_height, section.page_width = Mm(297), Mm(210)
     section.top_margin, section.bottom_margin = Mm(37), Mm(35)
     section.left_margin, section.right_margin = Mm(28), Mm(26)
+    font_fallbacks(doc)
     normal = doc.styles["Normal"]
     normal.font.size = Pt(16)
     east_asian(normal.element, BODY)
