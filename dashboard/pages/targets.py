@@ -14,7 +14,7 @@ from plotly.subplots import make_subplots
 from dashboard import queries
 from dashboard.components import STATUS_COLOURS, STATUS_HEX, chart, filter_labels, kpi_tile, num, pct, plotly_layout, pp
 from dashboard.downloads import table_downloads
-from dashboard.i18n import month_label, t, v
+from dashboard.i18n import language, month_label, t, v
 from dashboard.shell import Filters, filters, page_header, url_choice
 
 METRICS = ("coverage", "committee_coverage")
@@ -189,6 +189,27 @@ def small_multiples(metric: str, month: date, scope_rows: dict[str, list[dict]],
     return fig
 
 
+def targets_by_scope(metric: str, month: date) -> dict[str, list[dict]]:
+    by_scope: dict[str, list[dict]] = {}
+    for row in targets(metric, month).to_dicts():
+        by_scope.setdefault(row["scope_code"], []).append(row)
+    return by_scope
+
+
+@st.cache_resource(max_entries=256, show_spinner=False)
+def figures(database: str, metric: str, month: date, scope: str, lang: str) -> tuple[go.Figure, go.Figure, go.Figure]:
+    """The burn-down, the burn-up and the all-counties grid, built once per warehouse file, metric, month, scope
+    and language and shared by every session: building Plotly figures was most of the page's time when a
+    meeting room opens it at once, and st.plotly_chart only reads a figure."""
+    by_scope = targets_by_scope(metric, month)
+    series = actuals(metric, month, scope)
+    history = ideal_history(metric, month).filter(pl.col("scope_code") == scope)
+    target_rows = by_scope.get(scope, [])
+    return (progress_figure(series, history, target_rows, metric, "remaining"),
+            progress_figure(series, history, target_rows, metric, "done"),
+            small_multiples(metric, month, by_scope, queries.scopes()["scope_code"].to_list()))
+
+
 # -- text -----------------------------------------------------------------------------------------
 
 def projected_text(d: date | None) -> str:
@@ -295,16 +316,14 @@ def scope_section(f: Filters, metric: str, by_scope: dict[str, list[dict]], cfg:
         tiles(active, metric)
     else:
         st.info(t("targets.before_plan"))
-    history = ideal_history(metric, f.month).filter(pl.col("scope_code") == f.scope)
+    burn_down, burn_up, _ = figures(str(queries.database()), metric, f.month, f.scope, language())
     left, right = st.columns(2)
     with left:
         st.subheader(t(f"targets.burn_down.{metric}"))
-        chart(progress_figure(series, history, target_rows, metric, "remaining"),
-              t(f"targets.burn_down_caption.{metric}"), key="burn-down")
+        chart(burn_down, t(f"targets.burn_down_caption.{metric}"), key="burn-down")
     with right:
         st.subheader(t(f"targets.burn_up.{metric}"))
-        chart(progress_figure(series, history, target_rows, metric, "done"),
-              t(f"targets.burn_up_caption.{metric}"), key="burn-up")
+        chart(burn_up, t(f"targets.burn_up_caption.{metric}"), key="burn-up")
     if target_rows:
         st.subheader(t("targets.deadlines"))
         deadline_table(target_rows, f, metric)
@@ -316,13 +335,11 @@ def main() -> None:
     metric = url_choice(st.segmented_control, t("targets.metric"), list(METRICS), key="target_metric",
                         default="coverage", required=True, format_func=lambda m: t(f"metric.{m}"))
     cfg = settings()
-    by_scope: dict[str, list[dict]] = {}
-    for row in targets(metric, f.month).to_dicts():
-        by_scope.setdefault(row["scope_code"], []).append(row)
+    by_scope = targets_by_scope(metric, f.month)
     scope_section(f, metric, by_scope, cfg)
     st.subheader(t("targets.all_counties"))
-    scopes = queries.scopes()["scope_code"].to_list()
-    chart(small_multiples(metric, f.month, by_scope, scopes), t(f"targets.grid_caption.{metric}"), key="grid")
+    grid = figures(str(queries.database()), metric, f.month, f.scope, language())[2]
+    chart(grid, t(f"targets.grid_caption.{metric}"), key="grid")
     st.caption(t("targets.method", recent=cfg["projection_months"], window=cfg["band_window_months"]))
 
 
