@@ -64,13 +64,14 @@ def month_end(con, month: date) -> date:
 
 def header(con, month: date) -> dict:
     s = rows(con, """
-        select s.city_code, c.name_zh as city, s.data_month, r.finished_at, r.run_id
+        select s.city_code, c.name_zh as city, s.data_month, s.plan_baseline_month, r.finished_at, r.run_id
         from core_settings s join core_scopes c on c.scope_code = s.city_code,
              (select * from build_runs where status = 'succeeded' order by finished_at desc limit 1) r
     """)[0]
     issued = s["finished_at"].date()
     return {"city": s["city"], "city_code": s["city_code"], "year": month.year, "issue_no": month.month,
-            "month_label": ym(month), "issued": chinese_date(issued), "data_month": ym(s["data_month"]),
+            "month_label": ym(month), "baseline": ym(s["plan_baseline_month"]),
+            "issued": chinese_date(issued), "data_month": ym(s["data_month"]),
             "built": s["finished_at"].strftime("%Y-%m-%d %H:%M"), "run_id": s["run_id"]}
 
 

@@ -135,6 +135,9 @@ def build() -> Document:
     para(doc, "{%p if kind == 'monthly' %}", indent=False)
     para(doc, "现将{{ month_label }}全市物业管理服务提质增效专项行动推进情况通报如下。")
     heading(doc, "一、总体进展")
+    para(doc, "{%p if not targets %}", indent=False)
+    para(doc, "方案自{{ baseline }}起考核，本月尚不对照目标。")
+    para(doc, "{%p endif %}", indent=False)
     para(doc, "{%p for r in targets %}", indent=False)
     para(doc, "{{ r.name }}：{{ month_label }}为{{ r.actual }}，按计划进度应达{{ r.expected }}，进度{{ r.status }}。"
               "距{{ r.deadline }}目标（{{ r.target }}）{% if r.months_left > 0 %}还有{{ r.months_left }}个月{% else %}已过期限{% endif %}"
@@ -183,7 +186,7 @@ def build() -> Document:
     para(doc, "{% if missed %}以下县区未按期完成目标任务，予以通报批评，限期整改："
               "{% for m in missed %}{{ m.name }}（{{ m.deadline }}）{{ m.counties }}{% if not loop.last %}；{% endif %}"
               "{% endfor %}。"
-              "{% else %}各县区均按期完成已到期的目标任务。{% endif %}")
+              "{% elif deadlines %}各县区均按期完成已到期的目标任务。{% else %}截至{{ month_label }}尚无到期的目标期限。{% endif %}")
     para(doc, "{% if targets %}当前期限目标：{% for r in targets %}{{ r.name }}{{ r.actual }}（{{ r.status }}，"
               "目标{{ r.target }}，{{ r.deadline }}）{% if not loop.last %}；{% endif %}{% endfor %}。{% endif %}")
     para(doc, "{%p endif %}", indent=False)
