@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import threading
 from datetime import date
 
 import plotly.graph_objects as go
@@ -18,6 +19,7 @@ from reports.data import rows
 FONT = "Noto Sans CJK SC, Source Han Sans SC, Microsoft YaHei, SimHei, sans-serif"
 WIDTH, HEIGHT = 720, 320
 _started = False
+_lock = threading.Lock()  # app sessions may ask for a chart at the same time: start one renderer
 
 
 def browser() -> str:
@@ -31,12 +33,13 @@ def browser() -> str:
 
 def _start() -> None:
     global _started
-    if not _started:
-        os.environ["BROWSER_PATH"] = browser()
-        import kaleido
+    with _lock:
+        if not _started:
+            os.environ["BROWSER_PATH"] = browser()
+            import kaleido
 
-        kaleido.start_sync_server(mathjax=False, silence_warnings=True)
-        _started = True
+            kaleido.start_sync_server(mathjax=False, silence_warnings=True)
+            _started = True
 
 
 def render(fig: go.Figure, fmt: str) -> bytes:
