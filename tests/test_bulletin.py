@@ -7,6 +7,7 @@ import io
 import re
 import shutil
 import subprocess
+import sys
 from datetime import date
 
 import docx
@@ -246,3 +247,19 @@ def test_build_hook_writes_the_latest_months_bulletin(golden_db, tmp_path, monke
     written = build.latest_bulletin(golden_db)
     assert [p.name for p in written] == ["通报_2025-02.docx", "通报_2025-02.pdf"]
     assert all(p.parent == tmp_path / "reports" and p.stat().st_size > 0 for p in written)
+
+
+def test_no_browser_is_an_error_not_a_download(monkeypatch):
+    from reports import charts
+
+    monkeypatch.delenv("BROWSER_PATH", raising=False)
+    monkeypatch.setattr(charts.shutil, "which", lambda _: None)
+    with pytest.raises(RuntimeError, match="Chromium"):
+        charts.browser()
+
+
+def test_the_app_side_imports_neither_pipelines_nor_great_expectations():
+    code = ("import sys, dashboard.downloads, reports.bulletin; "
+            "print([m for m in sys.modules if m.startswith(('pipelines', 'great_expectations', 'expectations'))])")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"
