@@ -90,7 +90,7 @@ def targets(con, scope: str, month: date) -> list[dict]:
             "required": pp(None if r["required_rate"] is None else abs(r["required_rate"])),
             "direction": "降低" if (r["required_rate"] or 0) < 0 else "提高",
             "required_compounds": None if r["required_compounds_per_month"] is None
-            else f"{r['required_compounds_per_month']:.1f}",
+            else f"{r['required_compounds_per_month']:g}",  # whole compounds (the mart rounds up)
             "projected": ym(r["projected_month"]) if r["status"] != "已完成" else "已完成",
         })
     return sorted(out, key=lambda r: METRIC_ORDER.index(r["metric"]))
