@@ -73,7 +73,13 @@ def read_all(landing: Path, progress: Callable[[str], None]) -> list[SourceFile]
 
 def build(landing: Path | None = None, progress: Callable[[str], None] | None = None,
           bulletin: bool = False) -> BuildSummary:
-    """With `bulletin`, also write the latest month's bulletin (通报) under <data>/reports."""
+    """Read, check and build; one build at a time (location.BuildLocked for the second). With `bulletin`,
+    also write the latest month's bulletin (通报) under <data>/reports."""
+    with location.build_lock():
+        return _build(landing, progress, bulletin)
+
+
+def _build(landing: Path | None, progress: Callable[[str], None] | None, bulletin: bool) -> BuildSummary:
     started = time.perf_counter()
     landing = landing or location.landing_dir()
     progress = progress or (lambda _: None)
