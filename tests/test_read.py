@@ -306,11 +306,11 @@ def test_csv_cells_beyond_the_header_are_kept_in_original(landing):
 
 
 def test_csv_row_longer_than_the_first_rows_is_rejected(landing):
-    rows = "".join(f"C{i},甲,民勤\n" for i in range(20))
+    rows = "".join(f"C{i},甲,民勤\n" for i in range(60))
     path = write_text(landing / "firms.csv", "统一社会信用代码,企业名称,注册地\n" + rows + "C99,乙,民勤,多\n")
     source = read(path, landing)
     assert source.reject_rule == "unreadable"
-    assert "第 22 行" in source.rejected and "line 22" in source.rejected
+    assert "第 62 行" in source.rejected and "line 62" in source.rejected
 
 
 def test_code_read_as_float_loses_its_tail(landing):
@@ -577,7 +577,13 @@ def test_read_landing_finds_ledger_files_in_path_order(landing):
     write_text(landing / ".hidden.csv", "x")
     write_text(landing / "~$a.xlsx", "lock")
     write_text(landing / "notes.txt", "x")
-    assert [s.path for s in read_landing(landing)] == ["a.csv", "b/firms.csv"]
+    write_text(landing / "report.pdf", "%PDF")
+    found = list(read_landing(landing, settle=0))
+    # every file but the hidden one is listed; those that are not ledgers are rejected with a reason
+    assert [(s.path, s.reject_rule) for s in found] == [
+        ("a.csv", None), ("b/firms.csv", None), ("notes.txt", "unknown_ledger"), ("report.pdf", "file_type"),
+        ("~$a.xlsx", "incomplete")]
+    assert "不是台账文件类型（.pdf）" in found[3].rejected and "not a ledger file type" in found[3].rejected
 
 
 def test_read_landing_types_runs_of_files_together_as_if_one_by_one(landing):
@@ -612,7 +618,7 @@ def test_read_landing_types_runs_of_files_together_as_if_one_by_one(landing):
         "compounds/2024-01_a.csv", "compounds/2024-02_b.xlsx", "compounds/2024-03_c.csv", "compounds/2024-03_d.csv",
         "compounds/e.csv", "compounds/f.csv", "x_12345工单.csv", "y_compounds_2024-06.csv"]
     assert [s.reject_rule for s in together] == [
-        None, None, "empty", "missing_required_column", "no_month", None, None, None]
+        None, None, "empty", "no_header", "no_month", None, None, None]
     for batched, single in zip(together, alone, strict=True):
         for name in ("path", "sha256", "ledger", "month", "county", "rows_read", "skipped", "rejected",
                      "reject_rule", "header_map", "unmapped_headers"):
