@@ -102,9 +102,10 @@ class SourceFile:
 class Rejected(Exception):
     """A file that cannot be loaded; `rule` is SourceFile.reject_rule."""
 
-    def __init__(self, rule: str, zh: str, en: str):
+    def __init__(self, rule: str, zh: str, en: str, ledger: str | None = None):
         super().__init__(en)
         self.rule, self.zh, self.en = rule, zh, en
+        self.ledger = ledger  # the ledger, when known though the file is rejected before its header is read
 
 
 # ============================================================================ entry points
@@ -222,6 +223,7 @@ def _open(path: Path, landing: Path, changing: bool = False) -> _Opened:
             raise problem
         return _Opened(source, _read_header(source, path, content))
     except Rejected as rejection:
+        source.ledger = source.ledger or rejection.ledger
         _reject(source, rejection)
         return _Opened(source, None)
 
@@ -263,6 +265,8 @@ def _read_header(source: SourceFile, path: Path, content: bytes) -> _Body:
     title_text = " ".join([*(_row_text(row) for row in sheet.head[:header_index]), sheet.name or ""])
     source.county = county_from_text(title_text) or county_from_text(source.path)
     title_month = _title_or_path_month(month_from_text(title_text), month_from_text(source.path))
+    if sheet.cut_short:
+        raise sheet.cut_short
 
     cells_of_header, last_header_index = _header_cells(sheet.head, header_index, ledger)
     header = _Header(cells_of_header, ledger, sheet.column_label)
@@ -389,6 +393,7 @@ class _Sheet:
     head: list[list[str | None]]                       # the first rows, to find the header in
     body: Callable[[int], tuple[pl.DataFrame, pl.Series]]  # rows below header i, their row numbers
     column_label: Callable[[int], str]                 # how a person names column i ("F" or "6")
+    cut_short: Rejected | None = None                  # a CSV whose end is missing (see _cut_short)
 
 
 def _sheets(path: Path, content: bytes) -> Iterator[_Sheet]:
@@ -526,19 +531,18 @@ def _csv_sheet(content: bytes) -> _Sheet:
     separator = max(SEPARATORS, key=first_lines.count)
     head, record_ends, record_end_lines = _csv_head(data, separator)
     width = max((len(record) for record in head), default=0)
-    _check_complete(data, separator, width)
 
     def body(header_index: int) -> tuple[pl.DataFrame, pl.Series]:
         first_line = record_end_lines[header_index] + 1
         return _csv_body(data[record_ends[header_index]:], separator, width, first_line)
 
-    return _Sheet(None, head, body, lambda index: str(index + 1))
+    return _Sheet(None, head, body, lambda index: str(index + 1), _cut_short(data, separator, width))
 
 
 SEPARATORS = (",", "\t", ";")
 
 
-def _check_complete(data: bytes, separator: str, width: int) -> None:
+def _cut_short(data: bytes, separator: str, width: int) -> Rejected | None:
     """Rejected("truncated") if the file ends inside a quoted cell, or if its last line has no line
     end and fewer fields than the widest of the first lines (the header): the file was cut short
     (still being copied, or sent in part)."""
@@ -548,11 +552,12 @@ def _check_complete(data: bytes, separator: str, width: int) -> None:
     if not cut and data and not data.endswith(b"\n"):
         last = next(csv.reader([data[last_start:].decode("utf-8", errors="replace")], delimiter=separator), [])
         cut = 0 < len(last) < width
-    if cut:
-        raise Rejected(
-            "truncated", f"最后一行（第 {last_line} 行）不完整：文件被截断（可能还在复制中或没有传完），整份文件未装入；"
-            "请重新报送完整文件",
-            f"the last line (line {last_line}) is cut short: the file is truncated (still being copied, or not "
+    if not cut:
+        return None
+    return Rejected(
+        "truncated", f"最后一行（第 {last_line} 行）不完整：文件被截断（可能还在复制中或没有传完），整份文件未装入；"
+        "请重新报送完整文件",
+        f"the last line (line {last_line}) is cut short: the file is truncated (still being copied, or not "
             "sent whole), so none of it is loaded; send the whole file again")
 
 
@@ -732,10 +737,11 @@ def _find_header(sheet: _Sheet, relative: str) -> tuple[int, Ledger]:
         if first is None:
             best = max((matched(i) for i in rows), key=lambda by_ledger: len(by_ledger[named.name]))[named.name]
             if len(best) < MIN_HEADER_MATCHES:
+                example = _required(named)[0].zh
                 raise Rejected(
-                    "no_header", f"前 {HEADER_SEARCH_ROWS} 行中找不到《{named.zh}》的表头（如“{_required(named)[0].zh}”）",
-                    f"no header row of the {named.en} ledger (such as {_required(named)[0].zh!r}) in the first "
-                    f"{HEADER_SEARCH_ROWS} rows")
+                    "no_header", f"前 {HEADER_SEARCH_ROWS} 行中找不到《{named.zh}》的表头（如“{example}”）",
+                    f"no header row of the {named.en} ledger (such as {example!r}) in the first "
+                    f"{HEADER_SEARCH_ROWS} rows", named.name)
             raise _missing_columns(named, [c for c in _required(named) if c.name not in best.values()])
     if first is None:
         raise Rejected(
@@ -1045,7 +1051,8 @@ def _original_json(raw: pl.DataFrame, ledger: Ledger, layouts: dict[int, tuple[t
                    heights: list[int]) -> dict[int, pl.Series]:
     """file -> `_original` of its rows: the cells as sent, keyed by header text; personal columns
     as ***, and free text (text columns and columns the ledger does not know) with ID, mobile and
-    landline numbers and the row's own complainant name masked. layouts: file -> its cells' (slot, header text), in the file's order."""
+    landline numbers and the row's own complainant name masked. layouts: file -> its cells' (slot,
+    header text), in the file's order."""
     cells = _original_cells(raw, ledger)
     files_by_layout: dict[tuple[tuple[str, str], ...], list[int]] = {}
     for index, layout in layouts.items():
