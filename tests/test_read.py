@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 from datetime import date, datetime
 from pathlib import Path
 
@@ -20,6 +21,7 @@ from pipelines.read import (
     pii_salt,
     read_file,
     read_landing,
+    settle_seconds,
 )
 
 SALT = "test-salt"
@@ -633,3 +635,63 @@ def test_read_landing_types_runs_of_files_together_as_if_one_by_one(landing):
     assert json.loads(first["_original"][0])["备注"] == "电话139****2345"
     assert list(json.loads(second["_original"][0])) == [
         "管理方式", "小区代码", "小区名称", "街道（乡镇）", "户数", "建成年份", "收缴率（%）"]
+
+
+def test_a_file_still_being_written_is_listed_as_incomplete_not_read(landing):
+    import threading
+    import time
+
+    done = write_text(landing / "firms_done.csv", "统一社会信用代码,企业名称\nC1,甲\n")
+    old = time.time() - 60
+    os.utime(done, (old, old))
+    growing = write_text(landing / "firms_growing.csv", "统一社会信用代码,企业名称\nC2,乙\n")
+
+    def append() -> None:
+        time.sleep(0.3)
+        with growing.open("a", encoding="utf-8") as handle:
+            handle.write("C3,丙\n")
+
+    writer = threading.Thread(target=append)
+    writer.start()
+    found = {s.path: s for s in read_landing(landing, settle=1.0)}
+    writer.join()
+    assert found["firms_done.csv"].rejected is None and found["firms_done.csv"].rows_read == 1
+    assert found["firms_growing.csv"].reject_rule == "incomplete"
+    assert "仍在写入" in found["firms_growing.csv"].rejected and found["firms_growing.csv"].frame is None
+    # once it has settled, the next build reads it whole
+    later = {s.path: s for s in read_landing(landing, settle=0.2)}
+    assert later["firms_growing.csv"].rows_read == 2
+
+
+def test_the_settle_time_is_a_setting():
+    assert settle_seconds() == 2.0
+
+
+def test_a_file_complete_but_without_a_final_line_end_is_read(landing):
+    path = write_text(landing / "firms.csv", "统一社会信用代码,企业名称\nC1,甲\nC2,乙")
+    assert read(path, landing).rows_read == 2
+
+
+def test_a_csv_cut_in_its_last_row_is_rejected_not_loaded_in_part(landing):
+    path = write_text(landing / "firms.csv", "统一社会信用代码,企业名称,注册地\nC1,甲,民勤\nC2,乙")
+    source = read(path, landing)
+    assert (source.reject_rule, source.frame) == ("truncated", None)
+    assert "第 3 行" in source.rejected and "line 3" in source.rejected
+
+
+def test_two_row_header_in_a_csv(landing):
+    path = write_text(landing / "compounds_2024-05.csv",
+                      "小区编码,小区名称,县区,街道/乡镇,管理方式,户数,\n"
+                      ",,,,,总户数,入住户数\n"
+                      "A1,甲,凉州区,东大街,专业物业,120,100\n")
+    source = read(path, landing)
+    assert source.rows_read == 1
+    assert source.frame.select("households", "occupied_households").row(0) == (120, 100)
+    assert source.header_map["入住户数"] == "occupied_households"
+
+
+def test_a_repeated_header_below_the_header_is_not_a_second_header_row(landing):
+    header = "小区编码,小区名称,县区,街道/乡镇,总户数,管理方式\n"
+    path = write_text(landing / "compounds_2024-05.csv", header + header + "A1,甲,凉州区,东大街,120,专业物业\n")
+    source = read(path, landing)
+    assert source.rows_read == 1 and source.skipped["repeated_header"] == 1
