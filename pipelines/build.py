@@ -20,6 +20,9 @@ from warehouse import location
 from warehouse.build import BuildInput, build_warehouse
 
 
+SET_ASIDE = ("duplicate_file", "superseded")  # rejected because another file holds the same rows
+
+
 @dataclass
 class BuildSummary:
     database: Path
@@ -127,7 +130,15 @@ def format_summary(s: BuildSummary) -> str:
     lines += ["",
               f"隔离行 quarantined rows: {s.rows_quarantined}    警告 warnings: {s.warnings}    "
               f"拒收文件 rejected files: {s.files_rejected}"]
-    for r in s.files.filter(pl.col("status") == "rejected").head(10).to_dicts():
+    rejected = s.files.filter(pl.col("status") == "rejected")
+    if rejected.height:
+        reasons = rejected.group_by("reject_rule").len().sort("len", "reject_rule", descending=[True, False])
+        lines.append("  拒收原因 reasons: " + ", ".join(f"{rule} {n}" for rule, n in reasons.iter_rows()))
+    # Files set aside for another file (sent twice, replaced by a correction) are always listed: a person
+    # must know which file's rows are in the warehouse.
+    for r in rejected.filter(pl.col("reject_rule").is_in(SET_ASIDE)).to_dicts():
+        lines.append(f"  ↺ {r['message']}")
+    for r in rejected.filter(~pl.col("reject_rule").is_in(SET_ASIDE)).head(10).to_dicts():
         lines.append(f"  ✗ {r['message']}")
     lines.append(f"数据仓库 warehouse: {s.database}")
     return "\n".join(lines)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from datetime import date
 
+import polars as pl
 import pytest
 
 from tests.bad_input.corpus import (
@@ -143,3 +144,17 @@ def test_no_message_shows_library_internals(corpus):
 
 def test_the_data_month_is_not_moved_by_a_future_file(corpus):
     assert corpus.sql("select data_month from core_settings").fetchall()[0][0] <= date.today()
+
+
+def test_the_build_summary_lists_every_file_set_aside_for_another(corpus, corpus_db):
+    from pipelines.build import BuildSummary, format_summary
+    from pipelines.ledgers import LEDGERS
+
+    files = corpus.sql("select * from audit_source_files").pl()
+    text = format_summary(BuildSummary(
+        database=corpus_db, seconds=0.0, files=files, quality_seconds=0.0,
+        rows_loaded={name: corpus.sql(f"select count(*) from raw_{name}").fetchall()[0][0] for name in LEDGERS},
+        rows_quarantined=0, files_rejected=files.filter(pl.col("status") == "rejected").height, warnings=0))
+    assert f"↺ 文件 {SENT_AGAIN}：与文件 {SENT_ONCE} 内容完全相同" in text
+    assert f"↺ 文件 {ORIGINAL}：已被更正版 {CORRECTION} 取代" in text
+    assert "拒收原因 reasons: " in text and "truncated 2" in text
