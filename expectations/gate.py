@@ -5,6 +5,9 @@ warning rules it failed listed in `_warnings`), the quarantine (with the error r
 or a rejected file (a critical rule: the whole file is unusable, and the warehouse keeps that
 ledger's other files). `check` raises if a file's rows do not add up.
 
+Before the rules, the decisions over several files (expectations/files.py): a file sent twice and
+an original replaced by its correction are rejected, naming the file loaded instead.
+
 The rules are the suites of expectations/suites.py. The GX rules, the reader's cell issues and the
 Polars rules run over each ledger's rows, all its files at once; rows failing an error rule are
 quarantined; then the reference rules run over the rows kept, against the other ledgers' rows kept.

@@ -7,7 +7,9 @@ loaded and flagged. Quarantine is not free: a compound quarantined for a bad fee
 coverage count, which is worse than a flagged fee. The exceptions, each for its reason:
 
 - duplicates in one file (first kept) are errors: the later row would count twice. Across files a
-  re-sent key is not a defect: the warehouse keeps the file sorted last (cumulative ledgers).
+  re-sent key is not a defect: the warehouse keeps the file sorted last (cumulative ledgers); but
+  one snapshot key in two counties' files, and a row whose county is not its file's, are errors
+  (county_rules): the row cannot be placed, and taking either county would move it in silence.
 - 专业物业 without a firm code is an error: coverage is the headline, and a compound counted as
   professionally served must name its firm. A firm code without 专业物业 is only a warning.
 - 已销号 without a 销号日期 is an error: the closure cannot be placed in a month, so 销号率 and

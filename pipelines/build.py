@@ -19,7 +19,6 @@ from pipelines.read import SourceFile, read_landing
 from warehouse import location
 from warehouse.build import BuildInput, build_warehouse
 
-
 SET_ASIDE = ("duplicate_file", "superseded")  # rejected because another file holds the same rows
 
 

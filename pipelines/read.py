@@ -2,13 +2,30 @@
 which county, and a typed Polars frame of its data rows.
 
 Files: *.xlsx / *.xlsm / *.xls (every cell read as text with fastexcel/calamine, so nothing is
-lost to type guessing) and *.csv (UTF-8 with or without BOM, else GB18030, a superset of GBK;
-comma- or tab-separated). In a workbook the first sheet with a recognisable header row is used.
+lost to type guessing) and *.csv / *.txt / *.tsv (UTF-16 with its BOM, as Excel saves "Unicode
+text"; UTF-8 with or without BOM; else GB18030, a superset of GBK; separated by commas, tabs or
+semicolons, whichever is most frequent in the first 64 KB). In a workbook the first sheet with a
+recognisable header row is used.
+
+Every file under the landing folder is listed (`landing_files`; only hidden names beginning with
+"." are left out) and every one that is not read is rejected with its reason:
+  - incomplete: a temporary name (*.part, *.tmp, *.crdownload, ~$…, .~lock…), or a file whose size
+    or modification time changed while the reader waited `landing_settle_seconds`
+    (settings.csv) for the files modified that recently (`still_changing`)
+  - file_type: any other extension ("not a ledger file type")
+  - encrypted: a password-protected workbook; unreadable: a damaged one (no library internals
+    in the message)
+  - truncated: a CSV ending inside a quoted cell, or whose last line has no line end and fewer
+    fields than the header (cut short while being copied): the whole file, never its first part
 
 Layout of a sheet: optional title lines ("凉州区住宅小区物业管理台账", "填报单位：… 填报日期：…"),
-then the header row: the first of the first 15 rows in which at least 3 cells, or all the
+then the header row: the first of the first 50 rows in which at least 3 cells, or all the
 required columns, match a ledger's headers (`Column.headers`, compared without spaces,
-full-width forms, "*" marks and unit suffixes such as "（㎡）" or "(元)"). Below the header,
+full-width forms, "*" marks and unit suffixes such as "（㎡）" or "(元)"). A two-row header
+(户数 merged over 总户数 and 入住户数) is combined: the row below the header is its second row when
+every cell in it names a column and one at least adds to the row above; each column then takes
+the lower row's text where it has one. A file whose ledger is named (title or file name) but
+whose header is not in the first 50 rows is rejected as no_header, saying so. Below the header,
 rows are data except: blank rows, total rows (合计/总计/小计/共计), repeated header rows and
 footer notes (填表人：…, 审核人：…, 说明：…); these are counted in `SourceFile.skipped`.
 
@@ -23,11 +40,18 @@ Reporting month, first found of:
      title forms)
   3. snapshot ledgers (compounds, committees): the as_of column, if it holds one single month;
      other ledgers: the latest month in the ledger's main date column (MAIN_DATE_COLUMN)
-  A month is returned as its last day. A snapshot file whose month cannot be told is rejected.
+  A month is returned as its last day. A snapshot file whose month cannot be told is rejected
+  (no_month); so is a file whose title and path name two different months (month_conflict:
+  which one was meant cannot be told), and a file whose month is after the current month
+  (future_month: it would move the data month of the whole app).
 
 County of the file: the county names (counties.csv variants, longest first) or adcodes found in
 the title lines and sheet name, else in the path; one county -> its adcode; none, the city alone
 ("武威市") or several different counties -> None.
+
+Personal data: the complainant's name and phone are replaced by a salted hash (`complainant_key`);
+ID, mobile and landline numbers in free text are masked, and so is the row's own complainant name
+(at least 2 characters) wherever it appears in that row's text, as 某某.
 
 Row numbers (`_row`): in a workbook the Excel row number; in a CSV the line number counting the
 file's first line as 1 (so with the header on the first line, the first data row is 2; a quoted

@@ -117,7 +117,8 @@ def test_the_golden_fixture_passes_every_rule(golden_app_env):
     at = run_page("quality", scope=CITY, month="2025-02")
     assert not at.exception
     assert metrics(at)["规则通过率"] == "100.0%"
-    assert {s.value for s in at.success} == {"所有规则均已通过。", "没有被隔离的行。", "没有拒收的文件。", "没有行数骤降。"}
+    assert {s.value for s in at.success} == {"所有规则均已通过。", "没有被隔离的行。", "没有拒收的文件。",
+                                             "没有行数骤降。"}
 
 
 def expected_drops(corpus, share: float) -> set[tuple]:
