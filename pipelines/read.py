@@ -572,7 +572,7 @@ def _cut_short(data: bytes, separator: str, width: int) -> Rejected | None:
     (still being copied, or sent in part)."""
     last_start = data.rstrip(b"\r\n").rfind(b"\n") + 1
     last_line = data.count(b"\n", 0, last_start) + 1
-    cut = data.count(b'"') % 2 == 1
+    cut = data.count(b'"') % 2 == 1 and _ends_inside_quotes(data, separator)
     if not cut and data and not data.endswith(b"\n"):
         last = next(csv.reader([data[last_start:].decode("utf-8", errors="replace")], delimiter=separator), [])
         cut = 0 < len(last) < width
@@ -583,6 +583,18 @@ def _cut_short(data: bytes, separator: str, width: int) -> Rejected | None:
         "请重新报送完整文件",
         f"the last line (line {last_line}) is cut short: the file is truncated (still being copied, or not "
             "sent whole), so none of it is loaded; send the whole file again")
+
+
+def _ends_inside_quotes(data: bytes, separator: str) -> bool:
+    """Whether the text ends inside a quoted cell (an odd number of quotes may also be a quote inside
+    an unquoted cell, 他说"好", which is text). Parses the whole file: only called on an odd count."""
+    try:
+        for _ in csv.reader(io.StringIO(data.decode("utf-8", errors="replace"), newline=""),
+                            delimiter=separator, strict=True):
+            pass
+    except csv.Error as error:
+        return "unexpected end of data" in str(error)
+    return False
 
 
 def _csv_head(data: bytes, separator: str) -> tuple[list[list[str | None]], list[int], list[int]]:

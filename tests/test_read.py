@@ -695,3 +695,9 @@ def test_a_repeated_header_below_the_header_is_not_a_second_header_row(landing):
     path = write_text(landing / "compounds_2024-05.csv", header + header + "A1,甲,凉州区,东大街,120,专业物业\n")
     source = read(path, landing)
     assert source.rows_read == 1 and source.skipped["repeated_header"] == 1
+
+
+def test_an_odd_quote_inside_an_unquoted_cell_is_not_called_a_cut(landing):
+    # Polars cannot read a stray quote (the file is malformed), but it was not cut short
+    path = write_text(landing / "firms.csv", '统一社会信用代码,企业名称,注册地\nC1,甲"好"物业,民勤\nC2,乙"物业,民勤\n')
+    assert read(path, landing).reject_rule == "unreadable"
