@@ -171,7 +171,8 @@ def still_changing(paths: list[Path], settle: float) -> set[Path]:
     if not recent:
         return set()
     youngest = max(before[path][1] for path in recent)
-    time.sleep(max(settle - (now - youngest) / 1e9, 0) + 0.05)
+    # at most `settle`: a modification time in the future (a clock ahead) must not stall the build
+    time.sleep(min(max(settle - (now - youngest) / 1e9, 0), settle) + 0.05)
     return {path for path in recent if stat(path) != before[path]}
 
 
@@ -582,7 +583,7 @@ def _cut_short(data: bytes, separator: str, width: int) -> Rejected | None:
         "truncated", f"最后一行（第 {last_line} 行）不完整：文件被截断（可能还在复制中或没有传完），整份文件未装入；"
         "请重新报送完整文件",
         f"the last line (line {last_line}) is cut short: the file is truncated (still being copied, or not "
-            "sent whole), so none of it is loaded; send the whole file again")
+        "sent whole), so none of it is loaded; send the whole file again")
 
 
 def _ends_inside_quotes(data: bytes, separator: str) -> bool:

@@ -701,3 +701,14 @@ def test_an_odd_quote_inside_an_unquoted_cell_is_not_called_a_cut(landing):
     # Polars cannot read a stray quote (the file is malformed), but it was not cut short
     path = write_text(landing / "firms.csv", '统一社会信用代码,企业名称,注册地\nC1,甲"好"物业,民勤\nC2,乙"物业,民勤\n')
     assert read(path, landing).reject_rule == "unreadable"
+
+
+def test_a_modification_time_in_the_future_does_not_stall_the_reader(landing):
+    import time
+
+    path = write_text(landing / "firms.csv", "统一社会信用代码,企业名称\nC1,甲\n")
+    ahead = time.time() + 3600
+    os.utime(path, (ahead, ahead))
+    started = time.monotonic()
+    (source,) = read_landing(landing, settle=0.5)
+    assert time.monotonic() - started < 2 and source.rows_read == 1
