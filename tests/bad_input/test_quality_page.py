@@ -149,3 +149,14 @@ def test_sharp_drops_in_rows_are_warnings_on_the_page(corpus, corpus_app_env):
     shown = tables(at)["drops"]
     assert shown.height == len([d for d in want if d[1] == "620622"])
     assert "行数骤降" in [h.value for h in at.subheader]
+
+
+def test_the_new_sections_have_their_english_words(corpus, corpus_app_env):
+    at = run_page("quality", scope="620622", month="2025-02")
+    at.radio(key="lang").set_value("en").run()
+    assert not at.exception
+    headings = [h.value for h in at.subheader]
+    assert "Sharp drops in rows" in headings and "Rejected files" in headings
+    captions = " ".join(c.value for c in at.caption)
+    assert "row_drop_share" in captions and "every file in the landing folder" in captions
+    assert not any("\u4e00" <= ch <= "\u9fff" for ch in " ".join(headings))
