@@ -490,6 +490,21 @@ def _excel_column_letter(index: int) -> str:
 _CJK = re.compile("[\u4e00-\u9fff]")
 
 
+def _cut_character(content: bytes) -> bytes | None:
+    """content without the first bytes of a character its end cut in two (a file cut short while being
+    copied), if it ends so; else None."""
+    if content.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return content[:-1] if len(content) % 2 else None
+    for encoding, reason in (("utf-8", "unexpected end of data"), ("gb18030", "incomplete multibyte sequence")):
+        try:
+            content.decode(encoding)
+            return None
+        except UnicodeDecodeError as error:
+            if error.end == len(content) and error.reason == reason:
+                return content[:error.start]
+    return None
+
+
 def _utf8_csv(content: bytes) -> bytes:
     """The CSV file's bytes as UTF-8 without BOM: UTF-16 with its BOM (Excel's "Unicode text"), UTF-8 (with or
     without BOM), else GB18030; Rejected("encoding") if none decodes it, or if lines in both UTF-8 and GB18030
@@ -550,7 +565,8 @@ def _encoding_problem(line: int) -> Rejected:
 
 
 def _csv_sheet(content: bytes) -> _Sheet:
-    data = _utf8_csv(content)
+    whole = _cut_character(content)  # the file ends in the middle of a character: cut short
+    data = _utf8_csv(content if whole is None else whole)
     first_lines = data[:65536].decode("utf-8", errors="ignore")
     # The most frequent of comma, tab and semicolon (a European Excel's CSV) in the first lines; ties: comma.
     separator = max(SEPARATORS, key=first_lines.count)
@@ -561,7 +577,8 @@ def _csv_sheet(content: bytes) -> _Sheet:
         first_line = record_end_lines[header_index] + 1
         return _csv_body(data[record_ends[header_index]:], separator, width, first_line)
 
-    return _Sheet(None, head, body, lambda index: str(index + 1), _cut_short(data, separator, width))
+    cut_short = _truncated(data) if whole is not None else _cut_short(data, separator, width)
+    return _Sheet(None, head, body, lambda index: str(index + 1), cut_short)
 
 
 SEPARATORS = (",", "\t", ";")
@@ -571,14 +588,15 @@ def _cut_short(data: bytes, separator: str, width: int) -> Rejected | None:
     """Rejected("truncated") if the file ends inside a quoted cell, or if its last line has no line
     end and fewer fields than the widest of the first lines (the header): the file was cut short
     (still being copied, or sent in part)."""
-    last_start = data.rstrip(b"\r\n").rfind(b"\n") + 1
-    last_line = data.count(b"\n", 0, last_start) + 1
     cut = data.count(b'"') % 2 == 1 and _ends_inside_quotes(data, separator)
     if not cut and data and not data.endswith(b"\n"):
-        last = next(csv.reader([data[last_start:].decode("utf-8", errors="replace")], delimiter=separator), [])
-        cut = 0 < len(last) < width
-    if not cut:
-        return None
+        last_line = data[data.rfind(b"\n") + 1:].decode("utf-8", errors="replace")
+        cut = 0 < len(next(csv.reader([last_line], delimiter=separator), [])) < width
+    return _truncated(data) if cut else None
+
+
+def _truncated(data: bytes) -> Rejected:
+    last_line = data.count(b"\n", 0, data.rstrip(b"\r\n").rfind(b"\n") + 1) + 1
     return Rejected(
         "truncated", f"最后一行（第 {last_line} 行）不完整：文件被截断（可能还在复制中或没有传完），整份文件未装入；"
         "请重新报送完整文件",

@@ -712,3 +712,17 @@ def test_a_modification_time_in_the_future_does_not_stall_the_reader(landing):
     started = time.monotonic()
     (source,) = read_landing(landing, settle=0.5)
     assert time.monotonic() - started < 2 and source.rows_read == 1
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "gbk", "utf-16"])
+def test_a_csv_cut_in_the_middle_of_a_character_is_truncated_not_an_encoding_error(landing, encoding):
+    text = "统一社会信用代码,企业名称,注册地\nC1,甲物业,民勤\nC2,乙物业,民勤县\n"
+    if encoding == "utf-16":
+        text = text.replace(",", "\t")
+    content = text.encode(encoding)
+    cut = content[:-(3 if encoding == "utf-16" else 2)]  # the line end, and half of 县
+    path = landing / "firms.csv"
+    path.write_bytes(cut)
+    source = read(path, landing)
+    assert source.reject_rule == "truncated", source.rejected
+    assert "第 3 行" in source.rejected
