@@ -7,8 +7,8 @@ once, as rejected, never twice as loaded.
   snapshot ledger (compounds, committees) the same county and month: an unchanged snapshot sent
   again for the next month is that month's snapshot, not a duplicate.
 - superseded: a file of the same ledger, county and reporting month as a correction
-  (a name or title with 更正, 修正 or 更新版, such as "…_2024-10_更正版.xlsx"), which is not itself
-  a correction. Of several corrections, all are read (the warehouse's own rule, the file sorted
+  (a file name or title with 更正, 修正, 更新版 or 勘误, such as "…_2024-10_更正版.xlsx"), which is not
+  itself a correction. Of several corrections, all are read (the warehouse's own rule, the file sorted
   last wins, then decides between them).
 """
 
@@ -22,8 +22,8 @@ from pipelines.read import SourceFile, reject
 CORRECTION = re.compile(r"更正|修正|更新版|勘误")
 
 
-def is_correction(path: str) -> bool:
-    return CORRECTION.search(path) is not None
+def is_correction(src: SourceFile) -> bool:
+    return CORRECTION.search(src.path.rsplit("/", 1)[-1]) is not None or CORRECTION.search(src.title) is not None
 
 
 def decide(sources: list[SourceFile]) -> None:
@@ -44,11 +44,11 @@ def decide(sources: list[SourceFile]) -> None:
 
     corrections: dict[tuple, list[str]] = {}
     for src in sources:
-        if src.rejected is None and src.ledger and src.month and is_correction(src.path):
+        if src.rejected is None and src.ledger and src.month and is_correction(src):
             corrections.setdefault(group(src), []).append(src.path)
     for src in sources:
         by = corrections.get(group(src))
-        if by and src.rejected is None and not is_correction(src.path):
+        if by and src.rejected is None and not is_correction(src):
             named = "、".join(by)
             reject(src, "superseded", f"已被更正版 {named} 取代（同一台账、县区和月份），本文件的行不装入",
                    f"replaced by the correction {', '.join(by)} (same ledger, county and month): "

@@ -121,6 +121,7 @@ class SourceFile:
     reject_rule: str | None
     header_map: dict[str, str] = field(default_factory=dict)   # header text -> canonical column
     unmapped_headers: list[str] = field(default_factory=list)  # headers matching no column
+    title: str = ""             # the title lines above the header and the sheet name, as one line
 
 
 class Rejected(Exception):
@@ -288,6 +289,7 @@ def _read_header(source: SourceFile, path: Path, content: bytes) -> _Body:
     sheet, header_index, ledger = _locate_header(_sheets(path, content), source.path)
     source.ledger = ledger.name
     title_text = " ".join([*(_row_text(row) for row in sheet.head[:header_index]), sheet.name or ""])
+    source.title = title_text.strip()
     source.county = county_from_text(title_text) or county_from_text(source.path)
     title_month = _title_or_path_month(month_from_text(title_text), month_from_text(source.path))
     if sheet.cut_short:
