@@ -90,6 +90,15 @@ TEXT: dict[str, tuple[str, str]] = {
                               "Including files sent twice (the same content), originals replaced by a correction, files "
                               "still being written and files of other types: every file in the landing folder is here "
                               "or loaded."),
+    "quality.replaced": ("被后报文件取代的快照", "Snapshots replaced by a later file"),
+    "quality.replaced_note": ("同一县区同一月份报了多份小区或业委会台账时，以文件路径排在最后的一份为准；下列文件的行未计入统计（标明“更正”的文件另按更正处理，见上表）。",
+                              "When a county sent several compounds or committees ledgers for one month, the file sorted "
+                              "last counts; the rows of the files below are not counted (a file marked 更正 is handled "
+                              "as a correction instead, see above)."),
+    "quality.no_replaced": ("没有被取代的快照文件。", "No snapshot file is replaced."),
+    "quality.replaced_file": ("被取代的文件", "replaced_files"),
+    "quality.col_rows_replaced": ("未计入的行数", "Rows not counted"),
+    "quality.col_replaced_by": ("以此文件为准", "Counted instead"),
     "quality.drops": ("行数骤降", "Sharp drops in rows"),
     "quality.drops_note": ("某台账某县区本月收到的行数比上月少 {share} 以上（阈值见 settings.csv 的 row_drop_share）：请核实文件是否完整。",
                            "A ledger's rows for a county this month at least {share} below the previous month (threshold: "

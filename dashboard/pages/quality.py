@@ -1,8 +1,9 @@
 """数据质量: the quality gate's report on the latest build — rule pass rates by ledger and county, and
 over the builds; the rules that failed, the rows quarantined with their reasons and original values,
-the files rejected with their messages (duplicates, replaced originals and files still being written included),
-and the sharp drops in a ledger's rows against the county's previous month. (GX's own Data Docs need the internet:
-this page is the report.)"""
+the files rejected with their messages (duplicates, replaced originals and files still being written
+included), the snapshot files a later file of the same county and month replaced, and the sharp drops
+in a ledger's rows against the county's previous month. (GX's own Data Docs need the internet: this
+page is the report.)"""
 
 from __future__ import annotations
 
@@ -160,6 +161,26 @@ def rejected_files(f: Filters) -> None:
     }, name=t("quality.rejected_file"), f=f, key="quality-rejected", source_table="audit_source_files")
 
 
+def replaced_files(f: Filters) -> None:
+    """Snapshot files whose rows a later file of the same county and month replaced (mart_quality_replaced_files)."""
+    frame = queries.read(f"""
+        select path, ledger, county_code, month, rows_replaced, replaced_by
+        from mart_quality_replaced_files where {IN_SCOPE} order by path
+    """, f.scope, f.city)
+    st.caption(t("quality.replaced_note"))
+    if frame.height == 0:
+        st.success(t("quality.no_replaced"))
+        return
+    cc = st.column_config
+    table(labelled(frame), {
+        "path": cc.TextColumn(t("quality.col_file")), "ledger": cc.TextColumn(t("quality.col_ledger")),
+        "county_code": cc.TextColumn(t("quality.col_county")),
+        "month": cc.DateColumn(t("quality.col_month"), format="YYYY-MM"),
+        "rows_replaced": cc.NumberColumn(t("quality.col_rows_replaced"), format="%d"),
+        "replaced_by": cc.TextColumn(t("quality.col_replaced_by"), width="large"),
+    }, name=t("quality.replaced_file"), f=f, key="quality-replaced", source_table="mart_quality_replaced_files")
+
+
 def row_drops(f: Filters) -> None:
     """Warnings: a ledger's rows for a county far below its previous month (mart_quality_row_drops)."""
     frame = queries.read(f"""
@@ -199,6 +220,8 @@ with right:
 st.subheader(t("quality.rejected"))
 st.caption(t("quality.rejected_note"))
 rejected_files(f)
+st.subheader(t("quality.replaced"))
+replaced_files(f)
 st.subheader(t("quality.drops"))
 row_drops(f)
 st.subheader(t("quality.failing_rules"))

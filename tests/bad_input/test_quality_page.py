@@ -41,8 +41,10 @@ def metrics(at) -> dict[str, str]:
 def tables(at) -> dict[str, pl.DataFrame]:
     """The page's tables, told apart by a column only each has; a table not shown is empty."""
     frames = [pl.from_pandas(d.value) for d in at.dataframe]
-    found = {"rejected": "path", "rules": "requirement", "quarantine": "original", "drops": "previous_rows"}
-    return {name: next((f for f in frames if column in f.columns), pl.DataFrame(schema={column: pl.String}))
+    found = {"rejected": "reject_rule", "rules": "requirement", "quarantine": "original", "drops": "previous_rows",
+             "replaced": "replaced_by"}
+    none = {column: pl.String for column in ("path", *found.values())}
+    return {name: next((f for f in frames if column in f.columns), pl.DataFrame(schema=none))
             for name, column in found.items()}
 
 
@@ -100,8 +102,8 @@ def test_history_has_a_point_per_build(corpus, corpus_app_env):
 
 def test_every_table_can_be_downloaded(corpus_app_env):
     at = run_page("quality", scope=CITY, month="2025-02")
-    # rejected files, sharp drops, failing rules, quarantine: CSV and XLSX each
-    assert len(at.get("download_button")) == 8
+    # rejected files, replaced snapshots, sharp drops, failing rules, quarantine: CSV and XLSX each
+    assert len(at.get("download_button")) == 10
 
 
 def test_every_ledger_and_severity_has_its_words_in_both_languages():
@@ -160,3 +162,16 @@ def test_the_new_sections_have_their_english_words(corpus, corpus_app_env):
     captions = " ".join(c.value for c in at.caption)
     assert "row_drop_share" in captions and "every file in the landing folder" in captions
     assert not any("\u4e00" <= ch <= "\u9fff" for ch in " ".join(headings))
+
+
+def test_a_snapshot_replaced_by_a_later_file_is_shown_with_the_rows_it_no_longer_counts(golden, golden_app_env):
+    # 凉州's 2025-02 committees ledger was re-sent (…_补报.csv sorts last and counts): the first file's rows
+    # are loaded but not counted, and the page says so
+    first, resent = "凉州区_业主大会业主委员会台账_2025-02.csv", "凉州区_业主大会业主委员会台账_2025-02_补报.csv"
+    rows = golden.sql("select count(*) from raw_committees where _file = ?", params=[first]).fetchall()[0][0]
+    got = golden.sql("select path, rows_replaced, replaced_by from mart_quality_replaced_files").fetchall()
+    assert got == [(first, rows, resent)] and rows > 0
+    assert golden.sql("select count(*) from stg_committees where _file = ?", params=[first]).fetchall() == [(0,)]
+    at = run_page("quality", scope="620602", month="2025-02")
+    shown = tables(at)["replaced"]
+    assert shown.rows() == [(first, "业委会", "凉州区", shown["month"][0], rows, resent)]
