@@ -31,8 +31,14 @@ def neutralise(frame: pl.DataFrame) -> pl.DataFrame:
 
 def _flat(frame: pl.DataFrame) -> pl.DataFrame:
     """Nested values (lists, structs) as text, so both formats can hold them."""
-    nested = [c for c, d in frame.schema.items() if isinstance(d, pl.List | pl.Struct | pl.Array)]
-    return frame.with_columns(pl.col(c).map_elements(str, return_dtype=pl.String) for c in nested)
+    def text(column: str, dtype: pl.DataType) -> pl.Expr:
+        if isinstance(dtype, pl.Struct):
+            return pl.col(column).struct.json_encode()
+        items = pl.col(column).cast(pl.List(pl.String)) if isinstance(dtype, pl.Array) else pl.col(column)
+        return pl.format("[{}]", items.list.eval(pl.element().cast(pl.String).fill_null("None")).list.join(", "))
+
+    return frame.with_columns(text(c, d).alias(c) for c, d in frame.schema.items()
+                              if isinstance(d, pl.List | pl.Struct | pl.Array))
 
 
 def metadata(filters: dict[str, str], data_month: date) -> list[tuple[str, str]]:
