@@ -7,6 +7,9 @@ that ledger's other files). `check` raises if a file's rows do not add up. A cel
 cell rule is set to null in the row loaded; each cell flagged on a loaded row is one finding
 (audit_cell_findings: file, row, column, the text as sent, rule).
 
+Before the rules, the decisions over several files (expectations/files.py): a file sent twice and
+an original replaced by its correction are rejected, naming the file loaded instead.
+
 The rules are the suites of expectations/suites.py. Compound ids that lost their leading zeros are
 restored first; then the GX rules, the reader's cell issues and the Polars rules run over each
 ledger's rows, all its files at once; rows failing an error rule are quarantined, cells failing a
@@ -21,6 +24,7 @@ from datetime import UTC, date, datetime
 
 import polars as pl
 
+from expectations import files as file_decisions
 from expectations import results, row_checks
 from expectations.rules import CELL, ERROR, UNIDENTIFIED, WARNING, Rule
 from pipelines.normalise import mask_personal_text
@@ -65,6 +69,7 @@ def check(sources: list[SourceFile], today: date | None = None) -> GateResult:
 
     validated_at = datetime.now(UTC)
     catalogue = suites.catalogue(today or date.today())
+    file_decisions.decide(sources)
     frames = _ledger_frames([src for src in sources if src.frame is not None and src.rejected is None])
     frames, restored = row_checks.restore_lost_zeros(frames, catalogue)
 
@@ -93,7 +98,8 @@ def check(sources: list[SourceFile], today: date | None = None) -> GateResult:
 
 
 def _ledger_frames(sources: list[SourceFile]) -> dict[str, pl.DataFrame]:
-    """ledger -> the rows of all its files, with _file and _county (the row's county, else the file's).
+    """ledger -> the rows of all its files, with _file, _county (the row's county, else the file's) and
+    _file_county (the file's).
 
     The files' frames are moved, not copied: each SourceFile's frame is set to None once its rows
     are in the ledger's frame, so a province's rows are held once (the build's peak memory)."""
@@ -106,7 +112,8 @@ def _ledger_frames(sources: list[SourceFile]) -> dict[str, pl.DataFrame]:
         for src in files:
             own = [pl.col(c) for c in COUNTY_COLUMNS if c in src.frame.columns]
             parts.append(src.frame.with_columns(
-                _file=pl.lit(src.path), _county=pl.coalesce(*own, pl.lit(src.county, pl.String))))
+                _file=pl.lit(src.path), _county=pl.coalesce(*own, pl.lit(src.county, pl.String)),
+                _file_county=pl.lit(src.county, pl.String)))
             src.frame = None
         frames[ledger] = pl.concat(parts, how="vertical_relaxed")
     return frames
@@ -225,7 +232,7 @@ def _with_warnings(frame: pl.DataFrame, failures: pl.DataFrame) -> pl.DataFrame:
                 .group_by(ROW_KEY).agg(_warnings=(pl.col("column") + ":" + pl.col("rule")).unique(maintain_order=True)))
     return (frame.join(warnings, on=ROW_KEY, how="left", maintain_order="left")
             .with_columns(pl.col("_warnings").fill_null(pl.lit([], pl.List(pl.String))))
-            .drop("_original", "_issues", "_county"))
+            .drop("_original", "_issues", "_county", "_file_county"))
 
 
 def _count_by_file(frames: list[pl.DataFrame]) -> dict[str, int]:

@@ -25,7 +25,9 @@ silently raise a county's coverage by losing its worst-kept rows.
 The exceptions, each for its reason:
 
 - duplicates in one file (first kept) are errors: the later row would count twice. Across files a
-  re-sent key is not a defect: the warehouse keeps the file sorted last (cumulative ledgers).
+  re-sent key is not a defect: the warehouse keeps the file sorted last (cumulative ledgers); but
+  one snapshot key in two counties' files, and a row whose county is not its file's, are errors
+  (county_rules): the row cannot be placed, and taking either county would move it in silence.
 - 专业物业 without a firm code, and 已销号 without a 销号日期, are warnings: the status is what the
   county reports (the compound counts as covered; the item counts as closed in every month, with
   an unknown close date that no month's closures and days-to-close count, and
@@ -119,7 +121,8 @@ def suite(ledger: Ledger, today: date) -> list[Rule]:
         file_rule(ledger.name), *type_rules(ledger), *reader_rules(ledger), *required_rules(ledger),
         *allowed_value_rules(ledger), *date_rules(ledger, today), *range_rules(ledger, today),
         *format_rules(ledger), *credit_code_rules(ledger), *cross_field_rules(ledger),
-        *duplicate_rules(ledger), *leading_zero_rules(ledger), *point_rules(ledger), *reference_rules(ledger),
+        *duplicate_rules(ledger), *county_rules(ledger), *leading_zero_rules(ledger), *point_rules(ledger),
+        *reference_rules(ledger),
     ]
 
 
@@ -334,6 +337,23 @@ def leading_zero_rules(ledger: Ledger) -> list[Rule]:
              "compound_id may have lost its leading zeros, but no id of its county matches it padded: "
              "kept as typed", "polars"),
     ]
+
+
+def county_rules(ledger: Ledger) -> list[Rule]:
+    """Polars, errors: a row must not move between counties in silence. A row whose county is not its
+    file's (a 古浪 row inside 凉州's file) and, in a snapshot, one key in files of two counties (the same
+    compound in 凉州's and 古浪's file) cannot be placed: each is quarantined, its message naming both."""
+    if "county" not in ledger.column_names:
+        return []
+    rules = [Rule(ledger.name, "county_mismatch", "county", ERROR,
+                  f"{label_zh(ledger, 'county')} 应与文件所属县区（标题或文件名）一致",
+                  "county must be the county of its file (its title or name)", "polars")]
+    if ledger.snapshot:
+        key = ",".join(ledger.key)
+        rules.append(Rule(ledger.name, "key_in_two_counties", key, ERROR,
+                          f"同一 {'+'.join(label_zh(ledger, c) for c in ledger.key)} 不应出现在两个县区的文件中",
+                          f"the key {key} must not appear in the files of two counties", "polars"))
+    return rules
 
 
 def point_rules(ledger: Ledger) -> list[Rule]:

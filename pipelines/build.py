@@ -19,6 +19,8 @@ from pipelines.read import SourceFile, read_landing
 from warehouse import location
 from warehouse.build import BuildInput, build_warehouse
 
+SET_ASIDE = ("duplicate_file", "superseded")  # rejected because another file holds the same rows
+
 
 @dataclass
 class BuildSummary:
@@ -166,7 +168,16 @@ def format_summary(s: BuildSummary) -> str:
               f"隔离行 quarantined rows: {s.rows_quarantined}    "
               f"置空单元格 cells nulled: {nulled.unique(['_file', '_row', 'column']).height}    "
               f"警告 warnings: {s.warnings}    拒收文件 rejected files: {s.files_rejected}"]
-    lines += _listed(s.files.filter(pl.col("status") == "rejected"), lambda r: f"  ✗ {r['message']}")
+    rejected = s.files.filter(pl.col("status") == "rejected")
+    if rejected.height:
+        reasons = rejected.group_by("reject_rule").len().sort("len", "reject_rule", descending=[True, False])
+        lines.append("  拒收原因 reasons: " + ", ".join(f"{rule} {n}" for rule, n in reasons.iter_rows()))
+    # Files set aside for another file (sent twice, replaced by a correction) are always listed: a person
+    # must know which file's rows are in the warehouse.
+    for r in rejected.filter(pl.col("reject_rule").is_in(SET_ASIDE)).to_dicts():
+        lines.append(f"  ↺ {r['message']}")
+    for r in rejected.filter(~pl.col("reject_rule").is_in(SET_ASIDE)).head(10).to_dicts():
+        lines.append(f"  ✗ {r['message']}")
     if s.quarantine.height:
         lines.append("隔离的行 rows quarantined (文件 file:行 row 列 column 规则 rule):")
         lines += _listed(s.quarantine, lambda r: f"  ⊘ {r['_file']}:{r['_row']} {r['column']} {r['rule']}")
