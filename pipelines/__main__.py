@@ -14,6 +14,9 @@ from pathlib import Path
 
 from pipelines.build import Progress, build, format_summary
 from warehouse import location
+from warehouse.build import BuildBusy, build_lock
+
+EXIT_BUSY = 75  # EX_TEMPFAIL: another build is running, try again later
 
 
 def _month(text: str) -> date:
@@ -37,6 +40,15 @@ def main(argv: list[str] | None = None) -> int:
     d.add_argument("--if-missing", action="store_true", help="do nothing if a warehouse already exists")
     args = parser.parse_args(argv)
 
+    try:
+        with build_lock():  # the demo replaces the landing folder: never under another build
+            return _run(args)
+    except BuildBusy as exc:
+        print(exc, file=sys.stderr)
+        return EXIT_BUSY
+
+
+def _run(args: argparse.Namespace) -> int:
     progress = Progress()
     if args.command == "demo":
         if args.if_missing and location.current_database():

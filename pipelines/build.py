@@ -17,7 +17,7 @@ from pipelines.ledgers import LEDGERS
 from pipelines.normalise import POLARS_TYPES
 from pipelines.read import SourceFile, read_landing
 from warehouse import location
-from warehouse.build import BuildInput, build_warehouse
+from warehouse.build import BuildInput, build_lock, build_warehouse
 
 
 @dataclass
@@ -71,6 +71,12 @@ def read_all(landing: Path, progress: Callable[[str], None]) -> list[SourceFile]
 
 
 def build(landing: Path | None = None, progress: Callable[[str], None] | None = None) -> BuildSummary:
+    """Read, check and build. Raises warehouse.build.BuildBusy at once if another build is running."""
+    with build_lock():
+        return _build(landing, progress)
+
+
+def _build(landing: Path | None, progress: Callable[[str], None] | None) -> BuildSummary:
     started = time.perf_counter()
     landing = landing or location.landing_dir()
     progress = progress or (lambda _: None)

@@ -4,13 +4,22 @@ The previous warehouse stays current, and readable, until the new file is comple
 that fails at any step deletes its partial file and leaves CURRENT as it was. Each build's
 record (build_runs) is also kept as JSON beside the databases, so the history survives
 rebuilds and failed builds are recorded too.
+
+One build at a time (build_lock). A record is written "running" when a build starts, so one that
+is killed (no except clause runs) is found by the next build and marked failed. Clean-up keeps
+only CURRENT and PREVIOUS; everything else named wuwei-* is an unpublished or partial leftover.
 """
 
 from __future__ import annotations
 
+import fcntl
 import json
+import os
 import secrets
-from collections.abc import Callable
+import signal
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -22,9 +31,8 @@ from pipelines.ledgers import LEDGERS
 from warehouse import location
 from warehouse.models import load_models
 
-KEEP_DATABASES = 3
 # The build spills to disk rather than grow past this; readers of the previous warehouse keep running.
-BUILD_CONFIG = {"memory_limit": "2GB"}  # older files are deleted after a successful build
+BUILD_CONFIG = {"memory_limit": "2GB"}
 CODE_COLUMNS = ("adcode", "parent_adcode", "county_code", "scope")
 
 
@@ -101,14 +109,125 @@ def _runs_dir() -> Path:
     return location.warehouse_dir() / "runs"
 
 
+class BuildBusy(RuntimeError):
+    """Another build holds the lock."""
+
+
+_held = threading.local()
+
+
+@contextmanager
+def build_lock() -> Iterator[None]:
+    """One build at a time per data folder: a non-blocking flock on <warehouse>/build.lock.
+
+    The kernel drops the lock when its holder dies, even by SIGKILL, so a killed build never
+    blocks the next one. Re-entrant within a thread (the CLI holds it around demo + build).
+    """
+    if getattr(_held, "depth", 0):
+        _held.depth += 1
+        try:
+            yield
+        finally:
+            _held.depth -= 1
+        return
+    location.warehouse_dir().mkdir(parents=True, exist_ok=True)
+    with open(location.lock_file(), "a+", encoding="utf-8") as f:
+        try:
+            fcntl.flock(f, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            f.seek(0)
+            holder = f.read().strip() or "pid ?"
+            raise BuildBusy(f"构建进行中，请稍后再试（{holder}）| "
+                            f"Another build is running ({holder}); try again when it has finished") from None
+        f.seek(0)
+        f.truncate()
+        f.write(f"pid {os.getpid()}, started at {datetime.now(UTC).isoformat(timespec='seconds')}\n")
+        f.flush()
+        _held.depth = 1
+        try:
+            yield
+        finally:
+            _held.depth = 0
+            f.seek(0)
+            f.truncate()
+            fcntl.flock(f, fcntl.LOCK_UN)
+
+
+def _kill_point(name: str) -> None:
+    """Test-only hook: WUWEI_TEST_KILL_AT=<name> SIGKILLs the build here (tests/test_build.py)."""
+    if os.environ.get("WUWEI_TEST_KILL_AT") == name:
+        os.kill(os.getpid(), signal.SIGKILL)
+
+
 def _save_run(record: dict) -> None:
+    """Write the record atomically: a build killed mid-write leaves the old record or a .tmp, never half a file."""
     _runs_dir().mkdir(parents=True, exist_ok=True)
     path = _runs_dir() / f"{record['run_id']}.json"
-    path.write_text(json.dumps(record, ensure_ascii=False, default=str), encoding="utf-8")
+    tmp = path.with_name(f".{path.name}.tmp")
+    try:
+        with open(tmp, "w", encoding="utf-8") as f:
+            f.write(json.dumps(record, ensure_ascii=False, default=str))
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
 
 
-def _load_runs(con: duckdb.DuckDBPyConnection, current: dict) -> None:
-    records = [json.loads(p.read_text(encoding="utf-8")) for p in sorted(_runs_dir().glob("*.json"))]
+def _read_runs() -> tuple[list[dict], list[str]]:
+    """The run records, and the names of those that cannot be read (damaged: skipped, never fatal)."""
+    records, damaged = [], []
+    for p in sorted(_runs_dir().glob("*.json")):
+        try:
+            record = json.loads(p.read_text(encoding="utf-8"))
+            datetime.fromisoformat(record["started_at"])
+            if not isinstance(record["run_id"], str) or not isinstance(record["status"], str):
+                raise TypeError("run_id and status must be text")
+        except (OSError, ValueError, KeyError, TypeError) as exc:
+            damaged.append(f"{p.name} ({type(exc).__name__})")
+            continue
+        records.append(record)
+    return records, damaged
+
+
+KILLED = "killed / 构建被中断"
+
+
+def _close_killed_runs(progress: Callable[[str], None]) -> None:
+    """Records still "running" belong to builds that died (the caller holds the lock): mark them."""
+    current = location.current_database()
+    for record in _read_runs()[0]:
+        if record["status"] != "running":
+            continue
+        if current is not None and record.get("database") == current.name:
+            record["status"] = "succeeded"  # killed after the switch: only its record was unfinished
+        else:
+            record.update(status="failed", error=KILLED)
+        _save_run(record)
+        progress(f"run {record['run_id']}: {record['status']}")
+
+
+def _remove_leftovers() -> None:
+    """Delete every database but CURRENT and PREVIOUS (unpublished or partial builds), orphan
+    .wal files and temporary files. Only under the lock, so no build is in progress. A reader
+    that still holds a deleted file keeps reading it."""
+    folder = location.warehouse_dir()
+    keep = {p.name for p in (location.current_database(), location.previous_database()) if p is not None}
+    for db in folder.glob("wuwei-*.duckdb"):
+        if db.name not in keep:
+            db.unlink(missing_ok=True)
+    for wal in folder.glob("wuwei-*.duckdb.wal"):
+        if wal.name.removesuffix(".wal") not in keep:
+            wal.unlink(missing_ok=True)
+    for tmp in [*folder.glob("*.tmp"), *_runs_dir().glob(".*.tmp")]:
+        tmp.unlink(missing_ok=True)
+
+
+def _load_runs(con: duckdb.DuckDBPyConnection, current: dict,
+               progress: Callable[[str], None] = lambda _: None) -> None:
+    records, damaged = _read_runs()
+    for name in damaged:
+        progress(f"构建记录已损坏，已跳过 | Damaged run record skipped: {name}")
     records = [r for r in records if r["run_id"] != current["run_id"]] + [current]
     frame = pl.DataFrame({
         "run_id": [r["run_id"] for r in records],
@@ -127,42 +246,49 @@ def _load_runs(con: duckdb.DuckDBPyConnection, current: dict) -> None:
 
 
 def build_warehouse(inp: BuildInput, *, progress: Callable[[str], None] = lambda _: None) -> Path:
-    """Write a new database from `inp` and make it current. Returns its path."""
-    started = datetime.now(UTC)
-    run_id = new_run_id(started)
-    location.warehouse_dir().mkdir(parents=True, exist_ok=True)
-    path = location.warehouse_dir() / f"wuwei-{run_id}.duckdb"
-    record = {"run_id": run_id, "started_at": started.isoformat(), "status": "failed",
-              "database": path.name, "source_files": inp.source_files}
-    try:
-        with duckdb.connect(str(path), config=BUILD_CONFIG) as con:
-            progress("reference data")
-            load_reference(con)
-            progress("raw ledgers")
-            load_frames(con, {f"raw_{name}": frame for name, frame in inp.raw.items()})
-            load_frames(con, inp.audit)
-            inp.raw.clear()  # the rows are in the database now; free the frames before the models run
-            describe_raw_tables(con)
-            run_models(con, progress)
-            record.update(status="succeeded", finished_at=datetime.now(UTC).isoformat())
-            record["row_counts"] = row_counts(con)
-            _load_runs(con, record)
-            con.execute("checkpoint")
-    except BaseException as exc:
-        record.update(error=f"{type(exc).__name__}: {exc}", finished_at=datetime.now(UTC).isoformat())
+    """Write a new database from `inp` and make it current. Returns its path.
+
+    Raises BuildBusy if another build holds the lock. Its record is written "running" first, so a
+    build killed at any point is found, and marked failed, by the next one.
+    """
+    with build_lock():
+        _close_killed_runs(progress)
+        _remove_leftovers()
+        started = datetime.now(UTC)
+        run_id = new_run_id(started)
+        path = location.warehouse_dir() / f"wuwei-{run_id}.duckdb"
+        record = {"run_id": run_id, "started_at": started.isoformat(), "status": "running",
+                  "database": path.name, "pid": os.getpid(), "source_files": inp.source_files}
         _save_run(record)
-        path.unlink(missing_ok=True)
-        Path(f"{path}.wal").unlink(missing_ok=True)
-        raise
-    _save_run(record)
-    location.publish(path)
-    _delete_old_databases(keep=path)
-    return path
-
-
-def _delete_old_databases(keep: Path) -> None:
-    """Delete all but the newest few files. A reader that still holds one keeps reading it."""
-    files = sorted(location.warehouse_dir().glob("wuwei-*.duckdb"), key=lambda p: p.name, reverse=True)
-    for old in files[KEEP_DATABASES:]:
-        if old != keep:
-            old.unlink(missing_ok=True)
+        try:
+            with duckdb.connect(str(path), config=BUILD_CONFIG) as con:
+                progress("reference data")
+                load_reference(con)
+                progress("raw ledgers")
+                load_frames(con, {f"raw_{name}": frame for name, frame in inp.raw.items()})
+                load_frames(con, inp.audit)
+                inp.raw.clear()  # the rows are in the database now; free the frames before the models run
+                describe_raw_tables(con)
+                _kill_point("models")
+                run_models(con, progress)
+                record.update(status="succeeded", finished_at=datetime.now(UTC).isoformat())
+                record["row_counts"] = row_counts(con)
+                _load_runs(con, record, progress)
+                con.execute("checkpoint")
+            _kill_point("before_publish")
+            location.publish(path)
+        except BaseException as exc:
+            # free the space first: on a full disk the failed record may then still fit
+            path.unlink(missing_ok=True)
+            Path(f"{path}.wal").unlink(missing_ok=True)
+            record.update(status="failed", error=f"{type(exc).__name__}: {exc}",
+                          finished_at=datetime.now(UTC).isoformat())
+            with suppress(OSError):  # then it stays "running", and the next build marks it failed
+                _save_run(record)
+            raise
+        try:
+            _save_run(record)
+        except OSError as exc:  # published already; the next build completes the record
+            progress(f"构建记录未能写入 | Run record not written: {exc}")
+        _remove_leftovers()
+        return path

@@ -1,7 +1,8 @@
 """Where the data lives: one git-ignored folder, moved with WUWEI_DATA_DIR.
 
     <data>/landing/       ledger files as the counties send them (the build's input)
-    <data>/warehouse/     versioned DuckDB files wuwei-<run_id>.duckdb and the CURRENT pointer
+    <data>/warehouse/     versioned DuckDB files wuwei-<run_id>.duckdb, the CURRENT pointer, the
+                          PREVIOUS pointer (the one CURRENT named before), build.lock, runs/*.json
     <data>/validation/    each build's validation results as JSON
 
 A build writes a new database file and then atomically replaces CURRENT (a one-line text file
@@ -39,18 +40,42 @@ def pointer_file() -> Path:
     return warehouse_dir() / "CURRENT"
 
 
-def current_database() -> Path | None:
-    """The database file CURRENT names, or None before the first successful build."""
+def previous_pointer_file() -> Path:
+    return warehouse_dir() / "PREVIOUS"
+
+
+def lock_file() -> Path:
+    return warehouse_dir() / "build.lock"
+
+
+def _named_by(pointer: Path) -> Path | None:
     try:
-        name = pointer_file().read_text(encoding="utf-8").strip()
+        name = pointer.read_text(encoding="utf-8").strip()
     except FileNotFoundError:
         return None
     path = warehouse_dir() / name
     return path if name and path.exists() else None
 
 
+def current_database() -> Path | None:
+    """The database file CURRENT names, or None before the first successful build."""
+    return _named_by(pointer_file())
+
+
+def previous_database() -> Path | None:
+    """The database that was current before the current one: clean-up keeps it, to go back to."""
+    return _named_by(previous_pointer_file())
+
+
+def _write_pointer(pointer: Path, name: str) -> None:
+    tmp = pointer.with_suffix(".tmp")
+    tmp.write_text(name + "\n", encoding="utf-8")
+    os.replace(tmp, pointer)
+
+
 def publish(database: Path) -> None:
-    """Make `database` the current warehouse, atomically."""
-    tmp = pointer_file().with_suffix(".tmp")
-    tmp.write_text(database.name + "\n", encoding="utf-8")
-    os.replace(tmp, pointer_file())
+    """Make `database` the current warehouse, atomically, and remember the one it replaces."""
+    current = current_database()
+    if current is not None and current != database:
+        _write_pointer(previous_pointer_file(), current.name)
+    _write_pointer(pointer_file(), database.name)
