@@ -1,15 +1,21 @@
 """The one download helper: every table in the app is downloaded through table_downloads().
 
-CSV is UTF-8 with a BOM so that Excel opens Chinese correctly; XLSX has the data on its first
-sheet, the active filters and data month on a second and, when the table is a warehouse table
-(`source_table`), its columns' Chinese and English descriptions on a third (字段说明). Text
-cells that a spreadsheet would run as a formula (starting with = + - @, or a tab or carriage
-return) are prefixed with an apostrophe.
+CSV is data only, the header row first, UTF-8 with a BOM so that Excel opens Chinese correctly
+and pandas.read_csv reads it as it is; the data month (and scope) are in the file name. XLSX has
+the data on its first sheet, the active filters and data month on a second (筛选条件) and, when
+the table is a warehouse table (`source_table`), its columns' Chinese and English descriptions
+on a third (字段说明). Text cells and header cells that a spreadsheet would run as a formula
+(starting with = + - @, or a tab or carriage return) are prefixed with an apostrophe; categorical
+columns are text for this.
+
+No Python callbacks (map_elements) here: they run on Polars' thread pool and need the GIL, which
+deadlocks the server when another session's thread holds it while waiting for that pool.
 """
 
 from __future__ import annotations
 
 import io
+import re
 from datetime import date
 
 import polars as pl
@@ -21,27 +27,42 @@ from dashboard.i18n import t
 FORMULA_START = r"^[=+\-@\t\r]"
 
 
+def _safe(text: str) -> str:
+    return "'" + text if re.match(FORMULA_START, text) else text
+
+
 def neutralise(frame: pl.DataFrame) -> pl.DataFrame:
+    frame = frame.with_columns(pl.col(pl.Categorical, pl.Enum).cast(pl.String))
     text_columns = [c for c, dtype in frame.schema.items() if dtype == pl.String]
-    return frame.with_columns(
+    frame = frame.with_columns(
         pl.when(pl.col(c).str.contains(FORMULA_START)).then(pl.lit("'") + pl.col(c)).otherwise(pl.col(c)).alias(c)
         for c in text_columns
     )
+    return frame.rename({c: _safe(c) for c in frame.columns if _safe(c) != c})
 
 
 def _flat(frame: pl.DataFrame) -> pl.DataFrame:
-    """Nested values (lists, structs) as text, so both formats can hold them."""
+    """Nested values (lists, structs) as JSON text, so both formats can hold them."""
     nested = [c for c, d in frame.schema.items() if isinstance(d, pl.List | pl.Struct | pl.Array)]
-    return frame.with_columns(pl.col(c).map_elements(str, return_dtype=pl.String) for c in nested)
+    # json_encode works on structs: wrap the value as {"v":...} and cut the wrapper off again
+    return frame.with_columns(
+        pl.when(pl.col(c).is_not_null())
+        .then(pl.struct(pl.col(c).alias("v")).struct.json_encode().str.slice(5).str.head(-1))
+        .alias(c)
+        for c in nested)
 
 
 def metadata(filters: dict[str, str], data_month: date) -> list[tuple[str, str]]:
     return [("数据月份 Data month", data_month.strftime("%Y-%m")), *filters.items()]
 
 
-def to_csv(frame: pl.DataFrame, meta: list[tuple[str, str]]) -> bytes:
-    head = "".join(f"# {k}: {val}\n" for k, val in meta)
-    return ("\ufeff" + head + neutralise(_flat(frame)).write_csv()).encode("utf-8")
+def to_csv(frame: pl.DataFrame) -> bytes:
+    """Data only: the filters are in the XLSX's 筛选条件 sheet and the file name."""
+    return ("\ufeff" + neutralise(_flat(frame)).write_csv()).encode("utf-8")
+
+
+def file_stem(name: str, data_month: date, scope: str | None = None) -> str:
+    return "_".join([name, *([scope] if scope else []), data_month.strftime("%Y-%m")])
 
 
 def to_xlsx(frame: pl.DataFrame, meta: list[tuple[str, str]], sheet: str = "数据",
@@ -61,15 +82,16 @@ def to_xlsx(frame: pl.DataFrame, meta: list[tuple[str, str]], sheet: str = "数�
 
 
 def table_downloads(frame: pl.DataFrame, name: str, filters: dict[str, str], data_month: date,
-                    key: str, source_table: str | None = None) -> None:
+                    key: str, source_table: str | None = None, scope: str | None = None) -> None:
     """CSV and XLSX buttons for `frame`; `filters` are the labelled filters that produced it;
-    `source_table` names the warehouse table it was read from, whose column descriptions the XLSX carries."""
+    `source_table` names the warehouse table it was read from, whose column descriptions the XLSX carries;
+    `scope` (an adcode) goes into the file name."""
     meta = metadata(filters, data_month)
-    stem = f"{name}_{data_month.strftime('%Y-%m')}"
+    stem = file_stem(name, data_month, scope)
     # side by side at their own width, so a table in a narrow column still shows whole buttons
     row = st.container(horizontal=True)
     # callables: the files are made only when someone clicks
-    row.download_button(t("common.download_csv"), lambda: to_csv(frame, meta), f"{stem}.csv", "text/csv",
+    row.download_button(t("common.download_csv"), lambda: to_csv(frame), f"{stem}.csv", "text/csv",
                         key=f"{key}-csv", on_click="ignore")
 
     def xlsx() -> bytes:

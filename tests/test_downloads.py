@@ -1,16 +1,18 @@
-"""The one download helper: CSV in UTF-8 with a BOM and XLSX, both carrying the filters and the
-data month, neither letting a cell run as a formula; the XLSX of a warehouse table carries its
-column descriptions."""
+"""The one download helper: CSV in UTF-8 with a BOM, data only, and XLSX carrying the filters and
+the data month, neither letting a cell (header cells included) run as a formula; the XLSX of a
+warehouse table carries its column descriptions."""
 
 from __future__ import annotations
 
+import csv
 import io
 from datetime import date
 
+import pandas as pd
 import polars as pl
 
 from dashboard import catalog
-from dashboard.downloads import metadata, to_csv, to_xlsx
+from dashboard.downloads import file_stem, metadata, to_csv, to_xlsx
 
 FRAME = pl.DataFrame({
     "compound": ["=HYPERLINK(\"http://x\")", "+1+1", "-2", "@SUM(A1)", "天马花园", "a=b"],
@@ -19,14 +21,43 @@ FRAME = pl.DataFrame({
 META = metadata({"范围 Scope": "凉州区", "数据月份 As of": "2025年2月"}, date(2025, 2, 28))
 
 
-def test_csv_opens_in_excel_with_filters_and_no_formulas():
-    data = to_csv(FRAME, META)
-    assert data.startswith(b"\xef\xbb\xbf")
-    lines = data.decode("utf-8-sig").splitlines()
-    assert lines[:3] == ["# 数据月份 Data month: 2025-02", "# 范围 Scope: 凉州区", "# 数据月份 As of: 2025年2月"]
-    body = pl.read_csv(io.StringIO("\n".join(lines[3:])))
-    assert body["compound"].to_list() == ["'=HYPERLINK(\"http://x\")", "'+1+1", "'-2", "'@SUM(A1)", "天马花园", "a=b"]
-    assert body["households"].to_list() == FRAME["households"].to_list()  # numbers stay numbers
+def test_csv_is_data_only_and_reads_as_it_is():
+    data = to_csv(FRAME)
+    assert data.startswith(b"\xef\xbb\xbf")  # UTF-8 with BOM: Excel opens the Chinese correctly
+    assert data.decode("utf-8-sig").splitlines()[0] == "compound,households"  # the header row first
+    body = pd.read_csv(io.BytesIO(data), encoding="utf-8-sig")  # a plain import, no skiprows
+    assert list(body.columns) == ["compound", "households"]
+    assert body["compound"].tolist() == ["'=HYPERLINK(\"http://x\")", "'+1+1", "'-2", "'@SUM(A1)", "天马花园", "a=b"]
+    assert body["households"].tolist() == FRAME["households"].to_list()  # numbers stay numbers
+
+
+def test_csv_neutralises_header_cells_and_categorical_columns():
+    frame = pl.DataFrame({
+        "=cmd|' /C calc'!A0": ["a", "b"],
+        "mode": pl.Series(["=1+1", "物业"], dtype=pl.Categorical),
+        "level": pl.Series(["-x", "y"], dtype=pl.Enum(["-x", "y"])),
+    })
+    rows = list(csv.reader(io.StringIO(to_csv(frame).decode("utf-8-sig"))))
+    assert rows == [["'=cmd|' /C calc'!A0", "mode", "level"], ["a", "'=1+1", "'-x"], ["b", "物业", "y"]]
+    sheet = pl.read_excel(io.BytesIO(to_xlsx(frame, META)), sheet_name="数据")
+    assert sheet.columns[0] == "'=cmd|' /C calc'!A0"
+    assert sheet["mode"].to_list() == ["'=1+1", "物业"] and sheet["level"].to_list() == ["'-x", "y"]
+
+
+def test_nested_values_are_json_text_without_python_callbacks(monkeypatch):
+    """map_elements runs Python on Polars' pool: under concurrent sessions that deadlocked the server."""
+    def refuse(*args, **kwargs):
+        raise AssertionError("a Python callback on the Polars pool")
+
+    monkeypatch.setattr(pl.Expr, "map_elements", refuse)
+    frame = pl.DataFrame({"tags": [["a", "=b"], None], "point": [{"x": 1, "y": "凉州"}, None]})
+    rows = list(csv.reader(io.StringIO(to_csv(frame).decode("utf-8-sig"))))
+    assert rows == [["tags", "point"], ['["a","=b"]', '{"x":1,"y":"凉州"}'], ["", ""]]
+
+
+def test_file_names_carry_the_data_month_and_scope():
+    assert file_stem("小区台账", date(2025, 2, 28)) == "小区台账_2025-02"
+    assert file_stem("小区台账", date(2025, 2, 28), "620602") == "小区台账_620602_2025-02"
 
 
 def test_xlsx_has_data_filters_and_descriptions(golden_app_env):
