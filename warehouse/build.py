@@ -212,7 +212,13 @@ def _remove_leftovers() -> None:
     .wal files and temporary files. Only under the lock, so no build is in progress. A reader
     that still holds a deleted file keeps reading it."""
     folder = location.warehouse_dir()
-    keep = {p.name for p in (location.current_database(), location.previous_database()) if p is not None}
+    current, previous = location.current_database(), location.previous_database()
+    if previous is None:  # a data folder from before PREVIOUS was kept: the last successful run's file
+        succeeded = sorted((r for r in _read_runs()[0] if r["status"] == "succeeded"),
+                           key=lambda r: r["started_at"])
+        names = [r.get("database") for r in succeeded if current is None or r.get("database") != current.name]
+        previous = folder / names[-1] if names else None
+    keep = {p.name for p in (current, previous) if p is not None}
     for db in folder.glob("wuwei-*.duckdb"):
         if db.name not in keep:
             db.unlink(missing_ok=True)
