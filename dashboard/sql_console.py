@@ -253,6 +253,8 @@ def run(sql: str, limits: Limits = LIMITS) -> Result:
             raise QueryError("external", str(exc)) from None
         except duckdb.Error as exc:
             raise QueryError("invalid", str(exc)) from None
+        except (pl.exceptions.PolarsError, pa.ArrowException) as exc:  # a type the table cannot show
+            raise QueryError("result_type", str(exc).splitlines()[0]) from None
         finally:
             timer.cancel()
     return Result(frame, truncated, time.perf_counter() - started)

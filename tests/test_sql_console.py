@@ -112,6 +112,9 @@ ATTACKS = [
     ("select length(rpad('', 2000000000, 'ab'))", "too_large"),
     ("select range(1000000000)", "too_large"),
     ("select list_resize([1], 1000000000)", "too_large"),
+    # a result the table cannot hold
+    ("select interval 1 month as i", "result_type"),
+    ("select union_value(k := 1) as u", "result_type"),
 ]
 
 ANALYST_QUERIES = [
