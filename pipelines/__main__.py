@@ -40,8 +40,11 @@ def main(argv: list[str] | None = None) -> int:
     d.add_argument("--if-missing", action="store_true", help="do nothing if a warehouse already exists")
     args = parser.parse_args(argv)
 
+    # Several app sessions may start the first-run demo at once: the later ones wait for the
+    # first, then find its warehouse.
+    first_run = args.command == "demo" and args.if_missing
     try:
-        with build_lock():  # the demo replaces the landing folder: never under another build
+        with build_lock(wait=first_run):  # the demo replaces the landing folder: never under another build
             return _run(args)
     except BuildBusy as exc:
         print(exc, file=sys.stderr)

@@ -11,6 +11,7 @@ import signal
 import subprocess
 import sys
 import threading
+import time
 from pathlib import Path
 
 import duckdb
@@ -238,3 +239,23 @@ def test_a_full_disk_fails_the_build_cleanly(data_dir, monkeypatch):
     assert len(failed) == 1 and failed[0]["status"] == "failed"
     assert "No space left" in failed[0]["error"]
     assert not list(location.warehouse_dir().rglob("*.tmp"))
+
+
+def test_first_run_demo_waits_for_a_running_build_and_uses_its_warehouse(data_dir):
+    """Two app sessions starting the first-run demo at once: the second waits, then finds the warehouse."""
+    with warehouse_build.build_lock():
+        waiting = subprocess.Popen(
+            [sys.executable, "-m", "pipelines", "demo", "--if-missing"], cwd=ROOT,
+            env={**os.environ, "WUWEI_DATA_DIR": str(data_dir), "WUWEI_PII_SALT": "test-salt"},
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        lock_inode = f":{os.stat(location.lock_file()).st_ino} "
+        deadline = time.monotonic() + 60
+        while not any("->" in line and lock_inode in line for line in Path("/proc/locks").read_text().splitlines()):
+            assert waiting.poll() is None and time.monotonic() < deadline, "the demo did not wait for the lock"
+            time.sleep(0.1)
+        database = build(data_dir / "landing").database
+    out, err = waiting.communicate(timeout=120)
+    assert waiting.returncode == 0, err
+    assert "Warehouse exists" in out
+    assert location.current_database() == database
+    assert sorted(p.name for p in (data_dir / "landing").iterdir()) == sorted(p.name for p in GOLDEN_LANDING.iterdir())

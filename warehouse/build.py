@@ -117,8 +117,9 @@ _held = threading.local()
 
 
 @contextmanager
-def build_lock() -> Iterator[None]:
-    """One build at a time per data folder: a non-blocking flock on <warehouse>/build.lock.
+def build_lock(wait: bool = False) -> Iterator[None]:
+    """One build at a time per data folder: a flock on <warehouse>/build.lock, refused at once
+    (BuildBusy) unless `wait`.
 
     The kernel drops the lock when its holder dies, even by SIGKILL, so a killed build never
     blocks the next one. Re-entrant within a thread (the CLI holds it around demo + build).
@@ -133,7 +134,7 @@ def build_lock() -> Iterator[None]:
     location.warehouse_dir().mkdir(parents=True, exist_ok=True)
     with open(location.lock_file(), "a+", encoding="utf-8") as f:
         try:
-            fcntl.flock(f, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            fcntl.flock(f, fcntl.LOCK_EX if wait else fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
             f.seek(0)
             holder = f.read().strip() or "pid ?"
