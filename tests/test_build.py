@@ -195,11 +195,12 @@ def test_damaged_run_records_are_skipped_and_reported(data_dir):
     (runs / "20250101T000000Z-0000.json").write_text(text[: len(text) // 2])  # a build killed mid-write
     (runs / "20250101T000001Z-0001.json").write_text('{"run_id": "x"}')
     (runs / "20250101T000002Z-0002.json").write_bytes(b"\xff\xfe")
+    (runs / "20250101T000003Z-0003.json").write_text(text.replace('"finished_at": "', '"finished_at": "x'))
     messages = []
     second = build(data_dir / "landing", progress=messages.append).database
     assert location.current_database() == second
     damaged = [m for m in messages if "Damaged run record skipped" in m]
-    assert len(damaged) == 3 and "20250101T000000Z-0000.json" in damaged[0]
+    assert len(damaged) == 4 and "20250101T000000Z-0000.json" in damaged[0]
     with duckdb.connect(str(second), read_only=True) as con:
         assert con.execute("select count(*) from build_runs").fetchall() == [(2,)]
     assert first.exists()

@@ -182,6 +182,8 @@ def _read_runs() -> tuple[list[dict], list[str]]:
         try:
             record = json.loads(p.read_text(encoding="utf-8"))
             datetime.fromisoformat(record["started_at"])
+            if record.get("finished_at"):
+                datetime.fromisoformat(record["finished_at"])
             if not isinstance(record["run_id"], str) or not isinstance(record["status"], str):
                 raise TypeError("run_id and status must be text")
         except (OSError, ValueError, KeyError, TypeError) as exc:
