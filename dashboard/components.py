@@ -142,7 +142,7 @@ def table(frame: pl.DataFrame, columns: dict, *, name: str, f: Filters, key: str
     event = st.dataframe(shown, hide_index=True, width="stretch", height=height, column_config=columns, key=key,
                          on_select="rerun" if selectable else "ignore", selection_mode="single-row")
     table_downloads(shown.drop(PROFILE, strict=False), name, filter_labels(f), f.month, key=key,
-                    source_table=source_table, scope=f.scope)
+                    source_table=source_table)
     return list(event.selection.rows) if selectable else []
 
 

@@ -1,15 +1,12 @@
 """The one download helper: every table in the app is downloaded through table_downloads().
 
-CSV is data only, the header row first, UTF-8 with a BOM so that Excel opens Chinese correctly
-and pandas.read_csv reads it as it is; the data month (and scope) are in the file name. XLSX has
-the data on its first sheet, the active filters and data month on a second (筛选条件) and, when
-the table is a warehouse table (`source_table`), its columns' Chinese and English descriptions
-on a third (字段说明). Text cells and header cells that a spreadsheet would run as a formula
-(starting with = + - @, or a tab or carriage return) are prefixed with an apostrophe; categorical
-columns are text for this.
-
-No Python callbacks (map_elements) here: they run on Polars' thread pool and need the GIL, which
-deadlocks the server when another session's thread holds it while waiting for that pool.
+CSV is UTF-8 with a BOM so that Excel opens Chinese correctly, and data only: the header row
+first, so pandas and Excel import it as it is. XLSX has the data on its first sheet, the active
+filters and data month on a second (筛选条件) and, when the table is a warehouse table
+(`source_table`), its columns' Chinese and English descriptions on a third (字段说明). The file
+name carries the filters and the data month. Cells that a spreadsheet would run as a formula
+(starting with = + - @, or a tab or carriage return), header cells and categorical values
+included, are prefixed with an apostrophe.
 """
 
 from __future__ import annotations
@@ -27,18 +24,20 @@ from dashboard.i18n import t
 FORMULA_START = r"^[=+\-@\t\r]"
 
 
-def _safe(text: str) -> str:
+def _safe_text(text: str) -> str:
     return "'" + text if re.match(FORMULA_START, text) else text
 
 
 def neutralise(frame: pl.DataFrame) -> pl.DataFrame:
-    frame = frame.with_columns(pl.col(pl.Categorical, pl.Enum).cast(pl.String))
+    """Every text cell, header and categorical value a spreadsheet would run as a formula, with an apostrophe."""
+    categorical = [c for c, dtype in frame.schema.items() if isinstance(dtype, pl.Categorical | pl.Enum)]
+    frame = frame.with_columns(pl.col(c).cast(pl.String) for c in categorical)
+    frame = frame.rename({c: _safe_text(c) for c in frame.columns if _safe_text(c) != c})
     text_columns = [c for c, dtype in frame.schema.items() if dtype == pl.String]
-    frame = frame.with_columns(
+    return frame.with_columns(
         pl.when(pl.col(c).str.contains(FORMULA_START)).then(pl.lit("'") + pl.col(c)).otherwise(pl.col(c)).alias(c)
         for c in text_columns
     )
-    return frame.rename({c: _safe(c) for c in frame.columns if _safe(c) != c})
 
 
 def _flat(frame: pl.DataFrame) -> pl.DataFrame:
@@ -57,12 +56,14 @@ def metadata(filters: dict[str, str], data_month: date) -> list[tuple[str, str]]
 
 
 def to_csv(frame: pl.DataFrame) -> bytes:
-    """Data only: the filters are in the XLSX's 筛选条件 sheet and the file name."""
+    """Data only, header row first (the filters are in the file name and the XLSX's 筛选条件 sheet)."""
     return ("\ufeff" + neutralise(_flat(frame)).write_csv()).encode("utf-8")
 
 
-def file_stem(name: str, data_month: date, scope: str | None = None) -> str:
-    return "_".join([name, *([scope] if scope else []), data_month.strftime("%Y-%m")])
+def file_stem(name: str, filters: dict[str, str], data_month: date) -> str:
+    """`name`, the filters' values and the data month, in characters every file system accepts."""
+    parts = [name, *filters.values(), data_month.strftime("%Y-%m")]
+    return "_".join(re.sub(r'[\\/:*?"<>|\s]+', "-", str(p)).strip("-") for p in parts if str(p).strip())
 
 
 def to_xlsx(frame: pl.DataFrame, meta: list[tuple[str, str]], sheet: str = "数据",
@@ -82,12 +83,11 @@ def to_xlsx(frame: pl.DataFrame, meta: list[tuple[str, str]], sheet: str = "数�
 
 
 def table_downloads(frame: pl.DataFrame, name: str, filters: dict[str, str], data_month: date,
-                    key: str, source_table: str | None = None, scope: str | None = None) -> None:
+                    key: str, source_table: str | None = None) -> None:
     """CSV and XLSX buttons for `frame`; `filters` are the labelled filters that produced it;
-    `source_table` names the warehouse table it was read from, whose column descriptions the XLSX carries;
-    `scope` (an adcode) goes into the file name."""
+    `source_table` names the warehouse table it was read from, whose column descriptions the XLSX carries."""
     meta = metadata(filters, data_month)
-    stem = file_stem(name, data_month, scope)
+    stem = file_stem(name, filters, data_month)
     # side by side at their own width, so a table in a narrow column still shows whole buttons
     row = st.container(horizontal=True)
     # callables: the files are made only when someone clicks

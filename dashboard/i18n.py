@@ -695,8 +695,6 @@ TEXT: dict[str, tuple[str, str]] = {
     "explore.error.result_type": ("结果中有无法显示的数据类型（如 INTERVAL、UNION）：请用 ::varchar 转换该列。",
                                   "The result has a type that cannot be shown (such as INTERVAL or UNION): "
                                   "cast that column with ::varchar."),
-    "explore.error.too_complex": ("查询嵌套过深，无法核查：请减少子查询的层数。",
-                                  "The query is nested too deeply to be checked: use fewer levels of subqueries."),
     "explore.error.parameters": ("查询中有参数占位符（{detail}），这里无法填值：请直接写入取值。",
                                  "The query has parameter placeholders ({detail}) that cannot be filled here: write "
                                  "the values in."),
@@ -725,6 +723,9 @@ TEXT: dict[str, tuple[str, str]] = {
                              "The query ran out of memory and was stopped. Aggregate or narrow it first."),
     "explore.error.too_large": ("结果过大（{detail}）：请只选需要的列，或加 limit。",
                                 "The result is too large ({detail}): select fewer columns or add a limit."),
+    "explore.error.too_deep": ("查询嵌套层数过多，无法核查，已拒绝：请减少嵌套的子查询或括号。",
+                               "The query is nested too deeply to be checked and was refused: use fewer nested "
+                               "subqueries or brackets."),
     "tables.intro": ("数据仓库中的全部表：每张表和每个字段的中英文说明、类型与行数。说明写在 SQL 模型旁，"
                      "导出的 Excel 在“字段说明”页附带这些说明。",
                      "Every table in the warehouse: each table and column with its Chinese and English description, "

@@ -107,10 +107,10 @@ def single_select(sql: str, limits: Limits = LIMITS) -> str:
     try:
         statements = duckdb.extract_statements(text)
     except RecursionError:
-        raise QueryError("too_complex") from None
+        raise QueryError("too_deep") from None
     except duckdb.Error as exc:
         if "expression depth" in str(exc):
-            raise QueryError("too_complex", str(exc)) from None
+            raise QueryError("too_deep", str(exc)) from None
         raise QueryError("syntax", str(exc)) from None
     if not statements:
         raise QueryError("empty")
@@ -244,7 +244,7 @@ def run(sql: str, limits: Limits = LIMITS) -> Result:
             check_plan(cur, query)
             frame, truncated = _fetch(cur, query, limits)
         except RecursionError:
-            raise QueryError("too_complex") from None
+            raise QueryError("too_deep") from None
         except duckdb.InterruptException:
             raise QueryError("timeout", f"{limits.seconds:g}") from None
         except duckdb.OutOfMemoryException as exc:

@@ -12,9 +12,8 @@ import sys
 from datetime import date
 from pathlib import Path
 
-from pipelines.build import Progress, build, format_summary
+from pipelines.build import Progress, build_locked, format_summary
 from warehouse import location
-from warehouse.build import BuildBusy, build_lock
 
 EXIT_BUSY = 75  # EX_TEMPFAIL: another build is running, try again later
 
@@ -44,9 +43,9 @@ def main(argv: list[str] | None = None) -> int:
     # first, then find its warehouse.
     first_run = args.command == "demo" and args.if_missing
     try:
-        with build_lock(wait=first_run):  # the demo replaces the landing folder: never under another build
+        with location.build_lock(wait=first_run):  # the demo replaces the landing folder: never under another build
             return _run(args)
-    except BuildBusy as exc:
+    except location.BuildLocked as exc:
         print(exc, file=sys.stderr)
         return EXIT_BUSY
 
@@ -70,7 +69,7 @@ def _run(args: argparse.Namespace) -> int:
     else:
         landing = args.landing
     try:
-        summary = build(landing, progress=progress)
+        summary = build_locked(landing, progress=progress)
     except Exception as exc:
         progress.done()
         print(f"构建失败，原数据仓库保持不变 | Build failed, the previous warehouse is unchanged: {exc}",

@@ -17,7 +17,7 @@ from pipelines.ledgers import LEDGERS
 from pipelines.normalise import POLARS_TYPES
 from pipelines.read import SourceFile, read_landing
 from warehouse import location
-from warehouse.build import BuildInput, build_lock, build_warehouse
+from warehouse.build import BuildInput, build_warehouse
 
 
 @dataclass
@@ -71,12 +71,13 @@ def read_all(landing: Path, progress: Callable[[str], None]) -> list[SourceFile]
 
 
 def build(landing: Path | None = None, progress: Callable[[str], None] | None = None) -> BuildSummary:
-    """Read, check and build. Raises warehouse.build.BuildBusy at once if another build is running."""
-    with build_lock():
-        return _build(landing, progress)
+    """Read, check and build. Raises location.BuildLocked at once if another build is running."""
+    with location.build_lock():
+        return build_locked(landing, progress)
 
 
-def _build(landing: Path | None, progress: Callable[[str], None] | None) -> BuildSummary:
+def build_locked(landing: Path | None = None, progress: Callable[[str], None] | None = None) -> BuildSummary:
+    """build() for a caller that holds location.build_lock() already (the demo command)."""
     started = time.perf_counter()
     landing = landing or location.landing_dir()
     progress = progress or (lambda _: None)

@@ -17,7 +17,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from pipelines.build import build
+from pipelines.build import build, build_locked
 from tests.conftest import GOLDEN_LANDING
 from warehouse import build as warehouse_build
 from warehouse import location
@@ -119,7 +119,7 @@ def _cli_build(data_dir, **env) -> subprocess.Popen:
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
 
-def _runs(data_dir) -> dict[str, dict]:
+def _runs_by_database(data_dir) -> dict[str, dict]:
     records = [json.loads(p.read_text()) for p in (data_dir / "warehouse" / "runs").glob("*.json")]
     return {r["database"]: r for r in records}
 
@@ -133,7 +133,7 @@ def test_killed_builds_are_recorded_and_cleaned_up_keeping_current_and_previous(
         proc.communicate(timeout=120)
         assert proc.returncode == -signal.SIGKILL
         assert location.current_database() == second
-        [killed] = [r for r in _runs(data_dir).values() if r["status"] == "running"]
+        [killed] = [r for r in _runs_by_database(data_dir).values() if r["status"] == "running"]
         leftovers.append(killed["database"])
         assert (location.warehouse_dir() / killed["database"]).exists()  # the killed build's file is left
         if kill_at == "models":
@@ -144,12 +144,13 @@ def test_killed_builds_are_recorded_and_cleaned_up_keeping_current_and_previous(
     assert location.current_database() == third
     assert location.previous_database() == second
     assert sorted(p.name for p in location.warehouse_dir().glob("wuwei-*")) == sorted([second.name, third.name])
-    runs = _runs(data_dir)
+    runs = _runs_by_database(data_dir)
     assert [runs[name]["status"] for name in leftovers] == ["failed", "failed"]
-    assert all(runs[name]["error"] == "killed / 构建被中断" for name in leftovers)
+    assert all(runs[name]["error"] == warehouse_build.KILLED for name in leftovers)
     assert runs[first.name]["status"] == runs[second.name]["status"] == runs[third.name]["status"] == "succeeded"
     with duckdb.connect(str(third), read_only=True) as con:
-        assert con.execute("select count(*) from build_runs where error = 'killed / 构建被中断'").fetchall() == [(2,)]
+        killed = con.execute("select count(*) from build_runs where error = ?", [warehouse_build.KILLED]).fetchall()
+    assert killed == [(2,)]
 
 
 def test_clean_up_removes_leftovers_named_newer_than_the_current_warehouse(data_dir):
@@ -178,13 +179,13 @@ def test_a_second_build_is_refused_while_one_runs(data_dir):
     finally:
         first.send_signal(signal.SIGCONT)
     assert second.returncode != 0
-    assert "构建进行中" in err and "Another build is running" in err
+    assert "另一次构建正在进行" in err and "Another build is running" in err
     assert f"pid {first.pid}" in err
     assert location.current_database() is None  # the refused build wrote nothing
     first.communicate(timeout=120)
     assert first.returncode == 0
     assert location.current_database() is not None
-    assert [r["status"] for r in _runs(data_dir).values()] == ["succeeded"]
+    assert [r["status"] for r in _runs_by_database(data_dir).values()] == ["succeeded"]
 
 
 def test_damaged_run_records_are_skipped_and_reported(data_dir):
@@ -199,7 +200,7 @@ def test_damaged_run_records_are_skipped_and_reported(data_dir):
     messages = []
     second = build(data_dir / "landing", progress=messages.append).database
     assert location.current_database() == second
-    damaged = [m for m in messages if "Damaged run record skipped" in m]
+    damaged = [m for m in messages if "Skipped a damaged run record" in m]
     assert len(damaged) == 4 and "20250101T000000Z-0000.json" in damaged[0]
     with duckdb.connect(str(second), read_only=True) as con:
         assert con.execute("select count(*) from build_runs").fetchall() == [(2,)]
@@ -236,7 +237,7 @@ def test_a_full_disk_fails_the_build_cleanly(data_dir, monkeypatch):
 
     assert location.current_database() == first
     assert [p.name for p in location.warehouse_dir().glob("wuwei-*")] == [first.name]
-    failed = [r for r in _runs(data_dir).values() if r["status"] != "succeeded"]
+    failed = [r for r in _runs_by_database(data_dir).values() if r["status"] != "succeeded"]
     assert len(failed) == 1 and failed[0]["status"] == "failed"
     assert "No space left" in failed[0]["error"]
     assert not list(location.warehouse_dir().rglob("*.tmp"))
@@ -244,7 +245,7 @@ def test_a_full_disk_fails_the_build_cleanly(data_dir, monkeypatch):
 
 def test_first_run_demo_waits_for_a_running_build_and_uses_its_warehouse(data_dir):
     """Two app sessions starting the first-run demo at once: the second waits, then finds the warehouse."""
-    with warehouse_build.build_lock():
+    with location.build_lock():
         waiting = subprocess.Popen(
             [sys.executable, "-m", "pipelines", "demo", "--if-missing"], cwd=ROOT,
             env={**os.environ, "WUWEI_DATA_DIR": str(data_dir), "WUWEI_PII_SALT": "test-salt"},
@@ -254,9 +255,76 @@ def test_first_run_demo_waits_for_a_running_build_and_uses_its_warehouse(data_di
         while not any("->" in line and lock_inode in line for line in Path("/proc/locks").read_text().splitlines()):
             assert waiting.poll() is None and time.monotonic() < deadline, "the demo did not wait for the lock"
             time.sleep(0.1)
-        database = build(data_dir / "landing").database
+        database = build_locked(data_dir / "landing").database
     out, err = waiting.communicate(timeout=120)
     assert waiting.returncode == 0, err
     assert "Warehouse exists" in out
     assert location.current_database() == database
     assert sorted(p.name for p in (data_dir / "landing").iterdir()) == sorted(p.name for p in GOLDEN_LANDING.iterdir())
+# -- faults: concurrent builds, killed builds, damaged records, a full disk (#11 item 7) ------------
+
+KILLED_BUILD = """
+import os, signal, sys
+from pipelines.build import build
+from warehouse import location
+def killed(database):  # SIGKILL just before the switch: the new file is complete, never published
+    os.kill(os.getpid(), signal.SIGKILL)
+location.publish = killed
+build(location.landing_dir())
+"""
+
+
+def _runs() -> list[dict]:
+    return [json.loads(p.read_text()) for p in sorted((location.warehouse_dir() / "runs").glob("*.json"))]
+
+
+def test_second_build_is_refused_while_one_runs(data_dir):
+    with location.build_lock():
+        proc = subprocess.run([sys.executable, "-m", "pipelines", "build"], cwd=location.ROOT,
+                              capture_output=True, text=True, timeout=120)
+        with pytest.raises(location.BuildLocked, match=r"另一次构建正在进行.*Another build is running"):
+            build(data_dir / "landing")
+    assert proc.returncode != 0
+    assert "另一次构建正在进行" in proc.stderr and "Another build is running" in proc.stderr
+    assert location.current_database() is None and _runs() == []
+
+
+def test_killed_build_is_recorded_failed_and_clean_up_keeps_current_and_previous(data_dir):
+    first = build(data_dir / "landing").database
+    second = build(data_dir / "landing").database
+    killed = subprocess.run([sys.executable, "-c", KILLED_BUILD], cwd=location.ROOT, timeout=300)
+    assert killed.returncode == -signal.SIGKILL
+    assert location.current_database() == second
+    assert [r["status"] for r in _runs()] == ["succeeded", "succeeded", "running"]
+    orphan = location.warehouse_dir() / "wuwei-20000101T000000Z-dead.duckdb.wal"
+    orphan.write_bytes(b"partial")
+    third = build(data_dir / "landing").database
+    assert [r["status"] for r in _runs()] == ["succeeded", "succeeded", "failed", "succeeded"]
+    assert "Interrupted" in _runs()[2]["error"]
+    # the published warehouse and its predecessor stay; the unpublished file, the first and the orphan go
+    assert sorted(p.name for p in location.warehouse_dir().glob("wuwei-*")) == sorted([second.name, third.name])
+    assert first.name not in {p.name for p in location.warehouse_dir().iterdir()}
+
+
+def test_damaged_run_record_is_skipped_and_reported(data_dir):
+    build(data_dir / "landing")
+    (location.warehouse_dir() / "runs" / "20990101T000000Z-half.json").write_text('{"run_id": "2099', "utf-8")
+    messages = []
+    database = build(data_dir / "landing", progress=messages.append).database
+    assert any("damaged run record 20990101T000000Z-half.json" in m for m in messages)
+    with duckdb.connect(str(database), read_only=True) as con:
+        assert con.execute("select count(*) from build_runs").fetchall() == [(2,)]
+
+
+def test_full_disk_fails_the_build_cleanly(data_dir, monkeypatch):
+    first = build(data_dir / "landing").database
+
+    def disk_full(*args, **kwargs):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(warehouse_build, "describe_raw_tables", disk_full)
+    with pytest.raises(OSError, match="No space left"):
+        build(data_dir / "landing")
+    assert location.current_database() == first
+    assert sorted(p.name for p in location.warehouse_dir().glob("wuwei-*")) == [first.name]
+    assert [r["status"] for r in _runs()] == ["succeeded", "failed"]

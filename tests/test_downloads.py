@@ -1,6 +1,6 @@
-"""The one download helper: CSV in UTF-8 with a BOM, data only, and XLSX carrying the filters and
-the data month, neither letting a cell (header cells included) run as a formula; the XLSX of a
-warehouse table carries its column descriptions."""
+"""The one download helper: CSV in UTF-8 with a BOM and XLSX, both carrying the filters and the
+data month, neither letting a cell run as a formula; the XLSX of a warehouse table carries its
+column descriptions."""
 
 from __future__ import annotations
 
@@ -21,27 +21,30 @@ FRAME = pl.DataFrame({
 META = metadata({"范围 Scope": "凉州区", "数据月份 As of": "2025年2月"}, date(2025, 2, 28))
 
 
-def test_csv_is_data_only_and_reads_as_it_is():
+def test_csv_is_data_only_header_first_with_no_formulas():
     data = to_csv(FRAME)
-    assert data.startswith(b"\xef\xbb\xbf")  # UTF-8 with BOM: Excel opens the Chinese correctly
-    assert data.decode("utf-8-sig").splitlines()[0] == "compound,households"  # the header row first
-    body = pd.read_csv(io.BytesIO(data), encoding="utf-8-sig")  # a plain import, no skiprows
+    assert data.startswith(b"\xef\xbb\xbf")
+    assert data.decode("utf-8-sig").splitlines()[0] == "compound,households"
+    body = pd.read_csv(io.BytesIO(data), encoding="utf-8-sig")  # as it is: no rows to skip
     assert list(body.columns) == ["compound", "households"]
-    assert body["compound"].tolist() == ["'=HYPERLINK(\"http://x\")", "'+1+1", "'-2", "'@SUM(A1)", "天马花园", "a=b"]
-    assert body["households"].tolist() == FRAME["households"].to_list()  # numbers stay numbers
+    assert body["compound"].to_list() == ["'=HYPERLINK(\"http://x\")", "'+1+1", "'-2", "'@SUM(A1)", "天马花园", "a=b"]
+    assert body["households"].to_list() == FRAME["households"].to_list()  # numbers stay numbers
 
 
-def test_csv_neutralises_header_cells_and_categorical_columns():
-    frame = pl.DataFrame({
-        "=cmd|' /C calc'!A0": ["a", "b"],
-        "mode": pl.Series(["=1+1", "物业"], dtype=pl.Categorical),
-        "level": pl.Series(["-x", "y"], dtype=pl.Enum(["-x", "y"])),
-    })
-    rows = list(csv.reader(io.StringIO(to_csv(frame).decode("utf-8-sig"))))
-    assert rows == [["'=cmd|' /C calc'!A0", "mode", "level"], ["a", "'=1+1", "'-x"], ["b", "物业", "y"]]
+def test_csv_neutralises_header_cells_and_categorical_values():
+    frame = pl.DataFrame({"=cmd|' /C calc'!A0": ["a"], "kind": ["=1+1"], "mode": ["@x"]}).with_columns(
+        pl.col("kind").cast(pl.Categorical), pl.col("mode").cast(pl.Enum(["@x", "y"])))
+    body = pd.read_csv(io.BytesIO(to_csv(frame)), encoding="utf-8-sig")
+    assert list(body.columns) == ["'=cmd|' /C calc'!A0", "kind", "mode"]
+    assert body.iloc[0].to_list() == ["a", "'=1+1", "'@x"]
     sheet = pl.read_excel(io.BytesIO(to_xlsx(frame, META)), sheet_name="数据")
-    assert sheet.columns[0] == "'=cmd|' /C calc'!A0"
-    assert sheet["mode"].to_list() == ["'=1+1", "物业"] and sheet["level"].to_list() == ["'-x", "y"]
+    assert sheet.row(0) == ("a", "'=1+1", "'@x") and sheet.columns[0] == "'=cmd|' /C calc'!A0"
+
+
+def test_file_name_carries_the_filters_and_the_data_month():
+    assert file_stem("小区清单", {"范围 Scope": "凉州区", "月份": "2025年2月"}, date(2025, 2, 28)) == \
+        "小区清单_凉州区_2025年2月_2025-02"
+    assert file_stem("a/b", {"x": "c: d"}, date(2025, 2, 28)) == "a-b_c-d_2025-02"
 
 
 def test_nested_values_are_json_text_without_python_callbacks(monkeypatch):
@@ -50,14 +53,10 @@ def test_nested_values_are_json_text_without_python_callbacks(monkeypatch):
         raise AssertionError("a Python callback on the Polars pool")
 
     monkeypatch.setattr(pl.Expr, "map_elements", refuse)
-    frame = pl.DataFrame({"tags": [["a", "=b"], None], "point": [{"x": 1, "y": "凉州"}, None]})
+    frame = pl.DataFrame({"tags": [["a", "=b"], None], "point": [{"x": 1, "y": "凉州"}, None],
+                          "nested": [[[1], [2, 3]], None]})
     rows = list(csv.reader(io.StringIO(to_csv(frame).decode("utf-8-sig"))))
-    assert rows == [["tags", "point"], ['["a","=b"]', '{"x":1,"y":"凉州"}'], ["", ""]]
-
-
-def test_file_names_carry_the_data_month_and_scope():
-    assert file_stem("小区台账", date(2025, 2, 28)) == "小区台账_2025-02"
-    assert file_stem("小区台账", date(2025, 2, 28), "620602") == "小区台账_620602_2025-02"
+    assert rows == [["tags", "point", "nested"], ['["a","=b"]', '{"x":1,"y":"凉州"}', "[[1],[2,3]]"], ["", "", ""]]
 
 
 def test_xlsx_has_data_filters_and_descriptions(golden_app_env):

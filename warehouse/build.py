@@ -12,14 +12,12 @@ only CURRENT and PREVIOUS; everything else named wuwei-* is an unpublished or pa
 
 from __future__ import annotations
 
-import fcntl
 import json
 import os
 import secrets
 import signal
-import threading
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager, suppress
+from collections.abc import Callable
+from contextlib import suppress
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -109,51 +107,6 @@ def _runs_dir() -> Path:
     return location.warehouse_dir() / "runs"
 
 
-class BuildBusy(RuntimeError):
-    """Another build holds the lock."""
-
-
-_held = threading.local()
-
-
-@contextmanager
-def build_lock(wait: bool = False) -> Iterator[None]:
-    """One build at a time per data folder: a flock on <warehouse>/build.lock, refused at once
-    (BuildBusy) unless `wait`.
-
-    The kernel drops the lock when its holder dies, even by SIGKILL, so a killed build never
-    blocks the next one. Re-entrant within a thread (the CLI holds it around demo + build).
-    """
-    if getattr(_held, "depth", 0):
-        _held.depth += 1
-        try:
-            yield
-        finally:
-            _held.depth -= 1
-        return
-    location.warehouse_dir().mkdir(parents=True, exist_ok=True)
-    with open(location.lock_file(), "a+", encoding="utf-8") as f:
-        try:
-            fcntl.flock(f, fcntl.LOCK_EX if wait else fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            f.seek(0)
-            holder = f.read().strip() or "pid ?"
-            raise BuildBusy(f"构建进行中，请稍后再试（{holder}）| "
-                            f"Another build is running ({holder}); try again when it has finished") from None
-        f.seek(0)
-        f.truncate()
-        f.write(f"pid {os.getpid()}, started at {datetime.now(UTC).isoformat(timespec='seconds')}\n")
-        f.flush()
-        _held.depth = 1
-        try:
-            yield
-        finally:
-            _held.depth = 0
-            f.seek(0)
-            f.truncate()
-            fcntl.flock(f, fcntl.LOCK_UN)
-
-
 def _kill_point(name: str) -> None:
     """Test-only hook: WUWEI_TEST_KILL_AT=<name> SIGKILLs the build here (tests/test_build.py)."""
     if os.environ.get("WUWEI_TEST_KILL_AT") == name:
@@ -187,13 +140,13 @@ def _read_runs() -> tuple[list[dict], list[str]]:
             if not isinstance(record["run_id"], str) or not isinstance(record["status"], str):
                 raise TypeError("run_id and status must be text")
         except (OSError, ValueError, KeyError, TypeError) as exc:
-            damaged.append(f"{p.name} ({type(exc).__name__})")
+            damaged.append(f"{p.name}: {type(exc).__name__}")
             continue
         records.append(record)
     return records, damaged
 
 
-KILLED = "killed / 构建被中断"
+KILLED = "构建被中断（进程被终止）| Interrupted: the build was killed before it finished"
 
 
 def _close_killed_runs(progress: Callable[[str], None]) -> None:
@@ -236,7 +189,7 @@ def _load_runs(con: duckdb.DuckDBPyConnection, current: dict,
                progress: Callable[[str], None] = lambda _: None) -> None:
     records, damaged = _read_runs()
     for name in damaged:
-        progress(f"构建记录已损坏，已跳过 | Damaged run record skipped: {name}")
+        progress(f"跳过损坏的构建记录 | Skipped a damaged run record {name}")
     records = [r for r in records if r["run_id"] != current["run_id"]] + [current]
     frame = pl.DataFrame({
         "run_id": [r["run_id"] for r in records],
@@ -257,47 +210,47 @@ def _load_runs(con: duckdb.DuckDBPyConnection, current: dict,
 def build_warehouse(inp: BuildInput, *, progress: Callable[[str], None] = lambda _: None) -> Path:
     """Write a new database from `inp` and make it current. Returns its path.
 
-    Raises BuildBusy if another build holds the lock. Its record is written "running" first, so a
-    build killed at any point is found, and marked failed, by the next one.
+    The caller holds location.build_lock() (pipelines.build.build does). Its record is written
+    "running" first, so a build killed at any point is found, and marked failed, by the next one.
     """
-    with build_lock():
-        _close_killed_runs(progress)
-        _remove_leftovers()
-        started = datetime.now(UTC)
-        run_id = new_run_id(started)
-        path = location.warehouse_dir() / f"wuwei-{run_id}.duckdb"
-        record = {"run_id": run_id, "started_at": started.isoformat(), "status": "running",
-                  "database": path.name, "pid": os.getpid(), "source_files": inp.source_files}
-        _save_run(record)
-        try:
-            with duckdb.connect(str(path), config=BUILD_CONFIG) as con:
-                progress("reference data")
-                load_reference(con)
-                progress("raw ledgers")
-                load_frames(con, {f"raw_{name}": frame for name, frame in inp.raw.items()})
-                load_frames(con, inp.audit)
-                inp.raw.clear()  # the rows are in the database now; free the frames before the models run
-                describe_raw_tables(con)
-                _kill_point("models")
-                run_models(con, progress)
-                record.update(status="succeeded", finished_at=datetime.now(UTC).isoformat())
-                record["row_counts"] = row_counts(con)
-                _load_runs(con, record, progress)
-                con.execute("checkpoint")
-            _kill_point("before_publish")
-            location.publish(path)
-        except BaseException as exc:
-            # free the space first: on a full disk the failed record may then still fit
-            path.unlink(missing_ok=True)
-            Path(f"{path}.wal").unlink(missing_ok=True)
-            record.update(status="failed", error=f"{type(exc).__name__}: {exc}",
-                          finished_at=datetime.now(UTC).isoformat())
-            with suppress(OSError):  # then it stays "running", and the next build marks it failed
-                _save_run(record)
-            raise
-        try:
+    location.warehouse_dir().mkdir(parents=True, exist_ok=True)
+    _close_killed_runs(progress)
+    _remove_leftovers()
+    started = datetime.now(UTC)
+    run_id = new_run_id(started)
+    path = location.warehouse_dir() / f"wuwei-{run_id}.duckdb"
+    record = {"run_id": run_id, "started_at": started.isoformat(), "status": "running",
+              "database": path.name, "pid": os.getpid(), "source_files": inp.source_files}
+    _save_run(record)
+    try:
+        with duckdb.connect(str(path), config=BUILD_CONFIG) as con:
+            progress("reference data")
+            load_reference(con)
+            progress("raw ledgers")
+            load_frames(con, {f"raw_{name}": frame for name, frame in inp.raw.items()})
+            load_frames(con, inp.audit)
+            inp.raw.clear()  # the rows are in the database now; free the frames before the models run
+            describe_raw_tables(con)
+            _kill_point("models")
+            run_models(con, progress)
+            record.update(status="succeeded", finished_at=datetime.now(UTC).isoformat())
+            record["row_counts"] = row_counts(con)
+            _load_runs(con, record, progress)
+            con.execute("checkpoint")
+        _kill_point("before_publish")
+        location.publish(path)
+    except BaseException as exc:
+        # free the space first: on a full disk the failed record may then still fit
+        path.unlink(missing_ok=True)
+        Path(f"{path}.wal").unlink(missing_ok=True)
+        record.update(status="failed", error=f"{type(exc).__name__}: {exc}",
+                      finished_at=datetime.now(UTC).isoformat())
+        with suppress(OSError):  # then it stays "running", and the next build marks it failed
             _save_run(record)
-        except OSError as exc:  # published already; the next build completes the record
-            progress(f"构建记录未能写入 | Run record not written: {exc}")
-        _remove_leftovers()
-        return path
+        raise
+    try:
+        _save_run(record)
+    except OSError as exc:  # published already; the next build completes the record
+        progress(f"构建记录未能写入 | Run record not written: {exc}")
+    _remove_leftovers()
+    return path

@@ -12,7 +12,11 @@ path: DuckDB returns the old database if one process re-opens a path it already 
 
 from __future__ import annotations
 
+import fcntl
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -79,3 +83,36 @@ def publish(database: Path) -> None:
     if current is not None and current != database:
         _write_pointer(previous_pointer_file(), current.name)
     _write_pointer(pointer_file(), database.name)
+
+
+class BuildLocked(RuntimeError):
+    """Another build holds the lock."""
+
+
+@contextmanager
+def build_lock(wait: bool = False) -> Iterator[None]:
+    """One build at a time per data folder: a flock on <warehouse>/build.lock, refused at once
+    (BuildLocked) unless `wait`.
+
+    The kernel drops the lock when its holder dies, even by SIGKILL, so a killed build never
+    blocks the next one. The holder's pid and start time are in the file, for the message.
+    """
+    warehouse_dir().mkdir(parents=True, exist_ok=True)
+    with open(lock_file(), "a+", encoding="utf-8") as f:
+        try:
+            fcntl.flock(f, fcntl.LOCK_EX if wait else fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            f.seek(0)
+            holder = f.read().strip() or "pid ?"
+            raise BuildLocked(f"另一次构建正在进行（{holder}），请等它结束后再试 | Another build is running "
+                              f"({holder}) on {data_dir()}: wait for it to finish, then try again") from None
+        f.seek(0)
+        f.truncate()
+        f.write(f"pid {os.getpid()}, started at {datetime.now(UTC).isoformat(timespec='seconds')}\n")
+        f.flush()
+        try:
+            yield
+        finally:
+            f.seek(0)
+            f.truncate()
+            fcntl.flock(f, fcntl.LOCK_UN)
