@@ -209,9 +209,29 @@ def check_plan(cur: duckdb.DuckDBPyConnection, query: str) -> None:
                 raise QueryError("source", ".".join(path))
 
 
+TOO_LARGE = "wuwei: value over the size cap"
+
+
+def _quoted(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def _guarded(cur: duckdb.DuckDBPyConnection, query: str, limits: Limits) -> duckdb.DuckDBPyRelation:
+    """The query, at most max_rows + 1 rows, with every text or blob value over the size cap an
+    error inside DuckDB, so that such a value (of a size no constant shows) is never copied into the app."""
+    relation = cur.sql(query)
+    size = {"VARCHAR": "strlen", "BLOB": "octet_length"}  # bytes
+    wide = {c: size[str(kind)] for c, kind in zip(relation.columns, relation.types, strict=True) if str(kind) in size}
+    if wide:
+        replace = ", ".join(f"if({f}({_quoted(c)}) > {limits.max_bytes}, error('{TOO_LARGE}'), "
+                            f"{_quoted(c)}) as {_quoted(c)}" for c, f in wide.items())
+        relation = relation.select(duckdb.SQLExpression(f"* replace ({replace})"))
+    return relation.limit(limits.max_rows + 1)
+
+
 def _fetch(cur: duckdb.DuckDBPyConnection, query: str, limits: Limits) -> tuple[pl.DataFrame, bool]:
     """Read the result batch by batch, stopping at the row cap or the size cap."""
-    reader = cur.sql(query).limit(limits.max_rows + 1).to_arrow_reader(limits.rows_per_batch)
+    reader = _guarded(cur, query, limits).to_arrow_reader(limits.rows_per_batch)
     batches, rows, size, truncated = [], 0, 0, False
     try:
         for batch in reader:
@@ -252,6 +272,8 @@ def run(sql: str, limits: Limits = LIMITS) -> Result:
         except duckdb.PermissionException as exc:
             raise QueryError("external", str(exc)) from None
         except duckdb.Error as exc:
+            if TOO_LARGE in str(exc):
+                raise QueryError("too_large", f"> {limits.max_bytes / 1024 / 1024:.0f} MB") from None
             raise QueryError("invalid", str(exc)) from None
         except (pl.exceptions.PolarsError, pa.ArrowException) as exc:  # a type the table cannot show
             raise QueryError("result_type", str(exc).splitlines()[0]) from None
