@@ -19,6 +19,8 @@ from pipelines.read import SourceFile, read_landing
 from warehouse import location
 from warehouse.build import BuildInput, build_warehouse
 
+SET_ASIDE = ("duplicate_file", "superseded")  # rejected because another file holds the same rows
+
 
 @dataclass
 class BuildSummary:
@@ -30,6 +32,7 @@ class BuildSummary:
     rows_quarantined: int
     files_rejected: int
     warnings: int
+    bulletin: list[Path] | str | None = None  # the latest month's bulletin files, or why it could not be written
 
 
 class Progress:
@@ -70,13 +73,16 @@ def read_all(landing: Path, progress: Callable[[str], None]) -> list[SourceFile]
     return sources
 
 
-def build(landing: Path | None = None, progress: Callable[[str], None] | None = None) -> BuildSummary:
-    """Read, check and build. Raises location.BuildLocked at once if another build is running."""
+def build(landing: Path | None = None, progress: Callable[[str], None] | None = None,
+          bulletin: bool = False) -> BuildSummary:
+    """Read, check and build; one build at a time (location.BuildLocked at once for the second). With
+    `bulletin`, also write the latest month's bulletin (通报) under <data>/reports."""
     with location.build_lock():
-        return build_locked(landing, progress)
+        return build_locked(landing, progress, bulletin)
 
 
-def build_locked(landing: Path | None = None, progress: Callable[[str], None] | None = None) -> BuildSummary:
+def build_locked(landing: Path | None = None, progress: Callable[[str], None] | None = None,
+                 bulletin: bool = False) -> BuildSummary:
     """build() for a caller that holds location.build_lock() already (the demo command)."""
     started = time.perf_counter()
     landing = landing or location.landing_dir()
@@ -103,6 +109,8 @@ def build_locked(landing: Path | None = None, progress: Callable[[str], None] | 
     del raw  # build_warehouse drops the frames once they are in the database
     database = build_warehouse(inp, progress=progress)
     validation_results.save(gate.results, gate.validated_at)  # only now: a failed build leaves no results
+    if bulletin:
+        progress("bulletin")
     return BuildSummary(
         database=database,
         seconds=time.perf_counter() - started,
@@ -112,7 +120,19 @@ def build_locked(landing: Path | None = None, progress: Callable[[str], None] | 
         rows_quarantined=gate.quarantine.height,
         files_rejected=gate.files.filter(pl.col("status") == "rejected").height,
         warnings=warnings,
+        bulletin=latest_bulletin(database) if bulletin else None,
     )
+
+
+def latest_bulletin(database: Path) -> list[Path] | str:
+    """The latest month's bulletin under <data>/reports. The warehouse is already published, so a failure
+    here does not fail the build: it is returned (and printed in the summary)."""
+    from reports.bulletin import write_latest
+
+    try:
+        return write_latest(database, location.reports_dir())
+    except Exception as exc:
+        return f"{type(exc).__name__}: {exc}"
 
 
 def _pad(text: str, width: int) -> str:
@@ -134,7 +154,20 @@ def format_summary(s: BuildSummary) -> str:
     lines += ["",
               f"隔离行 quarantined rows: {s.rows_quarantined}    警告 warnings: {s.warnings}    "
               f"拒收文件 rejected files: {s.files_rejected}"]
-    for r in s.files.filter(pl.col("status") == "rejected").head(10).to_dicts():
+    rejected = s.files.filter(pl.col("status") == "rejected")
+    if rejected.height:
+        reasons = rejected.group_by("reject_rule").len().sort("len", "reject_rule", descending=[True, False])
+        lines.append("  拒收原因 reasons: " + ", ".join(f"{rule} {n}" for rule, n in reasons.iter_rows()))
+    # Files set aside for another file (sent twice, replaced by a correction) are always listed: a person
+    # must know which file's rows are in the warehouse.
+    for r in rejected.filter(pl.col("reject_rule").is_in(SET_ASIDE)).to_dicts():
+        lines.append(f"  ↺ {r['message']}")
+    for r in rejected.filter(~pl.col("reject_rule").is_in(SET_ASIDE)).head(10).to_dicts():
         lines.append(f"  ✗ {r['message']}")
     lines.append(f"数据仓库 warehouse: {s.database}")
+    if isinstance(s.bulletin, str):
+        lines.append(f"✗ 通报未能生成（数据仓库已更新）| The bulletin could not be written (the warehouse is updated): "
+                     f"{s.bulletin}")
+    elif s.bulletin:
+        lines.append("本月通报 bulletin: " + "  ".join(str(p) for p in s.bulletin))
     return "\n".join(lines)
