@@ -734,6 +734,9 @@ TEXT: dict[str, tuple[str, str]] = {
     "explore.error.empty": ("请输入一条 SQL 查询。", "Enter an SQL query."),
     "explore.error.too_long": ("查询语句过长（最多 {detail} 个字符）。", "The query is too long (at most {detail} characters)."),
     "explore.error.syntax": ("SQL 语法错误。", "SQL syntax error."),
+    "explore.error.result_type": ("结果中有无法显示的数据类型（如 INTERVAL、UNION）：请用 ::varchar 转换该列。",
+                                  "The result has a type that cannot be shown (such as INTERVAL or UNION): "
+                                  "cast that column with ::varchar."),
     "explore.error.parameters": ("查询中有参数占位符（{detail}），这里无法填值：请直接写入取值。",
                                  "The query has parameter placeholders ({detail}) that cannot be filled here: write "
                                  "the values in."),

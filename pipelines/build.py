@@ -77,13 +77,15 @@ def read_all(landing: Path, progress: Callable[[str], None]) -> list[SourceFile]
 
 def build(landing: Path | None = None, progress: Callable[[str], None] | None = None,
           bulletin: bool = False) -> BuildSummary:
-    """Read, check and build; one build at a time (location.BuildLocked for the second). With `bulletin`,
-    also write the latest month's bulletin (通报) under <data>/reports."""
+    """Read, check and build; one build at a time (location.BuildLocked at once for the second). With
+    `bulletin`, also write the latest month's bulletin (通报) under <data>/reports."""
     with location.build_lock():
-        return _build(landing, progress, bulletin)
+        return build_locked(landing, progress, bulletin)
 
 
-def _build(landing: Path | None, progress: Callable[[str], None] | None, bulletin: bool) -> BuildSummary:
+def build_locked(landing: Path | None = None, progress: Callable[[str], None] | None = None,
+                 bulletin: bool = False) -> BuildSummary:
+    """build() for a caller that holds location.build_lock() already (the demo command)."""
     started = time.perf_counter()
     landing = landing or location.landing_dir()
     progress = progress or (lambda _: None)
