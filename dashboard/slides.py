@@ -30,7 +30,11 @@ section[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], hea
 [data-testid="stMainBlockContainer"] { padding: 8px 24px 0 24px !important; max-width: 100% !important; }
 [data-testid="stMain"] { overflow: hidden; }
 .stApp { color: #111827; }
-@media (min-width: 1800px) and (min-height: 1000px) { [data-testid="stMain"] { zoom: 1.5; } }
+@media (min-width: 1800px) and (min-height: 1000px) {
+  [data-testid="stMain"] { zoom: 1.5; }
+  /* Plotly measures zoomed boxes and would scale twice: charts keep their own pixels */
+  [data-testid="stPlotlyChart"] { zoom: calc(1 / 1.5); }
+}
 .slide-title { font-size: 34px; font-weight: 700; line-height: 1.2; margin: 4px 0 10px 0; color: #111827; }
 .slide-note { font-size: 20px; color: #1F2A37; line-height: 1.3; margin-top: 6px; }
 .tiles { display: grid; grid-template-columns: repeat(var(--n), minmax(0, 1fr)); gap: 12px; }
@@ -49,7 +53,7 @@ table.slide td.n { text-align: right; white-space: nowrap; font-variant-numeric:
 .st-key-meeting_controls { flex-wrap: nowrap !important; border-bottom: 3px solid #B22A2E; padding-bottom: 6px;
                            margin-bottom: 6px; }
 .st-key-meeting_controls > div:first-child { flex: 1 1 auto; min-width: 0; }
-.meeting-bar { display: flex; align-items: baseline; gap: 18px; font-size: 20px; color: #111827;
+.meeting-bar { display: flex; flex-wrap: wrap; align-items: baseline; column-gap: 18px; font-size: 20px; color: #111827;
                white-space: nowrap; min-width: 0; }
 .meeting-bar b { font-size: 28px; min-width: 0; }
 .slide-note li { font-size: 20px; line-height: 1.35; }

@@ -61,7 +61,8 @@ title = slide["title_en"] if language() == "en" else slide["title_zh"]
 with st.container(key="meeting_controls", horizontal=True, vertical_alignment="center", gap="small"):
     st.html(f'<div class="meeting-bar"><b data-testid="slide-title">{escape(title)}</b>'
             f'<span data-testid="meeting-count">{escape(t("meeting.count", n=state.meeting_index + 1, m=len(deck)))}'
-            f'</span><span data-testid="meeting-stamp">{escape(slides.data_stamp())}</span></div>', width="stretch")
+            f'</span><span data-testid="meeting-stamp" data-run="{escape(queries.build_info().run_id)}">'
+            f'{escape(slides.data_stamp())}</span></div>', width="stretch")
     st.button(t("meeting.previous"), key="meeting_prev", on_click=step, args=(-1,))
     st.button(t("meeting.resume") if state.meeting_paused else t("meeting.pause"), key="meeting_pause",
               on_click=toggle)
