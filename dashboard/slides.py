@@ -65,7 +65,7 @@ table.slide td.n { text-align: right; white-space: nowrap; font-variant-numeric:
   [data-testid="stToolbar"], iframe { display: none !important; }
   [data-testid="stMain"] { zoom: 1 !important; overflow: visible !important; }
   table.slide tr { break-inside: avoid; }
-  .slide-page { break-after: page; }
+  [class*="st-key-print_slide_"] { break-after: page; break-inside: avoid; zoom: 0.85; }
 }
 </style>
 """

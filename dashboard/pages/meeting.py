@@ -83,6 +83,14 @@ if (!doc.meetingKeys) {
 
 month = queries.months()[0]
 city = queries.value("select city_code from core_settings")
+if params.get("print") == "1":
+    # The whole playlist one slide a page, for printing to A4 landscape (no rotation).
+    for n, row in enumerate(deck, start=1):
+        with st.container(key=f"print_slide_{n}"):
+            st.html(f'<div class="slide-note"><b>{escape(row["title_en"] if language() == "en" else row["title_zh"])}'
+                    f'</b> · {escape(t("meeting.count", n=n, m=len(deck)))}</div>')
+            slides.KINDS[row["page"]](str(row["scope"]), city, month)
+    st.stop()
 with st.container(key=f"slide_{slide['page']}"):
     slides.KINDS[slide["page"]](str(slide["scope"]), city, month)
 
