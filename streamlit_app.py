@@ -23,6 +23,7 @@ PAGES = [
         ("dashboard/pages/overview.py", "page.overview", "overview"),
         ("dashboard/pages/coverage_map.py", "page.coverage_map", "coverage-map"),
         ("dashboard/pages/targets.py", "page.targets", "targets"),
+        ("dashboard/pages/plan.py", "page.plan", "plan"),
     ]),
     ("nav.analysis", [
         ("dashboard/pages/complaints.py", "page.complaints", "complaints"),

@@ -11,6 +11,7 @@ from __future__ import annotations
 import polars as pl
 
 from dashboard import queries
+from dashboard.frames import mapped
 
 # table name prefix -> layer, in the order the browser lists them (what analysts want first)
 LAYERS = {"mart_": "mart", "core_": "core", "stg_": "staging", "raw_": "raw", "ref_": "reference",
@@ -45,7 +46,7 @@ def tables() -> pl.DataFrame:
         for n in names))
     order = [*LAYERS.values(), OTHER_LAYER]
     return (frame.join(counts, on="table_name", how="left")
-            .with_columns(pl.col("table_name").map_elements(layer_of, return_dtype=pl.String).alias("layer"))
+            .with_columns(mapped(frame["table_name"], layer_of).alias("layer"))
             .sort(pl.col("layer").replace_strict(order, list(range(len(order)))), "table_name")
             .select("table_name", "layer", "zh", "en", "columns", "rows"))
 

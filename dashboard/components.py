@@ -11,13 +11,16 @@ import polars as pl
 import streamlit as st
 
 from dashboard.downloads import table_downloads
+from dashboard.frames import mapped
 from dashboard.i18n import language, month_label, t, v
 
 if TYPE_CHECKING:
     from dashboard.shell import Filters
 
-STATUS_COLOURS = {"已完成": "green", "达标": "blue", "滞后": "orange", "严重滞后": "red", "未完成": "red"}
-STATUS_HEX = {"已完成": "#2E7D32", "达标": "#1F6FB2", "滞后": "#E08A00", "严重滞后": "#C62828", "未完成": "#8E1B1B"}
+STATUS_COLOURS = {"已完成": "green", "达标": "blue", "滞后": "orange", "严重滞后": "red", "未完成": "red",
+                  "未达标": "red"}
+STATUS_HEX = {"已完成": "#2E7D32", "达标": "#1F6FB2", "滞后": "#E08A00", "严重滞后": "#C62828", "未完成": "#8E1B1B",
+              "未达标": "#8E1B1B"}
 # Management modes on maps and charts: professional service in the accent blue, the rest by urgency.
 MODE_HEX = {"专业物业": "#1F6FB2", "社区托管": "#7FB3D5", "单位自管": "#A3A3A3", "业主自管": "#F0B429",
             "无物业": "#C62828"}
@@ -33,6 +36,17 @@ def pp(x, digits: int = 1) -> str | None:
     return None if x is None else f"{x * 100:+.{digits}f} {t('common.pp')}"
 
 
+def shown_pp(x, digits: int = 1) -> float | None:
+    """A change in fraction points as pp() shows it (rounded), for a tile's arrow and colour."""
+    return None if x is None else round(x * 100, digits)
+
+
+def period_label(period: str, complete: bool) -> str:
+    """A quarter or season not yet over is labelled as such wherever it is drawn next to complete ones
+    (DOMAIN §8), so a partial period does not read as a collapse."""
+    return period if complete else t("common.in_progress", period=period)
+
+
 def num(x, digits: int = 0) -> str:
     return "—" if x is None else f"{x:,.{digits}f}"
 
@@ -42,11 +56,25 @@ def status_badge(status: str | None) -> None:
         st.badge(v(status), color=STATUS_COLOURS.get(status, "gray"))
 
 
-def kpi_tile(label: str, value: str, *, delta: str | None = None, delta_color: str = "normal",
-             status: str | None = None, note: str | None = None, help: str | None = None,
+def delta_style(change: float | None, better: str) -> tuple[str, str]:
+    """(delta_color, delta_arrow) for a change as shown: the arrow follows its sign, the colour whether that
+    direction is good for the metric (`better` "up" or "down"), and no change is grey with no arrow."""
+    if not change:
+        return "off", "off"
+    good = (change > 0) == (better == "up")
+    return ("green" if good else "red"), ("up" if change > 0 else "down")
+
+
+def kpi_tile(label: str, value: str, *, delta: str | None = None, change: float | None = None,
+             better: str = "up", status: str | None = None, note: str | None = None, help: str | None = None,
              chart: list | None = None) -> None:
+    """A KPI tile. `delta` is the change in words, `change` the same change as a number rounded as shown
+    (its sign sets the arrow; 0 reads 持平), `better` the direction that is good for this metric."""
+    if delta is not None and change is not None and change == 0:
+        delta = t("common.unchanged")
+    colour, arrow = delta_style(change, better) if delta is not None else ("off", "off")
     with st.container(border=True):
-        st.metric(label, value, delta=delta, delta_color=delta_color, help=help, chart_data=chart,
+        st.metric(label, value, delta=delta, delta_color=colour, delta_arrow=arrow, help=help, chart_data=chart,
                   chart_type="area" if chart else "line")
         status_badge(status)
         if note:
@@ -85,8 +113,7 @@ def compound_href(compound_id: str, scope: str, month: date) -> str:
 
 def with_profile_links(frame: pl.DataFrame, scope: str, month: date) -> pl.DataFrame:
     """`frame` (with a compound_id column) plus a column of links to each compound's profile."""
-    return frame.with_columns(pl.col("compound_id").map_elements(
-        lambda cid: compound_href(cid, scope, month), return_dtype=pl.String).alias(PROFILE))
+    return frame.with_columns(mapped(frame["compound_id"], lambda cid: compound_href(cid, scope, month)).alias(PROFILE))
 
 
 def profile_link_column(label: str):

@@ -1,15 +1,18 @@
 """The one download helper: every table in the app is downloaded through table_downloads().
 
-CSV is UTF-8 with a BOM so that Excel opens Chinese correctly; XLSX has the data on its first
-sheet, the active filters and data month on a second and, when the table is a warehouse table
-(`source_table`), its columns' Chinese and English descriptions on a third (字段说明). Text
-cells that a spreadsheet would run as a formula (starting with = + - @, or a tab or carriage
-return) are prefixed with an apostrophe.
+CSV is UTF-8 with a BOM so that Excel opens Chinese correctly, and data only: the header row
+first, so pandas and Excel import it as it is. XLSX has the data on its first sheet, the active
+filters and data month on a second (筛选条件) and, when the table is a warehouse table
+(`source_table`), its columns' Chinese and English descriptions on a third (字段说明). The file
+name carries the filters and the data month. Cells that a spreadsheet would run as a formula
+(starting with = + - @, or a tab or carriage return), header cells and categorical values
+included, are prefixed with an apostrophe.
 """
 
 from __future__ import annotations
 
 import io
+import re
 from datetime import date
 
 import polars as pl
@@ -21,7 +24,15 @@ from dashboard.i18n import t
 FORMULA_START = r"^[=+\-@\t\r]"
 
 
+def _safe_text(text: str) -> str:
+    return "'" + text if re.match(FORMULA_START, text) else text
+
+
 def neutralise(frame: pl.DataFrame) -> pl.DataFrame:
+    """Every text cell, header and categorical value a spreadsheet would run as a formula, with an apostrophe."""
+    categorical = [c for c, dtype in frame.schema.items() if isinstance(dtype, pl.Categorical | pl.Enum)]
+    frame = frame.with_columns(pl.col(c).cast(pl.String) for c in categorical)
+    frame = frame.rename({c: _safe_text(c) for c in frame.columns if _safe_text(c) != c})
     text_columns = [c for c, dtype in frame.schema.items() if dtype == pl.String]
     return frame.with_columns(
         pl.when(pl.col(c).str.contains(FORMULA_START)).then(pl.lit("'") + pl.col(c)).otherwise(pl.col(c)).alias(c)
@@ -31,17 +42,29 @@ def neutralise(frame: pl.DataFrame) -> pl.DataFrame:
 
 def _flat(frame: pl.DataFrame) -> pl.DataFrame:
     """Nested values (lists, structs) as text, so both formats can hold them."""
-    nested = [c for c, d in frame.schema.items() if isinstance(d, pl.List | pl.Struct | pl.Array)]
-    return frame.with_columns(pl.col(c).map_elements(str, return_dtype=pl.String) for c in nested)
+    def text(column: str, dtype: pl.DataType) -> pl.Expr:
+        if isinstance(dtype, pl.Struct):
+            return pl.col(column).struct.json_encode()
+        items = pl.col(column).cast(pl.List(pl.String)) if isinstance(dtype, pl.Array) else pl.col(column)
+        return pl.format("[{}]", items.list.eval(pl.element().cast(pl.String).fill_null("None")).list.join(", "))
+
+    return frame.with_columns(text(c, d).alias(c) for c, d in frame.schema.items()
+                              if isinstance(d, pl.List | pl.Struct | pl.Array))
 
 
 def metadata(filters: dict[str, str], data_month: date) -> list[tuple[str, str]]:
     return [("数据月份 Data month", data_month.strftime("%Y-%m")), *filters.items()]
 
 
-def to_csv(frame: pl.DataFrame, meta: list[tuple[str, str]]) -> bytes:
-    head = "".join(f"# {k}: {val}\n" for k, val in meta)
-    return ("\ufeff" + head + neutralise(_flat(frame)).write_csv()).encode("utf-8")
+def to_csv(frame: pl.DataFrame) -> bytes:
+    """Data only, header row first (the filters are in the file name and the XLSX's 筛选条件 sheet)."""
+    return ("\ufeff" + neutralise(_flat(frame)).write_csv()).encode("utf-8")
+
+
+def file_stem(name: str, filters: dict[str, str], data_month: date) -> str:
+    """`name`, the filters' values and the data month, in characters every file system accepts."""
+    parts = [name, *filters.values(), data_month.strftime("%Y-%m")]
+    return "_".join(re.sub(r'[\\/:*?"<>|\s]+', "-", str(p)).strip("-") for p in parts if str(p).strip())
 
 
 def to_xlsx(frame: pl.DataFrame, meta: list[tuple[str, str]], sheet: str = "数据",
@@ -65,11 +88,11 @@ def table_downloads(frame: pl.DataFrame, name: str, filters: dict[str, str], dat
     """CSV and XLSX buttons for `frame`; `filters` are the labelled filters that produced it;
     `source_table` names the warehouse table it was read from, whose column descriptions the XLSX carries."""
     meta = metadata(filters, data_month)
-    stem = f"{name}_{data_month.strftime('%Y-%m')}"
+    stem = file_stem(name, filters, data_month)
     # side by side at their own width, so a table in a narrow column still shows whole buttons
     row = st.container(horizontal=True)
     # callables: the files are made only when someone clicks
-    row.download_button(t("common.download_csv"), lambda: to_csv(frame, meta), f"{stem}.csv", "text/csv",
+    row.download_button(t("common.download_csv"), lambda: to_csv(frame), f"{stem}.csv", "text/csv",
                         key=f"{key}-csv", on_click="ignore")
 
     def xlsx() -> bytes:

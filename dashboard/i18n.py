@@ -7,7 +7,11 @@ in its own group. Values from the data (county names, statuses) are translated w
 
 from __future__ import annotations
 
+import csv
+
 import streamlit as st
+
+from warehouse.location import REFERENCE
 
 ZH, EN = "zh", "en"
 
@@ -34,17 +38,15 @@ TEXT: dict[str, tuple[str, str]] = {
     "common.month_fmt": ("{y}年{m}月", "{y}-{m:02d}"),
     "common.compounds": ("个小区", "compounds"),
     "common.pp": ("个百分点", "pp"),
+    "common.unchanged": ("持平", "no change"),
+    "common.in_progress": ("{period}（进行中）", "{period} (in progress)"),
     # -- values from the data ----------------------------------------------------------------------
-    "value.620600": ("武威市", "Wuwei City"),
-    "value.620602": ("凉州区", "Liangzhou"),
-    "value.620621": ("民勤县", "Minqin"),
-    "value.620622": ("古浪县", "Gulang"),
-    "value.620623": ("天祝县", "Tianzhu"),
     "value.已完成": ("已完成", "Achieved"),
     "value.达标": ("达标", "On track"),
     "value.滞后": ("滞后", "At risk"),
     "value.严重滞后": ("严重滞后", "Off track"),
-    "value.未完成": ("未完成", "Missed"),
+    "value.未完成": ("未完成", "Not achieved"),
+    "value.未达标": ("未达标", "Missed"),
     "value.专业物业": ("专业物业", "Professional firm"),
     "value.社区托管": ("社区托管", "Community-hosted"),
     "value.业主自管": ("业主自管", "Owner-managed"),
@@ -285,8 +287,11 @@ TEXT: dict[str, tuple[str, str]] = {
     "firms.black": ("D级（黑榜）", "Level D (black list)"),
     "firms.black_help": ("信用分 < 70 的企业。", "Firms scoring under 70."),
     "firms.fee_above_cap": ("质价不符小区", "Fee above cap"),
-    "firms.fee_above_cap_help": ("最近一次考评的核定等级对应收费上限低于实际收费标准的小区。",
-                                 "Compounds whose fee is above the cap of the grade given at their latest assessment."),
+    "firms.fee_above_cap_help": ("当月小区台账的收费标准高于在用等级收费上限的小区。在用等级取截至当月最近一次核定等级，"
+                                 "未考评的取台账服务等级；已降价到上限以内的不再计入。",
+                                 "Compounds whose fee in that month's ledger is above the cap of their grade in force: the "
+                                 "latest assessed grade up to that month, else the ledger's own grade. A compound that "
+                                 "lowered its fee within the cap is no longer counted."),
     "firms.downgraded": ("降级小区", "Downgraded"),
     "firms.downgraded_help": ("最近一次考评核定等级低于原等级的小区。", "Compounds whose latest assessment gave a lower grade than before."),
     "firms.ranking_title": ("企业信用排名", "Firms by credit score"),
@@ -323,6 +328,8 @@ TEXT: dict[str, tuple[str, str]] = {
     "firms.col_period": ("考评周期", "Period"),
     "firms.col_assessed_score": ("考评得分", "Assessment score"),
     "firms.col_grade": ("等级", "Grade"),
+    "firms.col_grade_in_force": ("在用等级", "Grade in force"),
+    "firms.col_grade_source": ("等级来源", "Grade from"),
     "firms.col_previous_grade": ("原等级", "Previous grade"),
     "firms.col_fee": ("收费（元/㎡·月）", "Fee (yuan/m²·month)"),
     "firms.col_fee_cap": ("等级上限", "Grade's cap"),
@@ -424,6 +431,8 @@ TEXT: dict[str, tuple[str, str]] = {
     "value.二级": ("二级", "Grade 2"),
     "value.三级": ("三级", "Grade 3"),
     "value.未评定": ("未评定", "Not graded"),
+    "value.核定等级": ("核定等级", "Assessment"),
+    "value.台账等级": ("台账等级", "Compound ledger"),
     "value.不达标": ("不达标", "Below standard"),
     "value.未发现问题": ("未发现问题", "No problem found"),
     "value.责令整改": ("责令整改", "Ordered to rectify"),
@@ -576,7 +585,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "mediation.col_utility": ("类别", "Utility"),
     "mediation.col_surveyed": ("已排查小区", "Compounds surveyed"),
     "mediation.file_utilities": ("水电气暖_各县区", "utilities_by_county"),
-    "mediation.gaps": ("尚未完成的小区（{n}）", "Compounds with work left ({n})"),
+    "mediation.gaps": ("尚未完成的小区（{n} 个小区，{rows} 项管线）", "Compounds with work left ({n} compounds, {rows} utilities)"),
     "mediation.col_ownership": ("产权明晰", "Ownership clarified"),
     "mediation.col_billed": ("收费到户", "Billed to households"),
     "mediation.col_serviced": ("服务到户", "Serviced to households"),
@@ -680,9 +689,14 @@ TEXT: dict[str, tuple[str, str]] = {
                       "Run read-only SQL (DuckDB dialect) over the current warehouse: one SELECT at a time, at most "
                       "{seconds} s and {rows} rows; nothing can be changed and no file read or written. The Tables "
                       "page describes every table and column."),
+    "explore.whole_city": ("此处的 SQL 查询范围始终是全市全部数据，不受页面顶部所选范围和月份的限制；"
+                           "如需某县区或某月，请在查询中用 where 条件筛选。",
+                           "SQL here always runs over the whole city's data, whatever scope and month the header "
+                           "shows; filter by county or month with a where clause in the query."),
     "explore.examples": ("示例查询", "Example queries"),
     "explore.examples_placeholder": ("选择一个示例，载入编辑器…", "Pick an example to load it into the editor…"),
-    "explore.example.heating": ("最近一个供暖季供暖投诉最多的小区", "Compounds with the most heating complaints last winter"),
+    "explore.example.heating": ("最近一个已结束的供暖季供暖投诉最多的小区",
+                                "Compounds with the most heating complaints in the last complete heating season"),
     "explore.example.downgraded": ("今年服务等级被降级的物业企业", "Firms with compounds downgraded this year"),
     "explore.example.missed_inspections": ("漏检季度的县区（双随机检查）", "Counties that missed an inspection quarter"),
     "explore.sql": ("SQL 查询", "SQL query"),
@@ -751,6 +765,9 @@ TEXT: dict[str, tuple[str, str]] = {
                              "The query ran out of memory and was stopped. Aggregate or narrow it first."),
     "explore.error.too_large": ("结果过大（{detail}）：请只选需要的列，或加 limit。",
                                 "The result is too large ({detail}): select fewer columns or add a limit."),
+    "explore.error.too_deep": ("查询嵌套层数过多，无法核查，已拒绝：请减少嵌套的子查询或括号。",
+                               "The query is nested too deeply to be checked and was refused: use fewer nested "
+                               "subqueries or brackets."),
     "tables.intro": ("数据仓库中的全部表：每张表和每个字段的中英文说明、类型与行数。说明写在 SQL 模型旁，"
                      "导出的 Excel 在“字段说明”页附带这些说明。",
                      "Every table in the warehouse: each table and column with its Chinese and English description, "
@@ -779,8 +796,94 @@ TEXT: dict[str, tuple[str, str]] = {
     "tables.list_file": ("数据表清单", "tables"),
     "tables.columns_file": ("{table}_字段说明", "{table}_columns"),
     # 覆盖地图 · 目标进度 (dashboard/pages/coverage_map.py, targets.py)
+    # -- 任务清单 (the plan as a scorecard) ---------------------------------------------------------
+    "page.plan": ("任务清单", "Plan scorecard"),
+    "plan.intro": ("《武威市物业管理服务提质增效专项行动实施方案》（武政办发〔2024〕55号）五项重点任务的每条职责：完成时限、牵头单位、"
+                   "衡量指标及全市和各县区的数值与状态。状态按基线（2024年11月）到期限的直线进度判定；方案未给数值的职责默认目标100%"
+                   "（“即知即改、长期坚持”），可在 targets.csv 中修改；没有目标的指标只列数值。",
+                   "Every duty of the five key tasks of the plan (武政办发〔2024〕55号): deadline, lead units, the measure, and "
+                   "the city's and each county's value and status. Status against the straight line from the baseline "
+                   "(2024-11) to the deadline; where the plan gives no number the target defaults to 100% (\"at once, "
+                   "and for good\"), changeable in targets.csv; a measure with no target shows its value only."),
+    "plan.task_heading": ("{n}、{title}", "{n}. {title}"),
+    "plan.col_no": ("序号", "No."),
+    "plan.col_duty": ("职责", "Duty"),
+    "plan.col_deadline": ("完成时限", "Deadline"),
+    "plan.col_lead": ("牵头单位", "Lead units"),
+    "plan.col_measure": ("衡量指标", "Measure"),
+    "plan.not_measured": ("未计量", "Not measured"),
+    "plan.not_measured_cell": ("未计量：{reason}", "Not measured: {reason}"),
+    "plan.col_task": ("重点任务", "Key task"),
+    "plan.col_reason": ("未计量原因", "Why not measured"),
+    "plan.file": ("任务清单", "plan_scorecard"),
+    "plan.worst_line": ("方案职责最弱县区：{parts}", "Weakest county per plan duty: {parts}"),
+    "plan.worst_part": ("{metric} {county} {value}{status}", "{metric} {county} {value}{status}"),
+    "plan.separator": ("；", "; "),
+    "plan.detail": ("职责明细：公示、备案、承接查验与示范创建", "Duty details: disclosure, filing, takeover inspection, showcases"),
+    "plan.detail_caption": ("各县区专业物业小区中已公示、合同已备案、项目经理在册的小区数；“未填报”为台账该项为空或无效的小区，计入分母；"
+                            "合同将到期为月末后 {days} 天内到期，已到期为合同结束日期早于月末、台账未见续签。",
+                            "Per county, of the compounds under professional service: disclosure posted, contract filed, "
+                            "project manager on file; unknown: the ledger cell is blank or invalid (kept in the denominator). "
+                            "Ending soon: within {days} days after the month end; ended: the contract on file ended before "
+                            "the month end and no renewal is reported."),
+    "plan.detail_file": ("方案职责明细", "plan_duty_details"),
+    "plan.col_scope": ("范围", "Scope"),
+    "plan.col_professional": ("专业物业小区", "Professional compounds"),
+    "plan.col_disclosure_posted": ("已公示", "Disclosure posted"),
+    "plan.col_disclosure_unknown": ("公示未填报", "Disclosure unknown"),
+    "plan.col_contracts_filed": ("合同已备案", "Contracts filed"),
+    "plan.col_contracts_ending_soon": ("合同将到期", "Contracts ending soon"),
+    "plan.col_contracts_ended": ("合同已到期未续签", "Contracts ended, no renewal"),
+    "plan.col_project_manager_on_file": ("项目经理在册", "Project manager on file"),
+    "plan.col_compounds": ("小区总数", "Compounds"),
+    "plan.col_takeover_inspected": ("已承接查验", "Takeover inspected"),
+    "plan.col_takeover_open_items": ("承接查验问题在办", "Takeover items open"),
+    "plan.col_red_property": ("红色物业", "Red property"),
+    "plan.col_beautiful_home": ("美好家园", "Beautiful home"),
+    "plan.yes": ("是", "yes"),
+    "plan.no": ("否", "no"),
+    "plan.unknown": ("未填报", "not reported"),
+    "plan.compound.line": ("方案职责：{parts}", "Plan duties: {parts}"),
+    "plan.compound.disclosure": ("公示 {value}", "disclosure posted: {value}"),
+    "plan.compound.takeover": ("承接查验 {value}", "takeover inspected: {value}"),
+    "plan.compound.filed": ("合同备案 {value}", "contract filed: {value}"),
+    "plan.compound.contract_end": ("合同至 {date}", "contract to {date}"),
+    "plan.compound.ended": ("（已到期，未见续签）", " (ended, no renewal reported)"),
+    "plan.compound.ending_soon": ("（即将到期）", " (ending soon)"),
+    "plan.compound.manager": ("项目经理 {name}", "project manager: {name}"),
+    "plan.compound.none": ("未在册", "none on file"),
+    "plan.compound.open_items": ("承接查验问题在办 {n} 项", "{n} takeover items open"),
+    "plan.compound.red_property": ("红色物业项目", "red-property project"),
+    "plan.compound.beautiful_home": ("美好家园小区", "beautiful-home compound"),
+    "plan.metric.carried_forward": ("当月未报送小区数", "Compounds not reported this month"),
+    "plan.metric.committee_coverage": ("业委会（物管会）覆盖率", "Owners' committee coverage"),
+    "plan.metric.committee_trained_share": ("本年开展培训的业委会占比", "Committees trained this year"),
+    "plan.metric.red_property": ("红色物业项目数", "Red-property projects"),
+    "plan.metric.coverage": ("专业物业覆盖率", "Professional coverage"),
+    "plan.metric.remaining": ("尚无专业物业的小区数", "Compounds without professional service"),
+    "plan.metric.takeover_rate": ("承接查验率", "Takeover inspection rate"),
+    "plan.metric.takeover_open_items": ("承接查验问题在办数", "Takeover-inspection items open"),
+    "plan.metric.utilities_billed_rate": ("水电气暖收费到户率", "Utilities billed to households"),
+    "plan.metric.disclosure_rate": ("公示率", "Disclosure rate"),
+    "plan.metric.contract_filing_rate": ("合同备案率", "Contract filing rate"),
+    "plan.metric.project_manager_share": ("项目经理在册率", "Project manager on file"),
+    "plan.metric.graded_share": ("服务等级评定率", "Compounds graded"),
+    "plan.metric.fee_above_cap": ("质价不符小区数", "Fees above the grade's cap"),
+    "plan.metric.beautiful_home": ("美好家园小区数", "Beautiful-home compounds"),
+    "plan.metric.inspection_compliance": ("双随机检查达标率（季度）", "Spot-inspection compliance (quarterly)"),
+    "plan.metric.inspection_upload_rate": ("检查结果上传率（季度，两平台较低者）", "Results uploaded (quarterly, the lower platform)"),
+    "plan.metric.black_list_firms": ("黑榜企业数（季度）", "Black-listed firms (quarterly)"),
+    "plan.metric.rectification_close_rate": ("整改销号率", "Rectification closure rate"),
+    "plan.metric.complaint_rate_ratio": ("投诉率（较基准年）", "Complaint rate vs baseline"),
+    "plan.metric.resolved_within_street": ("不出街道化解率（近12个月）", "Resolved within the street (12 months)"),
+    "plan.metric.joint_meetings_12m": ("联席会议次数（近12个月）", "Joint meetings (12 months)"),
+    "plan.metric.mediation_success_rate": ("调解成功率（近12个月）", "Mediation success (12 months)"),
     "page.coverage_map": ("覆盖地图", "Coverage map"),
     "map.metric": ("地图指标", "Map metric"),
+    "map.view": ("着色", "Colour by"),
+    "map.view.status": ("目标进度状态", "Status against the target"),
+    "map.view.value": ("指标数值", "Value"),
+    "map.unit_status": ("当月适用期限的进度状态（基线到期限的直线）", "Status against the deadline in force (straight line from the baseline)"),
     "map.metric.coverage": ("专业物业覆盖率", "Professional coverage"),
     "map.metric.committee_coverage": ("业委会（物管会）覆盖率", "Owners' committee coverage"),
     "map.metric.complaint_rate": ("投诉率（每千户·近12个月）", "Complaints per 1,000 households (12 months)"),
@@ -837,8 +940,21 @@ TEXT: dict[str, tuple[str, str]] = {
                          "{recent} months' pace: {projected} (best {best}, worst {worst})."),
     "targets.sentence_done": ("{month}{noun} {actual}，已达到{deadline}目标 {target}。",
                               "{noun} {actual} in {month}, the {target} target for {deadline} is met."),
-    "targets.sentence_missed": ("{deadline}目标 {target} 未达到，{month}为 {actual}。",
-                                "The {target} target for {deadline} was not met; {actual} in {month}."),
+    "targets.sentence_missed": ("{deadline}目标 {target} 未完成，{overdue}尚差 {short} 个小区；{month}为 {actual}，"
+                                "需全部完成。按近{recent}个月速度预计 {projected} 达标（乐观 {best}，保守 {worst}）。",
+                                "The {target} target for {deadline} is not met{overdue}, {short} compounds short; "
+                                "{actual} in {month}, all of it needed now. At the last {recent} months' pace: "
+                                "{projected} (best {best}, worst {worst})."),
+    "targets.overdue": ("逾期 {months} 个月，", ", {months} months overdue"),
+    "targets.required_overdue_note": ("{deadline}目标逾期 {months} 个月，需全部完成（提高 {rate}）",
+                                      "{deadline} target {months} months overdue: all needed now ({rate})"),
+    "targets.required_due_note": ("{deadline}目标本月到期，需全部完成（提高 {rate}）",
+                                  "{deadline} target due this month: all needed now ({rate})"),
+    "targets.result_met": ("达标", "Met"),
+    "targets.result_missed": ("未达标", "Missed"),
+    "targets.reached": ("{month} 达到", "reached {month}"),
+    "targets.col_result": ("期限当月判定", "At the deadline"),
+    "targets.col_reached": ("其后达到", "Reached later"),
     "targets.expected_note": ("按进度应达 {expected}（{deadline}目标）", "{expected} expected on the line to {deadline}"),
     "targets.of_total": ("小区总数 {total} 个", "of {total} compounds"),
     "targets.required": ("每月需新增小区", "Compounds needed a month"),
@@ -870,7 +986,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "targets.col_deadline": ("期限", "Deadline"),
     "targets.col_target": ("目标", "Target"),
     "targets.col_expected": ("按进度应达", "Expected now"),
-    "targets.col_actual": ("实际", "Actual"),
+    "targets.col_actual": ("实际（已过期限取期限当月）", "Actual (a passed deadline: its deadline month)"),
     "targets.col_status": ("状态", "Status"),
     "targets.col_months_left": ("剩余月数", "Months left"),
     "targets.col_per_month": ("每月需新增小区", "Compounds a month"),
@@ -898,6 +1014,13 @@ TEXT: dict[str, tuple[str, str]] = {
                              "剩 {months} 个月，每月需提高 {required}",
                              "{status}: {actual} against {expected} expected on the line to {target} by "
                              "{deadline}; {months} months left, {required} a month needed"),
+    "overview.status_overdue": ("{status}：{deadline}目标 {target}，逾期 {months} 个月，实际 {actual}{short}",
+                                "{status}: the {target} target for {deadline} is not met, {months} months overdue; "
+                                "{actual} now{short}"),
+    "overview.status_due_now": ("{status}：{deadline}目标 {target} 本月到期，实际 {actual}{short}",
+                                "{status}: the {target} target for {deadline} falls due this month and is not met; "
+                                "{actual} now{short}"),
+    "overview.short": ("，尚差 {n} 个小区", ", {n} compounds short"),
     "overview.status_ratio": ("{status}：近12个月投诉率为基准年的 {actual}，按进度应不高于 {expected}；"
                               "{deadline} 目标不高于 {target}",
                               "{status}: the 12-month rate is {actual} of the baseline against {expected} "
@@ -915,7 +1038,10 @@ TEXT: dict[str, tuple[str, str]] = {
                                 "Complaints (投诉 + 举报) in the last 12 months per 1,000 households. The plan only "
                                 "says 'markedly lower'; 20% lower is a default the city can change."),
     "overview.remaining": ("尚无专业物业的小区", "Compounds without professional service"),
-    "overview.remaining_note": ("按期完成需每月新增约 {n} 个", "About {n} a month needed to meet the deadline"),
+    "overview.remaining_note": ("按期完成需每月新增 {n} 个", "{n} a month needed to meet the deadline"),
+    "overview.remaining_overdue_note": ("{deadline}目标逾期 {months} 个月，尚差 {n} 个小区",
+                                        "{deadline} target {months} months overdue, {n} compounds short"),
+    "overview.remaining_due_note": ("{deadline}目标本月到期，尚差 {n} 个小区", "{deadline} target due this month, {n} compounds short"),
     "overview.remaining_help": ("社区托管、业主自管、单位自管和无物业小区：方案要求2026年底清零。",
                                 "Community-hosted, owner- or employer-managed and unmanaged compounds: to be "
                                 "cleared by end-2026."),
@@ -933,12 +1059,23 @@ TEXT: dict[str, tuple[str, str]] = {
     "overview.col_trend": ("近12个月", "Last 12 months"),
     "overview.alerts": ("预警", "Alerts"),
     "overview.no_alerts": ("当月没有预警。", "No alerts this month."),
-    "overview.more_alerts": ("另有 {n} 条预警未显示。", "{n} more alerts not shown."),
+    "overview.other_alerts": ("一般预警 {n} 条", "{n} other alerts"),
 }
 
 
 def language() -> str:
     return EN if st.session_state.get("lang") == EN else ZH
+
+
+
+def scope_names() -> dict[str, tuple[str, str]]:
+    """County and city names by adcode, from the region pack (warehouse/reference/counties.csv): the one
+    spelling the warehouse (core_scopes, mart_alerts) uses too."""
+    with open(REFERENCE / "counties.csv", encoding="utf-8") as fh:
+        return {f"value.{r['adcode']}": (r["name_zh"], r["name_en"]) for r in csv.DictReader(fh)}
+
+
+TEXT |= scope_names()
 
 
 def t(key: str, lang: str | None = None, **fmt) -> str:

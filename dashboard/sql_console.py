@@ -15,7 +15,11 @@ Four layers, each closing what the one before leaves open:
    used; and its operators may only read (a SELECT can write through a common table
    expression).
 4. Limits (LIMITS): a time limit per query (a timer interrupts the cursor; other cursors of
-   the shared connection keep running), a row cap and a size cap on the result.
+   the shared connection keep running), a row cap and a size cap on the result. The caps apply
+   while the result streams (Arrow record batches, counted as they arrive): no text or blob value
+   larger than the size cap leaves DuckDB, and fetching stops at either cap.
+Every refusal is a QueryError with a message (explore.error.<kind>), a query nested too deep for
+the checks included.
 """
 
 from __future__ import annotations
@@ -161,17 +165,54 @@ def check_plan(cur: duckdb.DuckDBPyConnection, query: str) -> None:
                 raise QueryError("source", ".".join(path))
 
 
+BATCH_ROWS = 1024
+TOO_LARGE = "wuwei: value over the size cap"
+
+
+def _quoted(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def _guarded(cur: duckdb.DuckDBPyConnection, query: str, limits: Limits) -> duckdb.DuckDBPyRelation:
+    """The query, at most max_rows + 1 rows, with every text or blob value over the size cap an
+    error inside DuckDB, so that such a value is never copied into the app."""
+    relation = cur.sql(query)
+    size = {"VARCHAR": "strlen", "BLOB": "octet_length"}  # bytes
+    wide = {c: size[str(kind)] for c, kind in zip(relation.columns, relation.types, strict=True) if str(kind) in size}
+    if wide:
+        replace = ", ".join(f"if({f}({_quoted(c)}) > {limits.max_bytes}, error('{TOO_LARGE}'), "
+                            f"{_quoted(c)}) as {_quoted(c)}" for c, f in wide.items())
+        relation = relation.select(duckdb.SQLExpression(f"* replace ({replace})"))
+    return relation.limit(limits.max_rows + 1)
+
+
 def _fetch(cur: duckdb.DuckDBPyConnection, query: str, limits: Limits) -> tuple[pl.DataFrame, bool]:
-    frame = cur.sql(query).limit(limits.max_rows + 1).pl()
-    truncated = frame.height > limits.max_rows
-    frame = frame.head(limits.max_rows)
-    size = frame.estimated_size()
-    if size > limits.max_bytes:
-        keep = frame.height * limits.max_bytes // size
-        if keep == 0:
-            raise QueryError("too_large", f"{size / 1024 / 1024:.0f} MB")
-        frame, truncated = frame.head(keep), True
-    return frame, truncated
+    """The result in record batches, rows and bytes counted as they arrive; stops at either cap."""
+    reader = _guarded(cur, query, limits).to_arrow_reader(BATCH_ROWS)
+    batches, rows, size, truncated = [], 0, 0, False
+    try:
+        for batch in reader:
+            if rows + batch.num_rows > limits.max_rows:
+                batch, truncated = batch.slice(0, limits.max_rows - rows), True
+            if size + batch.nbytes > limits.max_bytes:
+                keep = batch.num_rows * (limits.max_bytes - size) // max(batch.nbytes, 1)
+                if rows + keep == 0:
+                    raise QueryError("too_large", f"> {limits.max_bytes / 1024 / 1024:.0f} MB")
+                batch, truncated = batch.slice(0, keep), True
+            batches.append(batch)
+            rows, size = rows + batch.num_rows, size + batch.nbytes
+            if truncated:
+                break
+    except duckdb.Error as exc:
+        if TOO_LARGE in str(exc):
+            raise QueryError("too_large", f"> {limits.max_bytes / 1024 / 1024:.0f} MB") from None
+        raise
+    finally:
+        reader.close()
+    import pyarrow as pa
+
+    table = pa.Table.from_batches(batches, schema=reader.schema)
+    return pl.from_arrow(table), truncated
 
 
 def run(sql: str, limits: Limits = LIMITS) -> Result:
@@ -185,6 +226,8 @@ def run(sql: str, limits: Limits = LIMITS) -> Result:
             check_parsed(cur, query)
             check_plan(cur, query)
             frame, truncated = _fetch(cur, query, limits)
+        except RecursionError:
+            raise QueryError("too_deep") from None
         except duckdb.InterruptException:
             raise QueryError("timeout", f"{limits.seconds:g}") from None
         except duckdb.OutOfMemoryException as exc:
@@ -192,6 +235,10 @@ def run(sql: str, limits: Limits = LIMITS) -> Result:
         except duckdb.PermissionException as exc:
             raise QueryError("external", str(exc)) from None
         except duckdb.Error as exc:
+            if TOO_LARGE in str(exc):
+                raise QueryError("too_large", f"> {limits.max_bytes / 1024 / 1024:.0f} MB") from None
+            if "depth" in str(exc).lower():
+                raise QueryError("too_deep", str(exc).splitlines()[0]) from None
             raise QueryError("invalid", str(exc)) from None
         finally:
             timer.cancel()

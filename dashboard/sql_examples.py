@@ -6,10 +6,12 @@ from __future__ import annotations
 
 EXAMPLES: dict[str, str] = {
     "explore.example.heating": """\
--- 最近一个供暖季，供暖类投诉最多的小区
--- 供暖月份取自口径参数 core_settings.heating_months（默认 11—3 月），跨年的月份归入同一个供暖季
+-- 最近一个已结束的供暖季，供暖类投诉最多的小区（正在进行的供暖季不算）
+-- 供暖月份取自口径参数 core_settings.heating_months（默认 11—3 月），跨年的月份归入同一个供暖季；
+-- 供暖季的最后一个月不晚于数据截至月份（core_settings.data_month）才算已结束
 with settings as (
-    select heating_months, heating_months[1] as first_month from core_settings
+    select heating_months, heating_months[1] as first_month, heating_months[-1] as last_month, data_month
+    from core_settings
 ),
 heating as (
     select c.*, year(c.month) - (month(c.month) < s.first_month)::int as season
@@ -26,7 +28,10 @@ select
     count(*) as 供暖投诉数
 from heating h
 join core_scopes s on s.scope_code = h.county_code
-where h.season = (select max(season) from heating)
+where h.season = (
+    select max(h2.season) from heating h2, settings s
+    where last_day(make_date(h2.season + (s.last_month < s.first_month)::int, s.last_month, 1)) <= s.data_month
+)
 group by all
 order by 供暖投诉数 desc, 小区
 limit 20

@@ -71,6 +71,12 @@ def read_all(landing: Path, progress: Callable[[str], None]) -> list[SourceFile]
 
 
 def build(landing: Path | None = None, progress: Callable[[str], None] | None = None) -> BuildSummary:
+    """Read, check and build; one build at a time (location.BuildLocked for the second)."""
+    with location.build_lock():
+        return _build(landing, progress)
+
+
+def _build(landing: Path | None, progress: Callable[[str], None] | None) -> BuildSummary:
     started = time.perf_counter()
     landing = landing or location.landing_dir()
     progress = progress or (lambda _: None)

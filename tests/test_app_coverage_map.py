@@ -75,7 +75,7 @@ def test_hand_checked_values_and_table(golden_app_env):
     at = run_page("coverage-map", scope="620600", month="2025-02")
     assert county_values(deck_spec(at)) == {"620602": 0.75, "620621": 0.75, "620622": None, "620623": None}
     table = at.dataframe[0].value
-    assert list(table["county"]) == ["凉州区", "民勤县", "古浪县", "天祝县"]
+    assert list(table["county"]) == ["凉州区", "民勤县", "古浪县", "天祝藏族自治县"]  # as the region pack spells it
     assert list(table["coverage"]) == ["75.0%", "75.0%", "—", "—"]
     assert list(table["coverage_status"]) == ["达标", "达标", "—", "—"]
     assert list(table["committee_coverage"]) == ["37.5%", "25.0%", "—", "—"]
@@ -107,7 +107,7 @@ def switch_to_english(at):
 def test_english_tooltips(golden_app_env):
     at = switch_to_english(run_page("coverage-map", scope="620602", month="2025-02"))
     features = layer(deck_spec(at), "counties")["data"]["features"]
-    assert features[0]["properties"]["title"] == "Liangzhou"
+    assert features[0]["properties"]["title"] == "Liangzhou District"
     assert features[0]["properties"]["detail"] == "Professional coverage：75.0%\n6 of 8 compounds\nStatus: On track"
     point = layer(deck_spec(at), "compounds")["data"][0]
     assert "households" in point["detail"]

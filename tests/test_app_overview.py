@@ -31,7 +31,8 @@ def test_tiles_equal_the_marts(golden, golden_app_env, scope):
         assert shown["专业物业覆盖率"][0] == "—"
         return
     coverage, change, remaining, committee, rate = row[0]
-    assert shown["专业物业覆盖率"] == (f"{coverage * 100:.1f}%", f"{change * 100:+.1f} 个百分点")
+    delta = "持平" if round(change * 100, 1) == 0 else f"{change * 100:+.1f} 个百分点"
+    assert shown["专业物业覆盖率"] == (f"{coverage * 100:.1f}%", delta)
     assert shown["业委会（物管会）覆盖率"][0] == f"{committee * 100:.1f}%"
     assert shown["尚无专业物业的小区"][0] == f"{remaining:,d}"
     assert shown["年投诉率（每千户）"][0] == (f"{rate:,.1f}" if rate is not None else "—")

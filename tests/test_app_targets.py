@@ -90,7 +90,7 @@ def assert_targets_shown(golden, at, burn_down: dict, scope: str, metric: str, a
     remaining_label = "尚无专业物业的小区" if metric == "coverage" else "尚无业委会（物管会）的小区"
     assert tiles[remaining_label] == f"{active['remaining']:,d}"
     per_month = active["required_compounds_per_month"]
-    assert tiles["每月需新增小区"] == ("—" if per_month is None else f"{per_month:,.1f}")
+    assert tiles["每月需新增小区"] == ("—" if per_month is None else f"{per_month:,d}")  # whole compounds
     if active["projected_month"]:
         d = active["projected_month"]
         assert tiles["预计达标"] == f"{d.year}年{d.month}月"
@@ -101,8 +101,12 @@ def assert_targets_shown(golden, at, burn_down: dict, scope: str, metric: str, a
     assert sentence.startswith(f":{STATUS_COLOURS[active['status']]}-badge[{active['status']}]")
     table = at.dataframe[0].value
     assert list(table["status"]) == [r["status"] for r in rows]
-    assert list(table["actual"]) == [f"{r['actual'] * 100:.1f}%" for r in rows]
-    assert list(table["expected"]) == [f"{r['expected'] * 100:.1f}%" for r in rows]
+    # a passed deadline (not the one in force) shows its deadline month's value, never today's (DOMAIN §8)
+    judged = [r["deadline_passed"] and not r["is_active"] for r in rows]
+    assert list(table["actual"]) == [f"{(r['value_at_deadline'] if r['deadline_passed'] else r['actual']) * 100:.1f}%"
+                                     for r in rows]
+    assert list(table["expected"]) == ["—" if j else f"{r['expected'] * 100:.1f}%"
+                                       for r, j in zip(rows, judged, strict=True)]
 
 
 def shown(at) -> tuple[dict, str]:
@@ -112,11 +116,11 @@ def shown(at) -> tuple[dict, str]:
 
 
 def test_hand_checked_coverage(golden_app_env):
-    """EXPECTED.md, target status at 2025-02: 凉州 coverage 达标, 0.75 against 0.569231, 0.1 compounds a month,
+    """EXPECTED.md, target status at 2025-02: 凉州 coverage 达标, 0.75 against 0.569231, 1 compound a month (0.1 up),
     projected, best and worst 2025-03; ideal line 0.569231 × 8 = 4.553846 covered, target 6.4 (1.6 left)."""
     at = run_page("targets", scope="620602", month="2025-02")
     tiles, notes = shown(at)
-    assert tiles == {"专业物业覆盖率": "75.0%", "尚无专业物业的小区": "2", "每月需新增小区": "0.1",
+    assert tiles == {"专业物业覆盖率": "75.0%", "尚无专业物业的小区": "2", "每月需新增小区": "1",
                      "预计达标": "2025年3月"}
     assert "按进度应达 56.9%（2025年底目标）" in notes and "乐观 2025年3月；保守 2025年3月" in notes
     burn_up = charts(at)[1]
@@ -126,27 +130,34 @@ def test_hand_checked_coverage(golden_app_env):
 
 
 def test_hand_checked_committees(golden_app_env):
-    """EXPECTED.md: 凉州 committees 滞后, 0.0625 a month (8 − 3 = 5 compounds in 10 months = 0.5), projected
-    2027-03, best 2026-05, worst never; 民勤 严重滞后, 0.075 a month (0.3 compounds), 2026-05, best 2025-07."""
+    """EXPECTED.md: 凉州 committees 滞后, 0.0625 a month (8 − 3 = 5 compounds in 10 months = 0.5, so 1 whole
+    compound), projected 2027-03, best 2026-05, worst never; 民勤 严重滞后, 0.075 a month (0.3, so 1 compound),
+    2026-05, best 2025-07."""
     at = run_page("targets", scope="620602", month="2025-02", target_metric="committee_coverage")
     tiles, notes = shown(at)
-    assert tiles["每月需新增小区"] == "0.5" and tiles["预计达标"] == "2027年3月"
+    assert tiles["每月需新增小区"] == "1" and tiles["预计达标"] == "2027年3月"  # 0.5 rounded up
     assert "每月提高 +6.2 个百分点，剩 10 个月" in notes  # 0.0625 shown to one decimal
     assert "乐观 2026年5月；保守 按此速度无法达标" in notes
     assert any(m.value.startswith(":orange-badge[滞后]") for m in at.markdown)
     at = run_page("targets", scope="620621", month="2025-02", target_metric="committee_coverage")
     tiles, notes = shown(at)
-    assert tiles["每月需新增小区"] == "0.3" and tiles["预计达标"] == "2026年5月"
+    assert tiles["每月需新增小区"] == "1" and tiles["预计达标"] == "2026年5月"  # 0.3 rounded up
     assert "乐观 2025年7月；保守 按此速度无法达标" in notes
     assert any(m.value.startswith(":red-badge[严重滞后]") for m in at.markdown)
 
 
 def test_city_deadline_2024_missed_then_the_next_in_force(golden_app_env):
-    """EXPECTED.md: city coverage 0.583333 < 0.6 at 2024-12 → 未完成; by 2025-02 the 2025 deadline is in force."""
+    """EXPECTED.md: city coverage 0.583333 < 0.6 at 2024-12 → 未完成; by 2025-02 the 2025 deadline is in force.
+    DOMAIN §8: the 2024 deadline is judged at 2024-12 (58.3%, 未达标), not by today's 75% (it used to read
+    已完成); reaching 0.6 in 2025-01 (8/12) is shown on its own."""
     at = run_page("targets", scope="620600", month="2025-02")
     table = at.dataframe[0].value
     assert list(table["deadline"]) == ["2024年底", "2025年底", "2026年底"]
-    assert list(table["status"]) == ["已完成", "达标", "达标"]
+    assert list(table["status"]) == ["未达标", "达标", "达标"]
+    assert list(table["actual"]) == ["58.3%", "75.0%", "75.0%"]
+    assert list(table["result"]) == ["未达标", "—", "—"]
+    assert list(table["reached"]) == ["2025-01 达到", "—", "—"]
+    assert table["per_month"].iloc[0] == "—" and table["projected"].iloc[0] == "—"
     at = run_page("targets", scope="620600", month="2024-12")
     assert at.dataframe[0].value["status"].iloc[0] == "未完成"
 

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import errno
 import json
 import shutil
+import signal
+import subprocess
+import sys
 import threading
 
 import duckdb
@@ -98,3 +102,72 @@ def test_failed_build_keeps_the_previous_warehouse_readable(data_dir, monkeypatc
     with duckdb.connect(str(second), read_only=True) as fresh:
         assert fresh.execute("select count(*) from build_runs").fetchall() == [(3,)]
     reader.close()
+
+
+# -- faults: concurrent builds, killed builds, damaged records, a full disk (#11 item 7) ------------
+
+KILLED_BUILD = """
+import os, signal, sys
+from pipelines.build import build
+from warehouse import location
+def killed(database):  # SIGKILL just before the switch: the new file is complete, never published
+    os.kill(os.getpid(), signal.SIGKILL)
+location.publish = killed
+build(location.landing_dir())
+"""
+
+
+def _runs() -> list[dict]:
+    return [json.loads(p.read_text()) for p in sorted((location.warehouse_dir() / "runs").glob("*.json"))]
+
+
+def test_second_build_is_refused_while_one_runs(data_dir):
+    with location.build_lock():
+        proc = subprocess.run([sys.executable, "-m", "pipelines", "build"], cwd=location.ROOT,
+                              capture_output=True, text=True, timeout=120)
+        with pytest.raises(location.BuildLocked, match=r"另一次构建正在进行.*Another build is running"):
+            build(data_dir / "landing")
+    assert proc.returncode != 0
+    assert "另一次构建正在进行" in proc.stderr and "Another build is running" in proc.stderr
+    assert location.current_database() is None and _runs() == []
+
+
+def test_killed_build_is_recorded_failed_and_clean_up_keeps_current_and_previous(data_dir):
+    first = build(data_dir / "landing").database
+    second = build(data_dir / "landing").database
+    killed = subprocess.run([sys.executable, "-c", KILLED_BUILD], cwd=location.ROOT, timeout=300)
+    assert killed.returncode == -signal.SIGKILL
+    assert location.current_database() == second
+    assert [r["status"] for r in _runs()] == ["succeeded", "succeeded", "running"]
+    orphan = location.warehouse_dir() / "wuwei-20000101T000000Z-dead.duckdb.wal"
+    orphan.write_bytes(b"partial")
+    third = build(data_dir / "landing").database
+    assert [r["status"] for r in _runs()] == ["succeeded", "succeeded", "failed", "succeeded"]
+    assert "Interrupted" in _runs()[2]["error"]
+    # the published warehouse and its predecessor stay; the unpublished file, the first and the orphan go
+    assert sorted(p.name for p in location.warehouse_dir().glob("wuwei-*")) == sorted([second.name, third.name])
+    assert first.name not in {p.name for p in location.warehouse_dir().iterdir()}
+
+
+def test_damaged_run_record_is_skipped_and_reported(data_dir):
+    build(data_dir / "landing")
+    (location.warehouse_dir() / "runs" / "20990101T000000Z-half.json").write_text('{"run_id": "2099', "utf-8")
+    messages = []
+    database = build(data_dir / "landing", progress=messages.append).database
+    assert any("damaged run record 20990101T000000Z-half.json" in m for m in messages)
+    with duckdb.connect(str(database), read_only=True) as con:
+        assert con.execute("select count(*) from build_runs").fetchall() == [(2,)]
+
+
+def test_full_disk_fails_the_build_cleanly(data_dir, monkeypatch):
+    first = build(data_dir / "landing").database
+
+    def disk_full(*args, **kwargs):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(warehouse_build, "describe_raw_tables", disk_full)
+    with pytest.raises(OSError, match="No space left"):
+        build(data_dir / "landing")
+    assert location.current_database() == first
+    assert sorted(p.name for p in location.warehouse_dir().glob("wuwei-*")) == [first.name]
+    assert [r["status"] for r in _runs()] == ["succeeded", "failed"]

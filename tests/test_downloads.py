@@ -7,10 +7,11 @@ from __future__ import annotations
 import io
 from datetime import date
 
+import pandas as pd
 import polars as pl
 
 from dashboard import catalog
-from dashboard.downloads import metadata, to_csv, to_xlsx
+from dashboard.downloads import file_stem, metadata, to_csv, to_xlsx
 
 FRAME = pl.DataFrame({
     "compound": ["=HYPERLINK(\"http://x\")", "+1+1", "-2", "@SUM(A1)", "天马花园", "a=b"],
@@ -19,14 +20,30 @@ FRAME = pl.DataFrame({
 META = metadata({"范围 Scope": "凉州区", "数据月份 As of": "2025年2月"}, date(2025, 2, 28))
 
 
-def test_csv_opens_in_excel_with_filters_and_no_formulas():
-    data = to_csv(FRAME, META)
+def test_csv_is_data_only_header_first_with_no_formulas():
+    data = to_csv(FRAME)
     assert data.startswith(b"\xef\xbb\xbf")
-    lines = data.decode("utf-8-sig").splitlines()
-    assert lines[:3] == ["# 数据月份 Data month: 2025-02", "# 范围 Scope: 凉州区", "# 数据月份 As of: 2025年2月"]
-    body = pl.read_csv(io.StringIO("\n".join(lines[3:])))
+    assert data.decode("utf-8-sig").splitlines()[0] == "compound,households"
+    body = pd.read_csv(io.BytesIO(data), encoding="utf-8-sig")  # as it is: no rows to skip
+    assert list(body.columns) == ["compound", "households"]
     assert body["compound"].to_list() == ["'=HYPERLINK(\"http://x\")", "'+1+1", "'-2", "'@SUM(A1)", "天马花园", "a=b"]
     assert body["households"].to_list() == FRAME["households"].to_list()  # numbers stay numbers
+
+
+def test_csv_neutralises_header_cells_and_categorical_values():
+    frame = pl.DataFrame({"=cmd|' /C calc'!A0": ["a"], "kind": ["=1+1"], "mode": ["@x"]}).with_columns(
+        pl.col("kind").cast(pl.Categorical), pl.col("mode").cast(pl.Enum(["@x", "y"])))
+    body = pd.read_csv(io.BytesIO(to_csv(frame)), encoding="utf-8-sig")
+    assert list(body.columns) == ["'=cmd|' /C calc'!A0", "kind", "mode"]
+    assert body.iloc[0].to_list() == ["a", "'=1+1", "'@x"]
+    sheet = pl.read_excel(io.BytesIO(to_xlsx(frame, META)), sheet_name="数据")
+    assert sheet.row(0) == ("a", "'=1+1", "'@x") and sheet.columns[0] == "'=cmd|' /C calc'!A0"
+
+
+def test_file_name_carries_the_filters_and_the_data_month():
+    assert file_stem("小区清单", {"范围 Scope": "凉州区", "月份": "2025年2月"}, date(2025, 2, 28)) == \
+        "小区清单_凉州区_2025年2月_2025-02"
+    assert file_stem("a/b", {"x": "c: d"}, date(2025, 2, 28)) == "a-b_c-d_2025-02"
 
 
 def test_xlsx_has_data_filters_and_descriptions(golden_app_env):

@@ -95,13 +95,32 @@ def test_target_status_at_2025_02(golden, scope, metric, want):
 def test_required_compounds_and_other_deadlines(golden):
     q = ("select status, required_rate, required_compounds_per_month, value_at_deadline, met_at_deadline "
          "from mart_target_status where scope_code = ? and metric = ? and deadline = ? and month = ?")
-    assert one(golden, q, LZ, "coverage", DL2025, FEB)[2] == approx(0.1)
-    assert one(golden, q, MQ, "coverage", DL2025, FEB)[2] == approx(0.1)
-    assert one(golden, q, CITY, "coverage", DL2024, DEC)[0] == "未完成"
-    assert one(golden, q, CITY, "coverage", DL2024, NOV)[:3] == ("达标", approx(0.1), approx(2))
-    assert one(golden, q, MQ, "coverage", DL2024, FEB)[0::3] == ("已完成", approx(0.5))
-    assert one(golden, q, MQ, "coverage", DL2024, FEB)[4] is False
+    # whole compounds: 0.1 a month rounds up to 1
+    assert one(golden, q, LZ, "coverage", DL2025, FEB)[2] == 1
+    assert one(golden, q, MQ, "coverage", DL2025, FEB)[2] == 1
+    # the deadline month itself: not met, all that remains is needed now
+    assert one(golden, q, CITY, "coverage", DL2024, DEC)[:3] == ("未完成", approx(0.016667), 1)
+    assert one(golden, q, CITY, "coverage", DL2024, NOV)[:3] == ("达标", approx(0.1), 2)
     assert one(golden, q, MQ, "complaint_rate_ratio", DL2024, NOV)[0] == "已完成"
+
+
+def test_a_passed_deadline_is_judged_at_the_deadline(golden):
+    # 民勤 coverage had 0.5 at 2024-12 (target 0.6): missed; 0.75 from 2025-01 is shown as reached later
+    q = ("select status, status_en, actual, value_at_deadline, met_at_deadline, reached_month, deadline_passed, "
+         "is_active from mart_target_status where scope_code = ? and metric = 'coverage' and deadline = ? "
+         "and month = ?")
+    assert one(golden, q, MQ, DL2024, FEB) == ("未达标", "missed", approx(0.75), approx(0.5), False,
+                                               date(2025, 1, 31), True, False)
+    assert one(golden, q, MQ, DL2024, DEC) == ("未完成", "overdue", approx(0.5), approx(0.5), False, None, True, True)
+    # 凉州 had 0.625 at 2024-12: met at the deadline, whatever came later
+    assert one(golden, q, LZ, DL2024, FEB)[:6] == ("达标", "met", approx(0.75), approx(0.625), True, None)
+
+
+def test_short_compounds_and_overdue(golden):
+    q = ("select short_compounds, months_overdue from mart_target_status where scope_code = ? "
+         "and metric = 'coverage' and deadline = ? and month = ?")
+    assert one(golden, q, CITY, DL2024, DEC) == (1, 0)  # ceil(0.6 × 12) = 8 − 7
+    assert one(golden, q, LZ, DL2025, FEB) == (1, 0)  # ceil(6.4) = 7 − 6
 
 
 def test_active_deadline(golden):

@@ -11,7 +11,7 @@ from tests.conftest import approx
 
 LZ, MQ, CITY = "620602", "620621", "620600"
 F1, F2 = "91620602MA71A0001H", "91620621MA72B0002F"
-FEB, DEC, NOV = date(2025, 2, 28), date(2024, 12, 31), date(2024, 11, 30)
+FEB, JAN, DEC, NOV = date(2025, 2, 28), date(2025, 1, 31), date(2024, 12, 31), date(2024, 11, 30)
 
 
 @pytest.mark.parametrize(("quarter", "want"), [("2024Q4", [(F2, 99, 1), (F1, 91, 2)]),
@@ -65,7 +65,9 @@ def test_service_grades(golden, scope, want):
 
 
 @pytest.mark.parametrize(("month", "above_cap", "downgraded"), [
-    (NOV, [], []), (DEC, [("L02", approx(0.3))], ["L02", "L03"]), (FEB, [("L02", approx(0.3))], ["L02", "L03"]),
+    (NOV, [], []), (DEC, [("L02", approx(0.3))], ["L02", "L03"]), (JAN, [("L02", approx(0.3))], ["L02", "L03"]),
+    # L02 lowered its fee to its cap; L05 has no assessment and is above its ledger grade's cap (DOMAIN §8)
+    (FEB, [("L05", approx(0.1))], ["L02", "L03"]),
 ])
 def test_fee_above_cap_and_downgrades(golden, month, above_cap, downgraded):
     q = "select compound_id, fee_excess from mart_grade_assessments_monthly where month = ? and {} order by 1"

@@ -237,3 +237,34 @@ def test_examples_return_rows_on_the_golden_fixture(golden_app_env, key):
 
 def test_examples_are_titled_in_both_languages():
     assert all(TEXT[key][0] and TEXT[key][1] for key in EXAMPLES)
+
+
+def test_a_gigabyte_value_is_refused_without_reaching_the_app(golden_app_env):
+    """A 1 GB text value is refused inside DuckDB by the value guard (a message, not a result):
+    it is never copied into Arrow and Polars in the app process. DuckDB's own making of the value
+    cannot be bounded from outside: measured on the 2-core machine, peak RSS ~3.9 GB with or without
+    the guard (repeat() alone), and without the guard a 1 GB Arrow batch then reaches Python."""
+    with pytest.raises(QueryError) as refused:
+        sql_console.run("select repeat('x', 1000000000)", Limits(seconds=60))  # a shared 2-core machine
+    assert refused.value.kind == "too_large"
+
+
+def test_a_value_over_the_cap_is_refused_in_duckdb(golden_app_env):
+    with pytest.raises(QueryError) as refused:
+        sql_console.run("select repeat('x', 5000) as t", Limits(max_bytes=4_000))
+    assert refused.value.kind == "too_large"
+
+
+def test_rows_stream_until_the_size_cap(golden_app_env):
+    cut = sql_console.run("select i, repeat('x', 100) as t from range(100000) r(i)", Limits(max_bytes=200_000))
+    assert cut.truncated and 0 < cut.frame.height < 2_000
+
+
+def test_deeply_nested_query_is_a_message(golden_app_env):
+    sql = "select 1"
+    for _ in range(500):
+        sql = f"select * from ({sql})"
+    with pytest.raises(QueryError) as refused:
+        sql_console.run(sql)
+    assert refused.value.kind == "too_deep"
+    assert all(TEXT["explore.error.too_deep"])

@@ -8,7 +8,9 @@ rebuilds and failed builds are recorded too.
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -22,7 +24,6 @@ from pipelines.ledgers import LEDGERS
 from warehouse import location
 from warehouse.models import load_models
 
-KEEP_DATABASES = 3
 # The build spills to disk rather than grow past this; readers of the previous warehouse keep running.
 BUILD_CONFIG = {"memory_limit": "2GB"}  # older files are deleted after a successful build
 CODE_COLUMNS = ("adcode", "parent_adcode", "county_code", "scope")
@@ -101,15 +102,48 @@ def _runs_dir() -> Path:
     return location.warehouse_dir() / "runs"
 
 
+INTERRUPTED = "构建中断：进程在完成前被终止 | Interrupted: the build process was stopped before it finished"
+
+
 def _save_run(record: dict) -> None:
+    """Atomically: a build killed while writing leaves the old record or the new one, never half."""
     _runs_dir().mkdir(parents=True, exist_ok=True)
     path = _runs_dir() / f"{record['run_id']}.json"
-    path.write_text(json.dumps(record, ensure_ascii=False, default=str), encoding="utf-8")
+    tmp = path.with_suffix(".json.tmp")
+    tmp.write_text(json.dumps(record, ensure_ascii=False, default=str), encoding="utf-8")
+    os.replace(tmp, path)
 
 
-def _load_runs(con: duckdb.DuckDBPyConnection, current: dict) -> None:
-    records = [json.loads(p.read_text(encoding="utf-8")) for p in sorted(_runs_dir().glob("*.json"))]
-    records = [r for r in records if r["run_id"] != current["run_id"]] + [current]
+def read_runs(report: Callable[[str], None] = lambda _: None) -> list[dict]:
+    """Every readable run record, oldest first; a damaged one is reported and skipped."""
+    records = []
+    for p in sorted(_runs_dir().glob("*.json")):
+        try:
+            record = json.loads(p.read_text(encoding="utf-8"))
+            if not isinstance(record, dict) or not {"run_id", "started_at", "status"} <= record.keys():
+                raise ValueError("not a run record")
+        except (OSError, ValueError) as exc:
+            report(f"跳过损坏的构建记录 | Skipped a damaged run record {p.name}: {exc}")
+            continue
+        records.append(record)
+    return records
+
+
+def fail_interrupted_runs(report: Callable[[str], None] = lambda _: None) -> None:
+    """Records still "running" at a build's start (the build holds the lock) belong to killed builds."""
+    current = location.current_database()
+    for record in read_runs(report):
+        if record["status"] == "running" and current is not None and record.get("database") == current.name:
+            record.update(status="succeeded")  # killed just after its switch: it is the published one
+            _save_run(record)
+        elif record["status"] == "running":
+            record.update(status="failed", error=INTERRUPTED)
+            _save_run(record)
+            report(f"上次构建被中断，已记为失败 | Build {record['run_id']} was interrupted: recorded as failed")
+
+
+def _load_runs(con: duckdb.DuckDBPyConnection, current: dict, progress: Callable[[str], None]) -> None:
+    records = [r for r in read_runs(progress) if r["run_id"] != current["run_id"]] + [current]
     frame = pl.DataFrame({
         "run_id": [r["run_id"] for r in records],
         "started_at": [datetime.fromisoformat(r["started_at"]) for r in records],
@@ -132,8 +166,11 @@ def build_warehouse(inp: BuildInput, *, progress: Callable[[str], None] = lambda
     run_id = new_run_id(started)
     location.warehouse_dir().mkdir(parents=True, exist_ok=True)
     path = location.warehouse_dir() / f"wuwei-{run_id}.duckdb"
-    record = {"run_id": run_id, "started_at": started.isoformat(), "status": "failed",
+    fail_interrupted_runs(progress)
+    previous = location.current_database()
+    record = {"run_id": run_id, "started_at": started.isoformat(), "status": "running",
               "database": path.name, "source_files": inp.source_files}
+    _save_run(record)  # a build killed from here on is found "running" by the next one
     try:
         with duckdb.connect(str(path), config=BUILD_CONFIG) as con:
             progress("reference data")
@@ -146,23 +183,28 @@ def build_warehouse(inp: BuildInput, *, progress: Callable[[str], None] = lambda
             run_models(con, progress)
             record.update(status="succeeded", finished_at=datetime.now(UTC).isoformat())
             record["row_counts"] = row_counts(con)
-            _load_runs(con, record)
+            _load_runs(con, record, progress)
             con.execute("checkpoint")
     except BaseException as exc:
-        record.update(error=f"{type(exc).__name__}: {exc}", finished_at=datetime.now(UTC).isoformat())
-        _save_run(record)
+        record.update(status="failed", error=f"{type(exc).__name__}: {exc}",
+                      finished_at=datetime.now(UTC).isoformat())
         path.unlink(missing_ok=True)
         Path(f"{path}.wal").unlink(missing_ok=True)
+        with contextlib.suppress(OSError):  # a full disk may refuse even the record: still fail cleanly
+            _save_run(record)
         raise
-    _save_run(record)
     location.publish(path)
-    _delete_old_databases(keep=path)
+    _save_run(record)  # after the switch: a build killed before it stays "running", then "failed"
+    clean_up(keep={path, previous} - {None})
     return path
 
 
-def _delete_old_databases(keep: Path) -> None:
-    """Delete all but the newest few files. A reader that still holds one keeps reading it."""
-    files = sorted(location.warehouse_dir().glob("wuwei-*.duckdb"), key=lambda p: p.name, reverse=True)
-    for old in files[KEEP_DATABASES:]:
-        if old != keep:
+def clean_up(keep: set[Path]) -> None:
+    """Delete every warehouse file but `keep` (the one just published and its predecessor):
+    unpublished and partial files of killed builds, and orphan .wal files. Runs under the build
+    lock, so no other build is writing. A reader that still holds a deleted file keeps reading it."""
+    keep_names = {p.name for p in keep}
+    for old in location.warehouse_dir().glob("wuwei-*.duckdb*"):
+        database = old.name.removesuffix(".wal")
+        if database not in keep_names or (old.name.endswith(".wal") and not (old.parent / database).exists()):
             old.unlink(missing_ok=True)

@@ -11,7 +11,10 @@ path: DuckDB returns the old database if one process re-opens a path it already 
 
 from __future__ import annotations
 
+import fcntl
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -54,3 +57,24 @@ def publish(database: Path) -> None:
     tmp = pointer_file().with_suffix(".tmp")
     tmp.write_text(database.name + "\n", encoding="utf-8")
     os.replace(tmp, pointer_file())
+
+
+class BuildLocked(RuntimeError):
+    """Another build holds the data folder's build lock."""
+
+
+@contextmanager
+def build_lock() -> Iterator[None]:
+    """One build at a time per data folder: an exclusive lock on <data>/warehouse/.build.lock,
+    released by the operating system even when the build is killed."""
+    warehouse_dir().mkdir(parents=True, exist_ok=True)
+    with open(warehouse_dir() / ".build.lock", "w") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise BuildLocked(f"另一次构建正在进行，请等它结束后再试 | Another build is running on {data_dir()}: "
+                              "wait for it to finish, then try again") from None
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)

@@ -23,6 +23,7 @@ from dashboard.components import (
     pp,
     profile_link_column,
     series_figure,
+    shown_pp,
     table,
     translated,
     with_profile_links,
@@ -55,7 +56,8 @@ def tiles(f: Filters) -> None:
     cols = st.columns(5)
     with cols[0]:
         kpi_tile(t("metric.committee_coverage"), pct(k.get("committee_coverage")),
-                 delta=pp(k.get("committee_coverage_change_1m")), status=k.get("status"),
+                 delta=pp(k.get("committee_coverage_change_1m")),
+                 change=shown_pp(k.get("committee_coverage_change_1m")), status=k.get("status"),
                  note=t("committees.coverage_note", n=num(k.get("with_committee")), total=num(k.get("compounds")),
                         preparing=num(k.get("preparing"))),
                  help=t("overview.committee_help"))

@@ -155,7 +155,8 @@ def tiles(row: dict, series: pl.DataFrame) -> None:
         yoy = row.get("yoy_change")
         kpi_tile(t("complaints.monthly_rate"), num(row.get("rate_per_1000"), 2),
                  delta=None if yoy is None else t("complaints.yoy", change=f"{yoy * 100:+.1f}%"),
-                 delta_color="inverse", note=t("complaints.count_note", n=num(row.get("complaints"))),
+                 change=None if yoy is None else round(yoy * 100, 1), better="down",
+                 note=t("complaints.count_note", n=num(row.get("complaints"))),
                  help=t("complaints.monthly_rate_help"))
     with cols[2]:
         kpi_tile(t("complaints.on_time"), pct(row.get("on_time_rate")), chart=sparkline(series, "on_time_rate"),

@@ -8,7 +8,7 @@ from datetime import date
 import polars as pl
 import streamlit as st
 
-from dashboard import queries
+from dashboard import plan, queries
 from dashboard.components import (
     as_percent,
     chart,
@@ -242,6 +242,8 @@ def main() -> None:
         return
     heading(p)
     tiles(p)
+    if duties := plan.compound_line(compound_id, f.month):  # 公示, 备案, 承接查验, showcases (任务清单's detail)
+        st.caption(duties)
     months = history(compound_id, f)
     st.subheader(t("compound.history"))
     complaints_chart(months)

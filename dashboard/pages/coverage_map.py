@@ -21,8 +21,9 @@ from pydeck.bindings.json_tools import default_serialize
 from pydeck.types import String
 
 from dashboard import queries
-from dashboard.components import CHART_FONT, MODE_HEX, num, pct
+from dashboard.components import CHART_FONT, MODE_HEX, STATUS_HEX, num, pct
 from dashboard.downloads import table_downloads
+from dashboard.frames import mapped
 from dashboard.i18n import month_label, t, v
 from dashboard.shell import Filters, filters, page_header, url_choice
 
@@ -35,6 +36,9 @@ OUTLINE_HEX = "#B22A2E"  # the theme's primary colour marks the county in scope
 SHARE_BREAKS = (0.4, 0.6, 0.8, 1.0)
 SHARE_HEX = ("#EDF8E9", "#C7E9C0", "#74C476", "#31A354", "#006D2C")
 RATE_HEX = ("#FEEDDE", "#FDBE85", "#FD8D3C", "#E6550D", "#A63603")
+# The default view colours each county by its status against the target in force, in words and colour.
+VIEWS = ("status", "value")
+STATUSES = ("已完成", "达标", "滞后", "严重滞后", "未完成")
 MODE_COLUMNS = {"专业物业": "covered", "社区托管": "community_hosted", "业主自管": "owner_managed",
                 "单位自管": "employer_managed", "无物业": "unmanaged"}
 TOOLTIP = {
@@ -174,7 +178,14 @@ def county_tooltip(metric_code: str, row: dict) -> str:
     return "\n".join(lines)
 
 
-def county_features(collection: dict, values: pl.DataFrame, metric_code: str, scale: Scale) -> list[dict]:
+def county_fill(metric: Metric, row: dict, scale: Scale, view: str) -> str:
+    if view == "status":
+        return STATUS_HEX.get(row.get(metric.status), NO_DATA_HEX)
+    return scale.colour(row.get(metric.value))
+
+
+def county_features(collection: dict, values: pl.DataFrame, metric_code: str, scale: Scale,
+                    view: str) -> list[dict]:
     rows = {r["scope_code"]: r for r in values.to_dicts()}
     metric = METRICS[metric_code]
     features = []
@@ -183,7 +194,8 @@ def county_features(collection: dict, values: pl.DataFrame, metric_code: str, sc
         row = rows.get(adcode, {})
         value = row.get(metric.value)
         features.append({**feature, "properties": {
-            "adcode": adcode, "value": value, "fill": rgba(scale.colour(value), 230),
+            "adcode": adcode, "value": value, "fill": rgba(county_fill(metric, row, scale, view), 230),
+            "status": row.get(metric.status),
             "title": v(adcode), "detail": county_tooltip(metric_code, row) if row else t("map.no_data")}})
     return features
 
@@ -209,7 +221,7 @@ def compound_points(frame: pl.DataFrame) -> list[dict]:
         pl.col("compound_name").alias("title"),
         formatted(t("map.compound_detail"),
                   town=pl.col("town").fill_null("—"),
-                  households=pl.col("households").map_elements(num, return_dtype=pl.String).fill_null("—"),
+                  households=pl.lit(mapped(frame["households"], num, nulls=True)),
                   mode=pl.col("mode_label").fill_null(pl.col("management_mode")).fill_null("—"),
                   firm=pl.col("firm_name").fill_null("—")).alias("detail"),
     ).to_dicts()
@@ -239,8 +251,14 @@ def no_base_map(layers: list[pdk.Layer], view: pdk.ViewState) -> pdk.Deck:
     return CompactDeck(layers=layers, initial_view_state=view, map_provider=None, tooltip=TOOLTIP)
 
 
+def label_text(adcode: str, status: str | None, view: str) -> str:
+    """The county's name, and in the status view its status in words, so the map does not rely on colour."""
+    return f"{v(adcode)}\n{v(status)}" if view == "status" and status else v(adcode)
+
+
 def deck(features: list[dict], labels: list[dict], points: list[dict], scope: str,
-         box: tuple[float, float, float, float]) -> pdk.Deck:
+         box: tuple[float, float, float, float], view: str = "value") -> pdk.Deck:
+    statuses = {f["properties"]["adcode"]: f["properties"].get("status") for f in features}
     # No hover highlight: redrawing the boundaries on every hover is slow on weak (software WebGL) machines.
     layers = [
         pdk.Layer("GeoJsonLayer", id=COUNTY_LAYER, data={"type": "FeatureCollection", "features": features},
@@ -251,7 +269,8 @@ def deck(features: list[dict], labels: list[dict], points: list[dict], scope: st
                         "features": [f for f in features if f["properties"]["adcode"] == scope]},
                   get_line_color=rgba(OUTLINE_HEX), line_width_min_pixels=3),
         points_layer(points),
-        pdk.Layer("TextLayer", id="labels", data=[{"text": v(x["adcode"]), **x} for x in labels],
+        pdk.Layer("TextLayer", id="labels",
+                  data=[{"text": label_text(x["adcode"], statuses.get(x["adcode"]), view), **x} for x in labels],
                   get_position="position", get_text="text", get_size=16, size_units=String("pixels"),
                   get_color=[31, 42, 55, 255], font_family=String(CHART_FONT), font_weight=600,
                   character_set=String("auto"), background=True, get_background_color=[255, 255, 255, 210],
@@ -288,12 +307,18 @@ def swatch(colour: str, label: str, round_: bool = False) -> str:
             f"<span>{html.escape(label)}</span></div>")
 
 
-def legend(metric_code: str, scale: Scale, mode_counts: dict[str, int | None], show_points: bool) -> None:
-    rows = [swatch(c, label) for c, label in zip(scale.colours, scale.labels, strict=True)]
+def legend(metric_code: str, scale: Scale, mode_counts: dict[str, int | None], show_points: bool,
+           view: str = "value") -> None:
+    if view == "status":
+        rows = [swatch(STATUS_HEX[s], v(s)) for s in STATUSES]
+        unit = t("map.unit_status")
+    else:
+        rows = [swatch(c, label) for c, label in zip(scale.colours, scale.labels, strict=True)]
+        unit = t(f"map.unit.{metric_code}")
     rows.append(swatch(NO_DATA_HEX, t("map.no_data")))
     parts = [f"<div style='font-size:15px;line-height:1.35'><div style='font-weight:600'>"
              f"{t(f'map.metric.{metric_code}')}</div><div style='color:#52606D;font-size:13px'>"
-             f"{t(f'map.unit.{metric_code}')}</div>", *rows]
+             f"{unit}</div>", *rows]
     if show_points:
         parts.append(f"<div style='font-weight:600;margin-top:14px'>{t('map.points_legend')}</div>")
         parts += [swatch(MODE_HEX[mode], t("map.mode_count", mode=v(mode), n=num(mode_counts.get(mode))), round_=True)
@@ -304,11 +329,10 @@ def legend(metric_code: str, scale: Scale, mode_counts: dict[str, int | None], s
 def county_table(values: pl.DataFrame, f: Filters) -> None:
     """Every metric of every county, as the map's text alternative."""
     counties = values.filter(pl.col("scope_code") != f.city)
-    text = {"skip_nulls": False, "return_dtype": pl.String}
-    columns = {"county": pl.col("scope_code").map_elements(v, **text)}
+    columns = {"county": mapped(counties["scope_code"], v, nulls=True)}
     for code, metric in METRICS.items():
-        columns[code] = pl.col(metric.value).map_elements(lambda x, m=metric: shown_value(m, x), **text)
-        columns[f"{code}_status"] = pl.col(metric.status).map_elements(v, **text)
+        columns[code] = mapped(counties[metric.value], lambda x, m=metric: shown_value(m, x), nulls=True)
+        columns[f"{code}_status"] = mapped(counties[metric.status], v, nulls=True)
     shown = counties.select(**columns)
     config = {"county": st.column_config.TextColumn(t("map.col_county"))}
     for code in METRICS:
@@ -323,29 +347,33 @@ def county_table(values: pl.DataFrame, f: Filters) -> None:
 def main() -> None:
     f = filters()
     page_header("page.coverage_map", f)
-    controls = st.columns([3, 1], vertical_alignment="bottom")
+    controls = st.columns([3, 2, 1], vertical_alignment="bottom")
     with controls[0]:
         metric_code = url_choice(st.segmented_control, t("map.metric"), list(METRICS), key="map_metric",
                                  default="coverage", required=True, format_func=lambda m: t(f"map.metric.{m}"))
-    show_points = controls[1].toggle(t("map.show_points"), value=True, key="map_points")
+    with controls[1]:
+        view = url_choice(st.segmented_control, t("map.view"), list(VIEWS), key="map_view", default="status",
+                          required=True, format_func=lambda x: t(f"map.view.{x}"))
+    show_points = controls[2].toggle(t("map.show_points"), value=True, key="map_points")
 
     values = county_values(f.month)
     scale = share_scale() if METRICS[metric_code].is_share else rate_scale(highest_county_rate())
     collection, labels, box = county_shapes(str(queries.database()))
-    features = county_features(collection, values, metric_code, scale)
+    features = county_features(collection, values, metric_code, scale, view)
     compound_frame = compounds(f.month, f) if show_points else None
     points = compound_points(compound_frame) if show_points else []
 
     left, right = st.columns([3, 1.25], gap="medium")
     with left:
         chart_key = f"coverage_map_{f.scope}"  # a new chart per scope: its selection starts empty
-        st.pydeck_chart(deck(features, labels, points, f.scope, box), height=MAP_HEIGHT, key=chart_key,
+        st.pydeck_chart(deck(features, labels, points, f.scope, box, view), height=MAP_HEIGHT, key=chart_key,
                         on_select=partial(select_county, chart_key, f.city), selection_mode="single-object")
         st.caption(t("map.caption", metric=t(f"map.metric.{metric_code}"), month=month_label(f.month)))
         st.caption(t("map.click_hint"))
     with right:
         scope_row = values.filter(pl.col("scope_code") == f.scope).row(0, named=True)
-        legend(metric_code, scale, {mode: scope_row[column] for mode, column in MODE_COLUMNS.items()}, show_points)
+        legend(metric_code, scale, {mode: scope_row[column] for mode, column in MODE_COLUMNS.items()}, show_points,
+               view)
         if points:
             st.caption(t("map.inset"))
             st.pydeck_chart(inset(compound_frame, points), height=INSET_HEIGHT, key="coverage_map_inset")

@@ -145,6 +145,7 @@ def history(data_month) -> None:
 f = filters()
 page_header("page.explore", f)
 st.caption(t("explore.intro", seconds=f"{sql_console.LIMITS.seconds:g}", rows=f"{sql_console.LIMITS.max_rows:,}"))
+st.info(t("explore.whole_city"))
 editor()
 if last := st.session_state.get(LAST_KEY):
     sql, outcome = last

@@ -15,6 +15,7 @@ from dashboard.components import (
     chart,
     kpi_tile,
     num,
+    period_label,
     plotly_layout,
     profile_link_column,
     table,
@@ -62,7 +63,7 @@ def ranking(scope: str, quarter: str) -> pl.DataFrame:
 
 def levels(scope: str, quarter: str) -> pl.DataFrame:
     return queries.read("""
-        select quarter, level, min_score, list_zh, list_en, firms, share
+        select quarter, level, min_score, list_zh, list_en, firms, share, quarter_complete
         from mart_firm_credit_levels_quarterly
         where scope_code = ? and quarter <= ?
         qualify dense_rank() over (order by quarter desc) <= ?
@@ -81,10 +82,12 @@ def service_grades(f: Filters) -> pl.DataFrame:
 
 
 def grade_issues(f: Filters) -> pl.DataFrame:
-    """Each compound's latest assessment where its fee is above the grade's cap or it was downgraded."""
+    """Compounds whose fee that month is above the cap of their grade in force (质价不符), or whose latest
+    assessment downgraded them."""
     return queries.read("""
         select compound_id, compound_name, county_code, period, firm_name, score, grade, previous_grade,
-               fee_per_m2_month, fee_cap_per_m2_month, fee_excess, fee_above_cap, downgraded, source_file, source_row
+               grade_in_force, grade_source, fee_per_m2_month, fee_cap_per_m2_month, fee_excess, fee_above_cap,
+               downgraded, source_file, source_row
         from mart_grade_assessments_monthly
         where month = ? and (fee_above_cap or downgraded) and (? or county_code = ?)
         order by fee_excess desc nulls last, county_code, compound_id
@@ -171,7 +174,8 @@ def level_chart(history: pl.DataFrame) -> None:
     fig = go.Figure()
     for level, colour in LEVEL_HEX.items():
         part = history.filter(pl.col("level") == level)
-        fig.add_bar(x=part["quarter"], y=part["firms"], name=t("firms.level_name", level=level), marker_color=colour,
+        labels = [period_label(q, c) for q, c in zip(part["quarter"], part["quarter_complete"], strict=True)]
+        fig.add_bar(x=labels, y=part["firms"], name=t("firms.level_name", level=level), marker_color=colour,
                     texttemplate="%{y}", textposition="inside")
     fig.update_layout(barmode="stack", legend_traceorder="normal")
     fig.update_xaxes(type="category")
@@ -236,11 +240,12 @@ def issue_tables(issues: pl.DataFrame, f: Filters) -> None:
               "period": cc.TextColumn(t("firms.col_period")),
               "firm_name": cc.TextColumn(t("firms.col_firm")),
               "score": cc.NumberColumn(t("firms.col_assessed_score"), format="%.0f")}
-    shown = translated(issues, "county_code", "grade", "previous_grade")
+    shown = translated(issues, "county_code", "grade", "previous_grade", "grade_in_force", "grade_source")
     st.markdown(f"**{t('firms.fee_above_cap_title')}**")
     table(shown.filter(pl.col("fee_above_cap")), {
         **common,
-        "grade": cc.TextColumn(t("firms.col_grade")),
+        "grade_in_force": cc.TextColumn(t("firms.col_grade_in_force")),
+        "grade_source": cc.TextColumn(t("firms.col_grade_source")),
         "fee_per_m2_month": cc.NumberColumn(t("firms.col_fee"), format="%.2f"),
         "fee_cap_per_m2_month": cc.NumberColumn(t("firms.col_fee_cap"), format="%.2f"),
         "fee_excess": cc.NumberColumn(t("firms.col_fee_excess"), format="%.2f"),

@@ -19,6 +19,7 @@ from dashboard.components import (
     num,
     pct,
     percent_column,
+    period_label,
     plotly_layout,
     profile_link_column,
     series_figure,
@@ -103,16 +104,21 @@ def compliance_grid(f: Filters) -> None:
     st.caption(t("inspections.grid_caption"))
 
 
+def quarter_labels(frame: pl.DataFrame) -> list[str]:
+    return [period_label(q, c) for q, c in zip(frame["quarter"], frame["quarter_complete"], strict=True)]
+
+
 def results_chart(f: Filters) -> None:
     frame = queries.read("""
-        select quarter, result, inspections from mart_inspection_results_quarterly
-        where scope_code = ? and quarter <= ? order by quarter, result
+        select r.quarter, r.result, r.inspections, q.quarter_complete from mart_inspection_results_quarterly r
+        join mart_inspection_quarterly q using (scope_code, quarter)
+        where r.scope_code = ? and r.quarter <= ? order by r.quarter, r.result
     """, f.scope, quarter_of(f.month))
     if frame.height == 0:
         st.info(t("common.no_data"))
         return
-    wide = frame.pivot("result", index="quarter", values="inspections").fill_null(0)
-    fig = series_figure(wide["quarter"].to_list(), {
+    wide = frame.pivot("result", index=["quarter", "quarter_complete"], values="inspections").fill_null(0)
+    fig = series_figure(quarter_labels(wide), {
         v(r): (wide[r].to_list(), RESULT_HEX.get(r, "#8A94A6")) for r in RESULT_HEX if r in wide.columns},
         barmode="stack", yaxis_title=t("inspections.col_inspections"))
     chart(plotly_layout(fig, height=320), t("inspections.results_caption"), key="inspection-results")
@@ -120,14 +126,14 @@ def results_chart(f: Filters) -> None:
 
 def upload_chart(f: Filters) -> None:
     frame = queries.read("""
-        select quarter, upload_supervision_rate, upload_credit_rate from mart_inspection_quarterly
+        select quarter, quarter_complete, upload_supervision_rate, upload_credit_rate from mart_inspection_quarterly
         where scope_code = ? and quarter <= ? and inspections > 0 order by quarter
     """, f.scope, quarter_of(f.month))
     if frame.height == 0:
         st.info(t("common.no_data"))
         return
     shown = as_percent(frame, "upload_supervision_rate", "upload_credit_rate")
-    fig = series_figure(shown["quarter"].to_list(), {
+    fig = series_figure(quarter_labels(shown), {
         t("inspections.platform_supervision"): (shown["upload_supervision_rate"].to_list(), "#1F6FB2"),
         t("inspections.platform_credit"): (shown["upload_credit_rate"].to_list(), "#F0B429"),
     }, kind="line", yaxis_title="%", yaxis_range=[0, 105])

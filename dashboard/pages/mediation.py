@@ -102,7 +102,8 @@ def utility_gaps(f: Filters) -> None:
         where month = $1 and {IN_SCOPE} and not all_done
         order by county_code, town, compound_id, utility
     """, f.month, f.scope, f.city)
-    st.subheader(t("mediation.gaps", n=frame.height))
+    # one row a compound and utility: the heading counts compounds, and the rows as utilities
+    st.subheader(t("mediation.gaps", n=frame["compound_id"].n_unique(), rows=frame.height))
     cc = st.column_config
     shown = translated(with_profile_links(frame.with_columns(county=pl.col("county_code")), f.scope, f.month),
                        "county", "utility")

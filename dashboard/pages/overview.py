@@ -7,13 +7,12 @@ from datetime import date
 import polars as pl
 import streamlit as st
 
-from dashboard import queries
-from dashboard.components import STATUS_HEX, kpi_tile, num, pct, pp
+from dashboard import plan, queries
+from dashboard.components import STATUS_HEX, kpi_tile, num, pct, pp, shown_pp
 from dashboard.downloads import table_downloads
+from dashboard.frames import mapped
 from dashboard.i18n import language, month_label, t, v
 from dashboard.shell import filters, page_header
-
-MAX_ALERTS = 12
 
 
 def status_sentence(row: dict | None) -> str | None:
@@ -21,6 +20,12 @@ def status_sentence(row: dict | None) -> str | None:
     if row is None:
         return t("overview.no_target")
     ratio = row["metric"] == "complaint_rate_ratio"
+    if row["months_left"] <= 0 and row["status"] == "未完成":  # the deadline month, or past the last deadline
+        short = t("overview.short", n=num(row["short_compounds"])) if row["short_compounds"] else ""
+        return t("overview.status_overdue" if row["months_overdue"] else "overview.status_due_now",
+                 status=v(row["status"]), deadline=t("targets.year_end", year=row["deadline"].year),
+                 target=pct(row["target_value"], 0), months=row["months_overdue"], actual=pct(row["actual"]),
+                 short=short)
     return t("overview.status_ratio" if ratio else "overview.status_line",
              status=v(row["status"]), actual=pct(row["actual"]), expected=pct(row["expected"]),
              target=pct(row["target_value"], 0), deadline=row["deadline"].strftime("%Y-%m-%d"),
@@ -31,7 +36,7 @@ def status_sentence(row: dict | None) -> str | None:
 def active_targets(scope: str, month: date) -> dict[str, dict]:
     frame = queries.read("""
         select metric, deadline, target_value, status, actual, expected, months_left, required_rate,
-               required_compounds_per_month, projected_month
+               required_compounds_per_month, projected_month, months_overdue, short_compounds
         from mart_target_status where scope_code = ? and month = ? and is_active
     """, scope, month)
     return {r["metric"]: r for r in frame.to_dicts()}
@@ -64,6 +69,19 @@ def coverage_trend(scope: str, month: date) -> list[float]:
     """, scope, month)["coverage"].reverse().to_list()
 
 
+def remaining_note(row: dict | None) -> str | None:
+    """Whole compounds a month to the deadline in force; once it is due or passed, how far short and how late."""
+    if not row or not row["required_compounds_per_month"]:
+        return None
+    if row["months_left"] > 0:
+        return t("overview.remaining_note", n=num(row["required_compounds_per_month"]))
+    deadline = t("targets.year_end", year=row["deadline"].year)
+    if row["months_overdue"]:
+        return t("overview.remaining_overdue_note", deadline=deadline, months=row["months_overdue"],
+                 n=num(row["short_compounds"]))
+    return t("overview.remaining_due_note", deadline=deadline, n=num(row["short_compounds"]))
+
+
 def tiles(scope: str, month: date) -> None:
     k = kpis(scope, month)
     targets = active_targets(scope, month)
@@ -71,18 +89,21 @@ def tiles(scope: str, month: date) -> None:
     with cols[0]:
         row = targets.get("coverage")
         kpi_tile(t("metric.coverage"), pct(k.get("coverage")), delta=pp(k.get("coverage_change_1m")),
+                 change=shown_pp(k.get("coverage_change_1m")),
                  status=row and row["status"], note=status_sentence(row), chart=coverage_trend(scope, month),
                  help=t("overview.coverage_help"))
     with cols[1]:
         row = targets.get("committee_coverage")
         kpi_tile(t("metric.committee_coverage"), pct(k.get("committee_coverage")),
-                 delta=pp(k.get("committee_coverage_change_1m")), status=row and row["status"],
+                 delta=pp(k.get("committee_coverage_change_1m")),
+                 change=shown_pp(k.get("committee_coverage_change_1m")), status=row and row["status"],
                  note=status_sentence(row), help=t("overview.committee_help"))
     with cols[2]:
         row = targets.get("complaint_rate_ratio")
         change = k.get("rolling12_change")
         kpi_tile(t("overview.complaint_rate"), num(k.get("rolling12_rate"), 1),
-                 delta=None if change is None else f"{change:+.2f}", delta_color="inverse",
+                 delta=None if change is None else f"{change:+.2f}",
+                 change=None if change is None else round(change, 2), better="down",
                  status=row and row["status"],
                  note=t("overview.complaint_note", year=k.get("baseline_year") or "—",
                         base=num(k.get("baseline_rate"), 1), ratio=pct(k.get("ratio_to_baseline"), 0)),
@@ -90,15 +111,14 @@ def tiles(scope: str, month: date) -> None:
     with cols[3]:
         row = targets.get("coverage")
         change = k.get("remaining_change")
-        per_month = row and row["required_compounds_per_month"]
         kpi_tile(t("overview.remaining"), num(k.get("remaining")),
-                 delta=None if change is None else f"{change:+,d}", delta_color="inverse",
-                 note=t("overview.remaining_note", n=num(per_month, 1)) if per_month else None,
+                 delta=None if change is None else f"{change:+,d}", change=change, better="down",
+                 note=remaining_note(row),
                  help=t("overview.remaining_help"))
     with cols[4]:
         change = k.get("overdue_change")
         kpi_tile(t("overview.overdue"), num(k.get("overdue_items")),
-                 delta=None if change is None else f"{change:+,d}", delta_color="inverse",
+                 delta=None if change is None else f"{change:+,d}", change=change, better="down",
                  note=t("overview.overdue_note", n=num(k.get("open_items"))), help=t("overview.overdue_help"))
 
 
@@ -133,11 +153,11 @@ def ranking(month: date) -> pl.DataFrame:
 
 def ranking_table(frame: pl.DataFrame, month: date) -> None:
     shown = frame.with_columns(
-        pl.col("scope_code").map_elements(v, return_dtype=pl.String).alias("county"),
+        mapped(frame["scope_code"], v).alias("county"),
         (pl.col("coverage") * 100).round(1), (pl.col("committee_coverage") * 100).round(1),
         pl.col("rolling12_rate").round(1),
-        pl.col("coverage_status").map_elements(v, return_dtype=pl.String).alias("coverage_status_label"),
-        pl.col("committee_status").map_elements(v, return_dtype=pl.String).alias("committee_status_label"),
+        mapped(frame["coverage_status"], v, nulls=True).alias("coverage_status_label"),
+        mapped(frame["committee_status"], v, nulls=True).alias("committee_status_label"),
     )
     columns = ["rank", "county", "coverage", "coverage_status_label", "remaining", "committee_coverage",
                "committee_status_label", "rolling12_rate", "overdue_items", "coverage_trend"]
@@ -170,18 +190,20 @@ def alerts(scope: str, city: str, month: date) -> None:
     frame = queries.read("""
         select scope_code, kind, severity, message_zh, message_en from mart_alerts
         where month = ? and (? = ? or scope_code = ?)
-        order by severity = 'high' desc, scope_code, kind
+        order by sort_order
     """, month, scope, city, scope)
     if frame.height == 0:
         st.success(t("overview.no_alerts"))
         return
     text = "message_en" if language() == "en" else "message_zh"
-    columns = st.columns(2)
-    for i, row in enumerate(frame.head(MAX_ALERTS).to_dicts()):
-        with columns[i % 2]:
-            (st.error if row["severity"] == "high" else st.warning)(row[text])
-    if frame.height > MAX_ALERTS:
-        st.caption(t("overview.more_alerts", n=frame.height - MAX_ALERTS))
+    high = frame.filter(pl.col("severity") == "high").to_dicts()
+    other = frame.filter(pl.col("severity") != "high").to_dicts()
+    for row in high:  # every serious alert, worst first, read top to bottom
+        st.error(row[text])
+    if other:
+        with st.expander(t("overview.other_alerts", n=len(other)), expanded=not high):
+            for row in other:
+                st.warning(row[text])
 
 
 f = filters()
@@ -190,5 +212,7 @@ tiles(f.scope, f.month)
 st.subheader(t("overview.ranking"))
 ranking_table(ranking(f.month), f.month)
 st.caption(t("overview.ranking_caption"))
+if plan_line := plan.worst_line(f.month):  # the plan's duties: the weakest county on each (任务清单)
+    st.caption(plan_line)
 st.subheader(t("overview.alerts"))
 alerts(f.scope, f.city, f.month)

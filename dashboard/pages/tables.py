@@ -8,6 +8,7 @@ import streamlit as st
 
 from dashboard import catalog
 from dashboard.downloads import table_downloads
+from dashboard.frames import mapped
 from dashboard.i18n import t
 from dashboard.shell import filters, page_header
 
@@ -16,7 +17,7 @@ PREVIEW_ROWS = 100
 
 def table_list(tables: pl.DataFrame, data_month) -> None:
     st.subheader(t("tables.all"))
-    shown = (tables.with_columns(pl.col("layer").map_elements(lambda x: t(f"tables.layer.{x}"), return_dtype=pl.String))
+    shown = (tables.with_columns(mapped(tables["layer"], lambda x: t(f"tables.layer.{x}")))
              .select("table_name", "layer", "rows", "columns", "zh", "en"))  # counts before the long texts
     cc = st.column_config
     st.dataframe(shown, hide_index=True, width="stretch", column_config={

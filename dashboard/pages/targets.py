@@ -14,7 +14,7 @@ from plotly.subplots import make_subplots
 from dashboard import queries
 from dashboard.components import STATUS_COLOURS, STATUS_HEX, chart, filter_labels, kpi_tile, num, pct, plotly_layout, pp
 from dashboard.downloads import table_downloads
-from dashboard.i18n import month_label, t, v
+from dashboard.i18n import language, month_label, t, v
 from dashboard.shell import Filters, filters, page_header, url_choice
 
 METRICS = ("coverage", "committee_coverage")
@@ -189,6 +189,27 @@ def small_multiples(metric: str, month: date, scope_rows: dict[str, list[dict]],
     return fig
 
 
+def targets_by_scope(metric: str, month: date) -> dict[str, list[dict]]:
+    by_scope: dict[str, list[dict]] = {}
+    for row in targets(metric, month).to_dicts():
+        by_scope.setdefault(row["scope_code"], []).append(row)
+    return by_scope
+
+
+@st.cache_resource(max_entries=256, show_spinner=False)
+def figures(database: str, metric: str, month: date, scope: str, lang: str) -> tuple[go.Figure, go.Figure, go.Figure]:
+    """The burn-down, the burn-up and the all-counties grid, built once per warehouse file, metric, month, scope
+    and language and shared by every session: building Plotly figures was most of the page's time when a
+    meeting room opens it at once, and st.plotly_chart only reads a figure."""
+    by_scope = targets_by_scope(metric, month)
+    series = actuals(metric, month, scope)
+    history = ideal_history(metric, month).filter(pl.col("scope_code") == scope)
+    target_rows = by_scope.get(scope, [])
+    return (progress_figure(series, history, target_rows, metric, "remaining"),
+            progress_figure(series, history, target_rows, metric, "done"),
+            small_multiples(metric, month, by_scope, queries.scopes()["scope_code"].to_list()))
+
+
 # -- text -----------------------------------------------------------------------------------------
 
 def projected_text(d: date | None) -> str:
@@ -202,12 +223,26 @@ def status_sentence(row: dict, metric: str, cfg: dict) -> str:
     if row["status"] == "已完成":
         return t("targets.sentence_done", **common)
     if row["status"] == "未完成":
-        return t("targets.sentence_missed", **common)
+        overdue = t("targets.overdue", months=row["months_overdue"]) if row["months_overdue"] else ""
+        return t("targets.sentence_missed", **common, overdue=overdue, short=num(row["short_compounds"]),
+                 recent=cfg["projection_months"], projected=projected_text(row["projected_month"]),
+                 best=projected_text(row["projected_best"]), worst=projected_text(row["projected_worst"]))
     return t("targets.sentence", **common, expected=pct(row["expected"]), months=row["months_left"],
-             per_month=num(row["required_compounds_per_month"], 1), rate=pp(row["required_rate"]),
+             per_month=num(row["required_compounds_per_month"]), rate=pp(row["required_rate"]),
              recent=cfg["projection_months"],
              projected=projected_text(row["projected_month"]), best=projected_text(row["projected_best"]),
              worst=projected_text(row["projected_worst"]))
+
+
+def required_note(row: dict) -> str:
+    """How much is needed a month and for how long; once the deadline month is reached, that all is needed now."""
+    rate = pp(row["required_rate"]) or "—"
+    deadline = t("targets.year_end", year=row["deadline"].year)
+    if row["months_left"] > 0:
+        return t("targets.required_note", rate=rate, months=row["months_left"])
+    if row["months_overdue"]:
+        return t("targets.required_overdue_note", deadline=deadline, months=row["months_overdue"], rate=rate)
+    return t("targets.required_due_note", deadline=deadline, rate=rate)
 
 
 def tiles(row: dict, metric: str) -> None:
@@ -220,8 +255,7 @@ def tiles(row: dict, metric: str) -> None:
         kpi_tile(t(f"targets.remaining.{metric}"), num(row["remaining"]),
                  note=t("targets.of_total", total=num(row["total"])))
     with cols[2]:
-        kpi_tile(t("targets.required"), num(row["required_compounds_per_month"], 1),
-                 note=t("targets.required_note", rate=pp(row["required_rate"]) or "—", months=row["months_left"]),
+        kpi_tile(t("targets.required"), num(row["required_compounds_per_month"]), note=required_note(row),
                  help=t("targets.required_help"))
     with cols[3]:
         kpi_tile(t("targets.projected"), projected_text(row["projected_month"]),
@@ -230,17 +264,37 @@ def tiles(row: dict, metric: str) -> None:
                  help=t("targets.projected_help"))
 
 
+def judged(r: dict) -> bool:
+    """A deadline judged at its deadline month (DOMAIN §8): passed, and not the one in force."""
+    return r["deadline_passed"] and not r["is_active"]
+
+
+def deadline_row(r: dict) -> dict:
+    """One deadline as the table shows it. A passed deadline shows its deadline month's value and met/missed,
+    never today's value; reaching the target later is its own column."""
+    forward = not judged(r) and r["status"] != "已完成"
+    result = None if r["met_at_deadline"] is None else t(
+        "targets.result_met" if r["met_at_deadline"] else "targets.result_missed")
+    return {
+        "deadline": t("targets.year_end", year=r["deadline"].year), "target": pct(r["target_value"], 0),
+        "expected": pct(r["expected"]) if not judged(r) else "—",
+        # once the deadline month is reached, the row shows that month's value (today's is in the tiles)
+        "actual": pct(r["value_at_deadline"] if r["deadline_passed"] else r["actual"]),
+        "status": result if judged(r) else v(r["status"]),
+        "result": result or "—",
+        "reached": t("targets.reached", month=r["reached_month"].strftime("%Y-%m")) if r["reached_month"] else "—",
+        "months_left": max(r["months_left"], 0),
+        "per_month": num(r["required_compounds_per_month"]) if forward else "—",
+        "rate": (pp(r["required_rate"]) or "—") if forward else "—",
+        "projected": projected_text(r["projected_month"]) if forward else "—",
+        "best": projected_text(r["projected_best"]) if forward else "—",
+        "worst": projected_text(r["projected_worst"]) if forward else "—",
+    }
+
+
 def deadline_table(target_rows: list[dict], f: Filters, metric: str) -> None:
     frame = pl.DataFrame(target_rows)
-    shown = pl.DataFrame([{
-        "deadline": t("targets.year_end", year=r["deadline"].year), "target": pct(r["target_value"], 0),
-        "expected": pct(r["expected"]), "actual": pct(r["actual"]), "status": v(r["status"]),
-        "months_left": max(r["months_left"], 0), "per_month": num(r["required_compounds_per_month"], 1),
-        "rate": pp(r["required_rate"]) or "—",
-        "projected": projected_text(r["projected_month"]) if r["status"] != "已完成" else "—",
-        "best": projected_text(r["projected_best"]) if r["status"] != "已完成" else "—",
-        "worst": projected_text(r["projected_worst"]) if r["status"] != "已完成" else "—",
-    } for r in target_rows])
+    shown = pl.DataFrame([deadline_row(r) for r in target_rows])
     st.dataframe(shown.to_pandas(), hide_index=True, width="stretch", column_config={
         c: st.column_config.TextColumn(t(f"targets.col_{c}")) if c != "months_left"
         else st.column_config.NumberColumn(t("targets.col_months_left"), format="%d") for c in shown.columns})
@@ -262,16 +316,14 @@ def scope_section(f: Filters, metric: str, by_scope: dict[str, list[dict]], cfg:
         tiles(active, metric)
     else:
         st.info(t("targets.before_plan"))
-    history = ideal_history(metric, f.month).filter(pl.col("scope_code") == f.scope)
+    burn_down, burn_up, _ = figures(str(queries.database()), metric, f.month, f.scope, language())
     left, right = st.columns(2)
     with left:
         st.subheader(t(f"targets.burn_down.{metric}"))
-        chart(progress_figure(series, history, target_rows, metric, "remaining"),
-              t(f"targets.burn_down_caption.{metric}"), key="burn-down")
+        chart(burn_down, t(f"targets.burn_down_caption.{metric}"), key="burn-down")
     with right:
         st.subheader(t(f"targets.burn_up.{metric}"))
-        chart(progress_figure(series, history, target_rows, metric, "done"),
-              t(f"targets.burn_up_caption.{metric}"), key="burn-up")
+        chart(burn_up, t(f"targets.burn_up_caption.{metric}"), key="burn-up")
     if target_rows:
         st.subheader(t("targets.deadlines"))
         deadline_table(target_rows, f, metric)
@@ -283,13 +335,11 @@ def main() -> None:
     metric = url_choice(st.segmented_control, t("targets.metric"), list(METRICS), key="target_metric",
                         default="coverage", required=True, format_func=lambda m: t(f"metric.{m}"))
     cfg = settings()
-    by_scope: dict[str, list[dict]] = {}
-    for row in targets(metric, f.month).to_dicts():
-        by_scope.setdefault(row["scope_code"], []).append(row)
+    by_scope = targets_by_scope(metric, f.month)
     scope_section(f, metric, by_scope, cfg)
     st.subheader(t("targets.all_counties"))
-    scopes = queries.scopes()["scope_code"].to_list()
-    chart(small_multiples(metric, f.month, by_scope, scopes), t(f"targets.grid_caption.{metric}"), key="grid")
+    grid = figures(str(queries.database()), metric, f.month, f.scope, language())[2]
+    chart(grid, t(f"targets.grid_caption.{metric}"), key="grid")
     st.caption(t("targets.method", recent=cfg["projection_months"], window=cfg["band_window_months"]))
 
 

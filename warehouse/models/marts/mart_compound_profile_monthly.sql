@@ -5,7 +5,7 @@
 -- column committee_status: 业委会（物管会）状态（无记录为“未组建”） | Committee status (未组建: none)
 -- column assessed_grade: 最近一次考评核定等级 | Grade at the latest assessment
 -- column assessment_score: 最近一次考评得分 | Score at the latest assessment
--- column fee_above_cap: 质价不符（收费高于最近核定等级上限） | Fee above the latest assessed grade's cap
+-- column fee_above_cap: 质价不符（当月收费高于在用等级上限，见 mart_grade_assessments_monthly） | Fee above the cap of the grade in force that month (see mart_grade_assessments_monthly)
 -- column complaints: 当月投诉数 | Complaints in the month
 -- column complaints_12m: 近12个月投诉数 | Complaints in the last 12 months
 -- column per_100_households_12m: 近12个月每百户投诉数 | Complaints per 100 households, last 12 months
@@ -37,13 +37,8 @@
 -- column committee_type: 组织类型（业主委员会 / 物业管理委员会） | Type (owners' committee / property-management committee)
 -- column committee_term_end: 业委会任期届满日期 | Committee term ends
 with assessed as (
-    select cm.compound_id, cm.month,
-        arg_max(a.grade, a.period_end) as assessed_grade,
-        arg_max(a.score, a.period_end) as assessment_score,
-        arg_max(a.fee_above_cap, a.period_end) as fee_above_cap
-    from core_compound_months cm
-    join core_grade_assessments a on a.compound_id = cm.compound_id and a.period_end <= cm.month
-    group by all
+    select compound_id, month, grade as assessed_grade, score as assessment_score, fee_above_cap
+    from mart_grade_assessments_monthly
 ),
 inspected as (
     select cm.compound_id, cm.month, count(*) as inspections_to_date

@@ -5,7 +5,8 @@
 -- column share: 占本范围企业的比例 | Share of the scope's firms
 -- column scope_code: 行政区划代码 | Adcode
 -- column quarter: 季度（如 2025Q3） | Quarter (e.g. 2025Q3)
--- column quarter_end: 季度末日 | Last day of the quarter
+-- column quarter_end: 季度末日（进行中的季度为数据截至月末） | Last day of the quarter (the data month for a quarter in progress)
+-- column quarter_complete: 季度已结束 | The quarter is over by the data month
 -- column level: 信用等级 A / B / C / D | Credit level
 -- column list_zh: 红榜/黑榜 | Red or black list
 -- column list_en: 红榜/黑榜（英文） | Red or black list (English)
@@ -24,6 +25,7 @@ select
     g.scope_code,
     g.quarter,
     g.quarter_end,
+    g.quarter_end >= last_day(make_date(year(g.quarter_end), quarter(g.quarter_end) * 3, 1)) as quarter_complete,
     g.level,
     g.min_score,
     g.list_zh,

@@ -16,7 +16,13 @@
 -- column baseline_value: 基线值 | Value at the baseline month
 -- column expected: 理想进度值（基线到期限的直线） | Expected value on the straight line from baseline to deadline
 -- column actual: 实际值 | Actual value
--- column status: 状态 已完成 / 达标 / 滞后 / 严重滞后 / 未完成 | Status
+-- column status: 状态（定义见 mart_target_status） | Status (defined in mart_target_status)
+-- column deadline_passed: 期限已到 | The deadline month has been reached
+-- column value_at_deadline: 期限当月的实际值 | Value in the deadline month
+-- column met_at_deadline: 期限当月是否达标 | Met in the deadline month
+-- column reached_month: 期限当月未达标、之后首次达到目标的月份 | First month after a missed deadline in which the target was reached
+-- column months_overdue: 当前期限已过且仍未达到目标的月数 | Months the deadline in force is overdue
+-- column short_compounds: 距目标还差的小区数 | Compounds still needed to reach the target
 -- column status_en: 状态（英文） | Status (English)
 -- column is_active: 是否为当月适用的（最近一个未到期的）期限 | The deadline in force that month (the nearest not yet passed)
 -- column months_left: 距期限剩余月数 | Months left to the deadline
@@ -46,6 +52,12 @@ select
     status,
     status_en,
     is_active,
+    deadline_passed,
+    value_at_deadline,
+    met_at_deadline,
+    reached_month,
+    months_overdue,
+    short_compounds,
     months_left,
     required_rate,
     required_compounds_per_month,
