@@ -194,11 +194,13 @@ def overdue_rows(scope: str, city: str, month: date, limit: int) -> str:
     """, month, scope, city, scope, limit)
     if frame.height == 0:
         return f'<div class="slide-note">{escape(t("meeting.none_overdue"))}</div>'
-    return table_html(
-        [(t("meeting.col_county"), False), (t("meeting.col_compound"), False), (t("meeting.col_firm"), False),
-         (t("meeting.col_days"), True)],
-        [[escape(v(r["county_code"])), escape(r["compound_name"] or "—"), escape(r["firm_name"] or "—"),
-          num(r["days_overdue"])] for r in frame.to_dicts()])
+    header = [(t("meeting.col_compound"), False), (t("meeting.col_firm"), False), (t("meeting.col_days"), True)]
+    rows = [[escape(r["compound_name"] or "—"), escape(r["firm_name"] or "—"), num(r["days_overdue"])]
+            for r in frame.to_dicts()]
+    if scope == city:  # a county's own slide needs no county column
+        header = [(t("meeting.col_county"), False), *header]
+        rows = [[escape(v(r["county_code"])), *row] for r, row in zip(frame.to_dicts(), rows, strict=True)]
+    return table_html(header, rows)
 
 
 # -- the slide kinds -------------------------------------------------------------------------------
