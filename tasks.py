@@ -20,8 +20,9 @@ ROOT = Path(__file__).resolve().parent
 VENV = ROOT / ".venv"
 PY = VENV / "bin" / "python"
 LOCK = ROOT / "requirements.lock"
-# Debian packages the browser tests need: a browser, and fonts so Chinese renders as text, not boxes.
-DEBIAN_PACKAGES = ["chromium", "fonts-noto-cjk"]
+# Debian packages: a browser (browser tests, and the bulletin's charts via kaleido), fonts so Chinese renders
+# as text, not boxes (and the PDF bulletin embeds them), and poppler-utils (the bulletin tests read PDFs with it).
+DEBIAN_PACKAGES = ["chromium", "fonts-noto-cjk", "poppler-utils"]
 
 
 def run(*cmd: str | Path, **kw) -> None:

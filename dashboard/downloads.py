@@ -18,8 +18,9 @@ from datetime import date
 import polars as pl
 import streamlit as st
 
-from dashboard import catalog
+from dashboard import catalog, queries
 from dashboard.i18n import t
+from reports import bulletin  # the Word/PDF libraries and the chart renderer load only when a file is made
 
 FORMULA_START = r"^[=+\-@\t\r]"
 
@@ -102,3 +103,18 @@ def table_downloads(frame: pl.DataFrame, name: str, filters: dict[str, str], dat
     row.download_button(t("common.download_xlsx"), xlsx, f"{stem}.xlsx",
                         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                         key=f"{key}-xlsx", on_click="ignore")
+
+
+def bulletin_downloads(month: date, kind: str, key: str) -> None:
+    """The month's bulletin (通报) as Word and PDF, made from the warehouse when someone clicks."""
+    def make(fmt: str) -> bytes:
+        with queries.cursor() as con:
+            return (bulletin.docx_bytes if fmt == "docx" else bulletin.pdf_bytes)(con, month, kind)
+
+    stem = bulletin.stem(month, kind)
+    row = st.container(horizontal=True)
+    row.download_button(t(f"bulletin.{kind}_docx"), lambda: make("docx"), f"{stem}.docx",
+                        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+                        key=f"{key}-{kind}-docx", on_click="ignore")
+    row.download_button(t(f"bulletin.{kind}_pdf"), lambda: make("pdf"), f"{stem}.pdf", "application/pdf",
+                        key=f"{key}-{kind}-pdf", on_click="ignore")

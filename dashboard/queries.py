@@ -18,25 +18,13 @@ import streamlit as st
 
 from warehouse import location
 
-MEMORY_LIMIT = "2GB"
-THREADS = 2
+# Settings no query can change: no files, no network, no extensions (in warehouse/location.py, because
+# the bulletin reads the warehouse with the same ones: DuckDB refuses a second connection to a file with others)
+locked_config = location.locked_config
 
 
 class NoWarehouse(RuntimeError):
     """No build has succeeded yet."""
-
-
-def locked_config() -> dict:
-    """Settings no query can change: no files, no network, no extensions."""
-    return {
-        "access_mode": "READ_ONLY",
-        "enable_external_access": False,
-        "autoinstall_known_extensions": False,
-        "autoload_known_extensions": False,
-        "memory_limit": MEMORY_LIMIT,
-        "threads": THREADS,
-        "lock_configuration": True,
-    }
 
 
 @st.cache_resource(show_spinner=False, max_entries=2)

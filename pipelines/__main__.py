@@ -1,7 +1,8 @@
-"""Command line: python -m pipelines {build,demo}.
+"""Command line: python -m pipelines {build,demo,bulletin}.
 
-    build   read every ledger file in the landing folder and build a new warehouse
-    demo    generate the demo city into the landing folder, then build
+    build     read every ledger file in the landing folder and build a new warehouse
+    demo      generate the demo city into the landing folder, then build
+    bulletin  write a month's bulletin (通报) or year-end assessment as .docx and .pdf from the current warehouse
 """
 
 from __future__ import annotations
@@ -35,8 +36,14 @@ def main(argv: list[str] | None = None) -> int:
     d.add_argument("--landing", type=Path, default=None, help="default: <data>/landing (replaced)")
     d.add_argument("--no-defects", action="store_true", help="write clean files (no injected defects)")
     d.add_argument("--if-missing", action="store_true", help="do nothing if a warehouse already exists")
+    r = sub.add_parser("bulletin", help="the month's bulletin (通报) as .docx and .pdf")
+    r.add_argument("--month", type=_month, required=True, help="YYYY-MM")
+    r.add_argument("--kind", choices=["monthly", "year-end"], default="monthly")
+    r.add_argument("--out", type=Path, default=None, help="default: <data>/reports")
     args = parser.parse_args(argv)
 
+    if args.command == "bulletin":
+        return bulletin(args.month, args.kind, args.out)
     progress = Progress()
     if args.command == "demo":
         if args.if_missing and location.current_database():
@@ -55,7 +62,7 @@ def main(argv: list[str] | None = None) -> int:
     else:
         landing = args.landing
     try:
-        summary = build(landing, progress=progress)
+        summary = build(landing, progress=progress, bulletin=True)
     except Exception as exc:
         progress.done()
         print(f"构建失败，原数据仓库保持不变 | Build failed, the previous warehouse is unchanged: {exc}",
@@ -63,6 +70,23 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     progress.done()
     print(format_summary(summary))
+    return 0
+
+
+def bulletin(month: date, kind: str, out: Path | None) -> int:
+    from reports.bulletin import write
+
+    database = location.current_database()
+    if database is None:
+        print("还没有数据仓库 | No warehouse has been built yet", file=sys.stderr)
+        return 1
+    try:
+        paths = write(database, month, kind, out or location.reports_dir())
+    except ValueError as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    for p in paths:
+        print(f"通报已生成 | Written: {p}")
     return 0
 
 

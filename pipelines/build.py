@@ -30,6 +30,7 @@ class BuildSummary:
     rows_quarantined: int
     files_rejected: int
     warnings: int
+    bulletin: list[Path] | str | None = None  # the latest month's bulletin files, or why it could not be written
 
 
 class Progress:
@@ -70,13 +71,15 @@ def read_all(landing: Path, progress: Callable[[str], None]) -> list[SourceFile]
     return sources
 
 
-def build(landing: Path | None = None, progress: Callable[[str], None] | None = None) -> BuildSummary:
-    """Read, check and build; one build at a time (location.BuildLocked for the second)."""
+def build(landing: Path | None = None, progress: Callable[[str], None] | None = None,
+          bulletin: bool = False) -> BuildSummary:
+    """Read, check and build; one build at a time (location.BuildLocked for the second). With `bulletin`,
+    also write the latest month's bulletin (通报) under <data>/reports."""
     with location.build_lock():
-        return _build(landing, progress)
+        return _build(landing, progress, bulletin)
 
 
-def _build(landing: Path | None, progress: Callable[[str], None] | None) -> BuildSummary:
+def _build(landing: Path | None, progress: Callable[[str], None] | None, bulletin: bool) -> BuildSummary:
     started = time.perf_counter()
     landing = landing or location.landing_dir()
     progress = progress or (lambda _: None)
@@ -102,6 +105,8 @@ def _build(landing: Path | None, progress: Callable[[str], None] | None) -> Buil
     del raw  # build_warehouse drops the frames once they are in the database
     database = build_warehouse(inp, progress=progress)
     validation_results.save(gate.results, gate.validated_at)  # only now: a failed build leaves no results
+    if bulletin:
+        progress("bulletin")
     return BuildSummary(
         database=database,
         seconds=time.perf_counter() - started,
@@ -111,7 +116,19 @@ def _build(landing: Path | None, progress: Callable[[str], None] | None) -> Buil
         rows_quarantined=gate.quarantine.height,
         files_rejected=gate.files.filter(pl.col("status") == "rejected").height,
         warnings=warnings,
+        bulletin=latest_bulletin(database) if bulletin else None,
     )
+
+
+def latest_bulletin(database: Path) -> list[Path] | str:
+    """The latest month's bulletin under <data>/reports. The warehouse is already published, so a failure
+    here does not fail the build: it is returned (and printed in the summary)."""
+    from reports.bulletin import write_latest
+
+    try:
+        return write_latest(database, location.reports_dir())
+    except Exception as exc:
+        return f"{type(exc).__name__}: {exc}"
 
 
 def _pad(text: str, width: int) -> str:
@@ -136,4 +153,9 @@ def format_summary(s: BuildSummary) -> str:
     for r in s.files.filter(pl.col("status") == "rejected").head(10).to_dicts():
         lines.append(f"  ✗ {r['message']}")
     lines.append(f"数据仓库 warehouse: {s.database}")
+    if isinstance(s.bulletin, str):
+        lines.append(f"✗ 通报未能生成（数据仓库已更新）| The bulletin could not be written (the warehouse is updated): "
+                     f"{s.bulletin}")
+    elif s.bulletin:
+        lines.append("本月通报 bulletin: " + "  ".join(str(p) for p in s.bulletin))
     return "\n".join(lines)

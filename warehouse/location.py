@@ -3,6 +3,7 @@
     <data>/landing/       ledger files as the counties send them (the build's input)
     <data>/warehouse/     versioned DuckDB files wuwei-<run_id>.duckdb and the CURRENT pointer
     <data>/validation/    each build's validation results as JSON
+    <data>/reports/       the bulletins (通报) as .docx and .pdf
 
 A build writes a new database file and then atomically replaces CURRENT (a one-line text file
 naming it). Readers resolve CURRENT each time and key their cached connection on the resolved
@@ -38,6 +39,10 @@ def validation_dir() -> Path:
     return data_dir() / "validation"
 
 
+def reports_dir() -> Path:
+    return data_dir() / "reports"
+
+
 def pointer_file() -> Path:
     return warehouse_dir() / "CURRENT"
 
@@ -50,6 +55,24 @@ def current_database() -> Path | None:
         return None
     path = warehouse_dir() / name
     return path if name and path.exists() else None
+
+
+MEMORY_LIMIT = "2GB"
+THREADS = 2
+
+
+def locked_config() -> dict:
+    """How readers (the app, the bulletin) open the warehouse: read-only, no files, no network, no
+    extensions, settings locked."""
+    return {
+        "access_mode": "READ_ONLY",
+        "enable_external_access": False,
+        "autoinstall_known_extensions": False,
+        "autoload_known_extensions": False,
+        "memory_limit": MEMORY_LIMIT,
+        "threads": THREADS,
+        "lock_configuration": True,
+    }
 
 
 def publish(database: Path) -> None:
