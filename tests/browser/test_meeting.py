@@ -125,14 +125,14 @@ def test_english_has_no_chinese_but_proper_names(browser, app_url, demo_db):
     page = meeting(browser, app_url, SIZES[0], dwell="3", paused="1", lang="en")
     try:
         found = {}
-        for n in range(1, SLIDES + 1):
+        for n in range(1, SLIDES + 1):  # each slide by its URL: stepping is tested above
+            page.open("", mode="meeting", slide=str(n), paused="1", lang="en")
             wait_slide(page, n)
             text = page.page.locator("[data-testid='stMain']").inner_text()
             for name in sorted(names, key=len, reverse=True):
                 text = text.replace(name, "")
             if CJK.search(text):
                 found[n] = sorted(set(re.findall(r"\S*[\u3400-\u9fff]+\S*", text)))
-            page.page.locator(".st-key-meeting_next button").click()
         assert found == {}
         assert page.outside == []
     finally:
