@@ -42,15 +42,14 @@ def neutralise(frame: pl.DataFrame) -> pl.DataFrame:
 
 
 def _flat(frame: pl.DataFrame) -> pl.DataFrame:
-    """Nested values (lists, structs) as text, so both formats can hold them."""
-    def text(column: str, dtype: pl.DataType) -> pl.Expr:
-        if isinstance(dtype, pl.Struct):
-            return pl.col(column).struct.json_encode()
-        items = pl.col(column).cast(pl.List(pl.String)) if isinstance(dtype, pl.Array) else pl.col(column)
-        return pl.format("[{}]", items.list.eval(pl.element().cast(pl.String).fill_null("None")).list.join(", "))
-
-    return frame.with_columns(text(c, d).alias(c) for c, d in frame.schema.items()
-                              if isinstance(d, pl.List | pl.Struct | pl.Array))
+    """Nested values (lists, structs) as JSON text, so both formats can hold them."""
+    nested = [c for c, d in frame.schema.items() if isinstance(d, pl.List | pl.Struct | pl.Array)]
+    # json_encode works on structs: wrap the value as {"v":...} and cut the wrapper off again
+    return frame.with_columns(
+        pl.when(pl.col(c).is_not_null())
+        .then(pl.struct(pl.col(c).alias("v")).struct.json_encode().str.slice(5).str.head(-1))
+        .alias(c)
+        for c in nested)
 
 
 def metadata(filters: dict[str, str], data_month: date) -> list[tuple[str, str]]:

@@ -140,6 +140,30 @@ TEXT: dict[str, tuple[str, str]] = {
     "quality.rules_file": ("未通过的规则", "failed_rules"),
     "quality.quarantine_file": ("隔离行", "quarantined_rows"),
     "quality.rejected_file": ("拒收文件", "rejected_files"),
+    "quality.rejected_note": ("包括重复报送的文件（内容完全相同）、被更正版取代的原文件、仍在写入的文件和非台账类型的文件：落地文件夹中的每个文件都在这里或已装入。",
+                              "Including files sent twice (the same content), originals replaced by a correction, files "
+                              "still being written and files of other types: every file in the landing folder is here "
+                              "or loaded."),
+    "quality.replaced": ("被后报文件取代的快照", "Snapshots replaced by a later file"),
+    "quality.replaced_note": ("同一县区同一月份报了多份小区或业委会台账时，以文件路径排在最后的一份为准；下列文件的行未计入统计（标明“更正”的文件另按更正处理，见上表）。",
+                              "When a county sent several compounds or committees ledgers for one month, the file sorted "
+                              "last counts; the rows of the files below are not counted (a file marked 更正 is handled "
+                              "as a correction instead, see above)."),
+    "quality.no_replaced": ("没有被取代的快照文件。", "No snapshot file is replaced."),
+    "quality.replaced_file": ("被取代的文件", "replaced_files"),
+    "quality.col_rows_replaced": ("未计入的行数", "Rows not counted"),
+    "quality.col_replaced_by": ("以此文件为准", "Counted instead"),
+    "quality.drops": ("行数骤降", "Sharp drops in rows"),
+    "quality.drops_note": ("某台账某县区本月收到的行数比上月少 {share} 以上（阈值见 settings.csv 的 row_drop_share）：请核实文件是否完整。",
+                           "A ledger's rows for a county this month at least {share} below the previous month (threshold: "
+                           "row_drop_share in settings.csv): check that the files are whole."),
+    "quality.no_drops": ("没有行数骤降。", "No sharp drop in rows."),
+    "quality.drops_file": ("行数骤降", "row_drops"),
+    "quality.col_month": ("月份", "Month"),
+    "quality.col_rows_received": ("本月行数", "Rows this month"),
+    "quality.col_previous_rows": ("上月行数", "Rows the month before"),
+    "quality.col_drop_share": ("减少比例", "Drop"),
+    "quality.col_files": ("本月文件", "Files this month"),
     "quality.col_ledger": ("台账", "Ledger"),
     "quality.col_county": ("县区", "County"),
     "quality.col_severity": ("严重程度", "Severity"),
@@ -744,6 +768,9 @@ TEXT: dict[str, tuple[str, str]] = {
     "explore.error.empty": ("请输入一条 SQL 查询。", "Enter an SQL query."),
     "explore.error.too_long": ("查询语句过长（最多 {detail} 个字符）。", "The query is too long (at most {detail} characters)."),
     "explore.error.syntax": ("SQL 语法错误。", "SQL syntax error."),
+    "explore.error.result_type": ("结果中有无法显示的数据类型（如 INTERVAL、UNION）：请用 ::varchar 转换该列。",
+                                  "The result has a type that cannot be shown (such as INTERVAL or UNION): "
+                                  "cast that column with ::varchar."),
     "explore.error.parameters": ("查询中有参数占位符（{detail}），这里无法填值：请直接写入取值。",
                                  "The query has parameter placeholders ({detail}) that cannot be filled here: write "
                                  "the values in."),

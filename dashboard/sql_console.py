@@ -15,11 +15,13 @@ Four layers, each closing what the one before leaves open:
    used; and its operators may only read (a SELECT can write through a common table
    expression).
 4. Limits (LIMITS): a time limit per query (a timer interrupts the cursor; other cursors of
-   the shared connection keep running), a row cap and a size cap on the result. The caps apply
-   while the result streams (Arrow record batches, counted as they arrive): no text or blob value
-   larger than the size cap leaves DuckDB, and fetching stops at either cap.
-Every refusal is a QueryError with a message (explore.error.<kind>), a query nested too deep for
-the checks included.
+   the shared connection keep running), a row cap and a size cap on the result, both counted
+   per record batch as the result streams in, so an oversized result is never held whole.
+   DuckDB builds a single value whole, whatever the memory limit (`repeat('x', 1e9)` takes
+   1 GB inside DuckDB, untracked): functions that build a value of a size given as a constant
+   are refused above the size cap before the query runs.
+
+Every refusal is a QueryError, including queries nested too deep to check (RecursionError).
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ from dataclasses import dataclass
 
 import duckdb
 import polars as pl
+import pyarrow as pa
 
 from dashboard import queries
 
@@ -42,6 +45,7 @@ class Limits:
     max_rows: int = 10_000              # rows returned; more are cut with a "truncated" note
     max_bytes: int = 64 * 1024 * 1024   # result size in memory, the same way
     max_sql_chars: int = 20_000
+    rows_per_batch: int = 512           # the granularity of both caps while the result streams
 
 
 LIMITS = Limits()
@@ -58,6 +62,10 @@ DENIED_FUNCTIONS = frozenset({
     "current_setting", "getvariable", "write_log", "sleep_ms", "pg_sleep", "setseed",
     "nextval", "currval", "setval", "query", "query_table", "json_execute_serialized_sql",
     "json_serialize_plan", "checkpoint", "force_checkpoint",
+})
+# Functions whose result size is one of their arguments (a count or a length).
+SIZED_FUNCTIONS = frozenset({
+    "repeat", "lpad", "rpad", "list_resize", "array_resize", "range", "generate_series", "bar",
 })
 # Operators of a bound plan that only read. A SELECT can still write through a common table
 # expression (INSERT ... RETURNING); anything not listed here is refused, never guessed at.
@@ -98,7 +106,11 @@ def single_select(sql: str, limits: Limits = LIMITS) -> str:
         raise QueryError("too_long", str(limits.max_sql_chars))
     try:
         statements = duckdb.extract_statements(text)
+    except RecursionError:
+        raise QueryError("too_deep") from None
     except duckdb.Error as exc:
+        if "expression depth" in str(exc):
+            raise QueryError("too_deep", str(exc)) from None
         raise QueryError("syntax", str(exc)) from None
     if not statements:
         raise QueryError("empty")
@@ -126,15 +138,47 @@ def _serialized(cur: duckdb.DuckDBPyConnection, function: str, query: str) -> di
     return json.loads(cur.sql(f"select {function}(?::varchar)", params=[query]).fetchall()[0][0])
 
 
-def check_parsed(cur: duckdb.DuckDBPyConnection, query: str) -> None:
+_ARITHMETIC = {"*": lambda a, b: a * b, "+": lambda a, b: a + b, "-": lambda a, b: a - b,
+               "/": lambda a, b: a / b, "//": lambda a, b: a // b, "**": lambda a, b: a**b,
+               "^": lambda a, b: a**b}
+
+
+def _constant_number(node: dict) -> float | None:
+    """The value of a literal number, or of arithmetic on literals (1000 * 1000000, 1e9::int)."""
+    try:
+        if node.get("class") == "CONSTANT":
+            return float(node["literal"]["text"])
+        if node.get("class") == "CAST":
+            return _constant_number(node.get("child") or {})
+        op = _ARITHMETIC.get(str(node.get("function_name")))
+        if node.get("class") == "FUNCTION" and op:
+            values = [_constant_number(a.get("expression") or {}) for a in node.get("arguments") or []]
+            if None not in values:
+                return float(values[0] if len(values) == 1 else op(*values))
+    except (KeyError, TypeError, ValueError, ArithmeticError):
+        pass
+    return None
+
+
+def _check_size_arguments(name: str, node: dict, limits: Limits) -> None:
+    for argument in node.get("arguments") or []:
+        number = _constant_number(argument.get("expression") or {})
+        if number is not None and abs(number) > limits.max_bytes:
+            raise QueryError("too_large", f"{name}({number:.0f})")
+
+
+def check_parsed(cur: duckdb.DuckDBPyConnection, query: str, limits: Limits = LIMITS) -> None:
     """Functions and SHOW as written in the query (before binding folds them away)."""
     tree = _serialized(cur, "json_serialize_sql", query)
     if tree.get("error"):
         raise QueryError("syntax", tree.get("error_message", ""))
+    table_functions = {id(node.get("function")) for node in _nodes(tree) if node.get("type") == "TABLE_FUNCTION"}
     for node in _nodes(tree):
         name = str(node.get("function_name", "")).lower()
         if name in DENIED_FUNCTIONS:
             raise QueryError("function", name)
+        if name in SIZED_FUNCTIONS and id(node) not in table_functions:  # FROM range(n) streams its rows
+            _check_size_arguments(name, node, limits)
         if node.get("type") == "TABLE_FUNCTION":
             name = str((node.get("function") or {}).get("function_name", "?")).lower()
             if name not in TABLE_FUNCTIONS:
@@ -165,7 +209,6 @@ def check_plan(cur: duckdb.DuckDBPyConnection, query: str) -> None:
                 raise QueryError("source", ".".join(path))
 
 
-BATCH_ROWS = 1024
 TOO_LARGE = "wuwei: value over the size cap"
 
 
@@ -175,7 +218,7 @@ def _quoted(name: str) -> str:
 
 def _guarded(cur: duckdb.DuckDBPyConnection, query: str, limits: Limits) -> duckdb.DuckDBPyRelation:
     """The query, at most max_rows + 1 rows, with every text or blob value over the size cap an
-    error inside DuckDB, so that such a value is never copied into the app."""
+    error inside DuckDB, so that such a value (of a size no constant shows) is never copied into the app."""
     relation = cur.sql(query)
     size = {"VARCHAR": "strlen", "BLOB": "octet_length"}  # bytes
     wide = {c: size[str(kind)] for c, kind in zip(relation.columns, relation.types, strict=True) if str(kind) in size}
@@ -187,8 +230,8 @@ def _guarded(cur: duckdb.DuckDBPyConnection, query: str, limits: Limits) -> duck
 
 
 def _fetch(cur: duckdb.DuckDBPyConnection, query: str, limits: Limits) -> tuple[pl.DataFrame, bool]:
-    """The result in record batches, rows and bytes counted as they arrive; stops at either cap."""
-    reader = _guarded(cur, query, limits).to_arrow_reader(BATCH_ROWS)
+    """Read the result batch by batch, stopping at the row cap or the size cap."""
+    reader = _guarded(cur, query, limits).to_arrow_reader(limits.rows_per_batch)
     batches, rows, size, truncated = [], 0, 0, False
     try:
         for batch in reader:
@@ -203,15 +246,9 @@ def _fetch(cur: duckdb.DuckDBPyConnection, query: str, limits: Limits) -> tuple[
             rows, size = rows + batch.num_rows, size + batch.nbytes
             if truncated:
                 break
-    except duckdb.Error as exc:
-        if TOO_LARGE in str(exc):
-            raise QueryError("too_large", f"> {limits.max_bytes / 1024 / 1024:.0f} MB") from None
-        raise
+        table = pa.Table.from_batches(batches, schema=reader.schema)
     finally:
-        reader.close()
-    import pyarrow as pa
-
-    table = pa.Table.from_batches(batches, schema=reader.schema)
+        reader.close()  # stops the query: the rest of the result is never produced
     return pl.from_arrow(table), truncated
 
 
@@ -223,7 +260,7 @@ def run(sql: str, limits: Limits = LIMITS) -> Result:
         timer = threading.Timer(limits.seconds, cur.interrupt)
         timer.start()
         try:
-            check_parsed(cur, query)
+            check_parsed(cur, query, limits)
             check_plan(cur, query)
             frame, truncated = _fetch(cur, query, limits)
         except RecursionError:
@@ -237,9 +274,9 @@ def run(sql: str, limits: Limits = LIMITS) -> Result:
         except duckdb.Error as exc:
             if TOO_LARGE in str(exc):
                 raise QueryError("too_large", f"> {limits.max_bytes / 1024 / 1024:.0f} MB") from None
-            if "depth" in str(exc).lower():
-                raise QueryError("too_deep", str(exc).splitlines()[0]) from None
             raise QueryError("invalid", str(exc)) from None
+        except (pl.exceptions.PolarsError, pa.ArrowException) as exc:  # a type the table cannot show
+            raise QueryError("result_type", str(exc).splitlines()[0]) from None
         finally:
             timer.cancel()
     return Result(frame, truncated, time.perf_counter() - started)

@@ -5,6 +5,9 @@ warning rules it failed listed in `_warnings`), the quarantine (with the error r
 or a rejected file (a critical rule: the whole file is unusable, and the warehouse keeps that
 ledger's other files). `check` raises if a file's rows do not add up.
 
+Before the rules, the decisions over several files (expectations/files.py): a file sent twice and
+an original replaced by its correction are rejected, naming the file loaded instead.
+
 The rules are the suites of expectations/suites.py. The GX rules, the reader's cell issues and the
 Polars rules run over each ledger's rows, all its files at once; rows failing an error rule are
 quarantined; then the reference rules run over the rows kept, against the other ledgers' rows kept.
@@ -18,6 +21,7 @@ from datetime import UTC, date, datetime
 
 import polars as pl
 
+from expectations import files as file_decisions
 from expectations import results, row_checks
 from expectations.rules import ERROR, UNIDENTIFIED, WARNING, Rule
 from pipelines.read import SourceFile
@@ -55,6 +59,7 @@ def check(sources: list[SourceFile], today: date | None = None) -> GateResult:
 
     validated_at = datetime.now(UTC)
     catalogue = suites.catalogue(today or date.today())
+    file_decisions.decide(sources)
     frames = _ledger_frames([src for src in sources if src.frame is not None and src.rejected is None])
 
     outcome = run_gx.validate(frames, catalogue)
@@ -78,7 +83,8 @@ def check(sources: list[SourceFile], today: date | None = None) -> GateResult:
 
 
 def _ledger_frames(sources: list[SourceFile]) -> dict[str, pl.DataFrame]:
-    """ledger -> the rows of all its files, with _file and _county (the row's county, else the file's).
+    """ledger -> the rows of all its files, with _file, _county (the row's county, else the file's) and
+    _file_county (the file's).
 
     The files' frames are moved, not copied: each SourceFile's frame is set to None once its rows
     are in the ledger's frame, so a province's rows are held once (the build's peak memory)."""
@@ -91,7 +97,8 @@ def _ledger_frames(sources: list[SourceFile]) -> dict[str, pl.DataFrame]:
         for src in files:
             own = [pl.col(c) for c in COUNTY_COLUMNS if c in src.frame.columns]
             parts.append(src.frame.with_columns(
-                _file=pl.lit(src.path), _county=pl.coalesce(*own, pl.lit(src.county, pl.String))))
+                _file=pl.lit(src.path), _county=pl.coalesce(*own, pl.lit(src.county, pl.String)),
+                _file_county=pl.lit(src.county, pl.String)))
             src.frame = None
         frames[ledger] = pl.concat(parts, how="vertical_relaxed")
     return frames
@@ -162,7 +169,7 @@ def _with_warnings(frame: pl.DataFrame, failures: pl.DataFrame) -> pl.DataFrame:
                 .group_by(ROW_KEY).agg(_warnings=(pl.col("column") + ":" + pl.col("rule")).unique(maintain_order=True)))
     return (frame.join(warnings, on=ROW_KEY, how="left", maintain_order="left")
             .with_columns(pl.col("_warnings").fill_null(pl.lit([], pl.List(pl.String))))
-            .drop("_original", "_issues", "_county"))
+            .drop("_original", "_issues", "_county", "_file_county"))
 
 
 def _count_by_file(frames: list[pl.DataFrame]) -> dict[str, int]:

@@ -5,18 +5,22 @@ another ledger's rows in the same build, and the reader's cell issues."""
 
 from __future__ import annotations
 
+import functools
+
 import polars as pl
 
 from expectations.county_polygons import outside_county
 from expectations.credit_code import check_character_fails
 from expectations.rules import FAILURE_SCHEMA, Rule
 from pipelines.ledgers import LEDGERS
+from pipelines.normalise import REFERENCE
 
 
 def _failures(rule_id: int, rows: pl.DataFrame, value: pl.Expr, note_zh: pl.Expr | None = None,
               note_en: pl.Expr | None = None) -> pl.DataFrame:
     none = pl.lit(None, pl.String)
-    return rows.select(
+    # One chunk: pl.format over the chunks of several files' rows panics in Polars 2.1 ("i < self.len()").
+    return rows.rechunk().select(
         rule_id=pl.lit(rule_id, pl.Int32), _file="_file", _row="_row", value=value.cast(pl.String),
         note_zh=none if note_zh is None else note_zh, note_en=none if note_en is None else note_en,
     ).cast(FAILURE_SCHEMA)
@@ -48,7 +52,8 @@ def reader_issues(frame: pl.DataFrame, ledger: str, catalogue: list[Rule]) -> pl
 def run(frame: pl.DataFrame, ledger: str, catalogue: list[Rule]) -> pl.DataFrame:
     """The ledger's Polars rules other than references, over all its rows."""
     checks = {"credit_code_check": _credit_code_check, "outside_county": _outside_county,
-              "duplicate_row": _duplicate_rows, "duplicate_key": _duplicate_keys}
+              "duplicate_row": _duplicate_rows, "duplicate_key": _duplicate_keys,
+              "county_mismatch": _county_mismatch, "key_in_two_counties": _key_in_two_counties}
     found = [checks[rule.name](rule_id, rule, frame) for rule_id, rule in enumerate(catalogue)
              if rule.ledger == ledger and rule.engine == "polars" and rule.references is None]
     return pl.concat([_empty(), *found])
@@ -125,6 +130,40 @@ def _duplicate_keys(rule_id: int, rule: Rule, frame: pl.DataFrame) -> pl.DataFra
     later = _later_duplicates(candidates, key).join(exact, on=["_file", "_row"], how="anti")
     return _failures(rule_id, later, pl.concat_str(key, separator=","),
                      pl.format("与第 {} 行相同", "first"), pl.format("same key as row {}", "first"))
+
+
+def _county_mismatch(rule_id: int, rule: Rule, frame: pl.DataFrame) -> pl.DataFrame:
+    """Rows whose own county differs from their file's (`_file_county`, from its title or name)."""
+    rows = frame.filter((pl.col("county") != pl.col("_file_county")).fill_null(False))
+    return _failures(rule_id, rows, pl.col("county"),
+                     pl.format("本行县区 {}，文件 {} 属于 {}", _named("county"), "_file", _named("_file_county")),
+                     pl.format("the row says {}, its file {} is {}'s", _named("county"), "_file",
+                               _named("_file_county")))
+
+
+def _key_in_two_counties(rule_id: int, rule: Rule, frame: pl.DataFrame) -> pl.DataFrame:
+    """Every row of a key found in the files of two or more counties, each naming all those files."""
+    key = rule.column.split(",")
+    present = frame.filter(pl.all_horizontal(pl.col(k).is_not_null() for k in [*key, "county"]))
+    shared = present.filter(pl.col("county").n_unique().over(key) > 1).rechunk()  # see _failures
+    if shared.height == 0:
+        return _empty()
+    where = pl.format("{}（{}）", "_file", _named("county"))
+    listed = shared.with_columns(
+        files=where.unique(maintain_order=True).implode().over(key).list.sort().list.join("、"))
+    return _failures(rule_id, listed, pl.concat_str(key, separator=","),
+                     pl.format("同时出现在：{}", "files"), pl.format("found in: {}", "files"))
+
+
+@functools.cache
+def _county_names() -> dict[str, str]:
+    names = pl.read_csv(REFERENCE / "counties.csv", schema_overrides={"adcode": pl.String})
+    return dict(zip(names["adcode"], names["name_zh"], strict=True))
+
+
+def _named(column: str) -> pl.Expr:
+    """An adcode column as its county's name (the code itself if unknown)."""
+    return pl.col(column).replace_strict(_county_names(), default=pl.col(column), return_dtype=pl.String)
 
 
 def _value_columns(frame: pl.DataFrame) -> list[str]:

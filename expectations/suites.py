@@ -7,7 +7,9 @@ loaded and flagged. Quarantine is not free: a compound quarantined for a bad fee
 coverage count, which is worse than a flagged fee. The exceptions, each for its reason:
 
 - duplicates in one file (first kept) are errors: the later row would count twice. Across files a
-  re-sent key is not a defect: the warehouse keeps the file sorted last (cumulative ledgers).
+  re-sent key is not a defect: the warehouse keeps the file sorted last (cumulative ledgers); but
+  one snapshot key in two counties' files, and a row whose county is not its file's, are errors
+  (county_rules): the row cannot be placed, and taking either county would move it in silence.
 - 专业物业 without a firm code is an error: coverage is the headline, and a compound counted as
   professionally served must name its firm. A firm code without 专业物业 is only a warning.
 - 已销号 without a 销号日期 is an error: the closure cannot be placed in a month, so 销号率 and
@@ -99,7 +101,7 @@ def suite(ledger: Ledger, today: date) -> list[Rule]:
         file_rule(ledger.name), *type_rules(ledger), *reader_rules(ledger), *required_rules(ledger),
         *allowed_value_rules(ledger), *date_rules(ledger, today), *range_rules(ledger, today),
         *format_rules(ledger), *credit_code_rules(ledger), *cross_field_rules(ledger),
-        *duplicate_rules(ledger), *point_rules(ledger), *reference_rules(ledger),
+        *duplicate_rules(ledger), *county_rules(ledger), *point_rules(ledger), *reference_rules(ledger),
     ]
 
 
@@ -278,6 +280,23 @@ def duplicate_rules(ledger: Ledger) -> list[Rule]:
         Rule(ledger.name, "duplicate_key", key, ERROR, f"同一文件中 {key_zh} 不应重复（保留第一行）",
              f"the key {key} must be unique within a file (the first row is kept)", "polars"),
     ]
+
+
+def county_rules(ledger: Ledger) -> list[Rule]:
+    """Polars, errors: a row must not move between counties in silence. A row whose county is not its
+    file's (a 古浪 row inside 凉州's file) and, in a snapshot, one key in files of two counties (the same
+    compound in 凉州's and 古浪's file) cannot be placed: each is quarantined, its message naming both."""
+    if "county" not in ledger.column_names:
+        return []
+    rules = [Rule(ledger.name, "county_mismatch", "county", ERROR,
+                  f"{label_zh(ledger, 'county')} 应与文件所属县区（标题或文件名）一致",
+                  "county must be the county of its file (its title or name)", "polars")]
+    if ledger.snapshot:
+        key = ",".join(ledger.key)
+        rules.append(Rule(ledger.name, "key_in_two_counties", key, ERROR,
+                          f"同一 {'+'.join(label_zh(ledger, c) for c in ledger.key)} 不应出现在两个县区的文件中",
+                          f"the key {key} must not appear in the files of two counties", "polars"))
+    return rules
 
 
 def point_rules(ledger: Ledger) -> list[Rule]:

@@ -13,8 +13,10 @@ import sys
 from datetime import date
 from pathlib import Path
 
-from pipelines.build import Progress, build, format_summary
+from pipelines.build import Progress, build_locked, format_summary
 from warehouse import location
+
+EXIT_BUSY = 75  # EX_TEMPFAIL: another build is running, try again later
 
 
 def _month(text: str) -> date:
@@ -42,8 +44,20 @@ def main(argv: list[str] | None = None) -> int:
     r.add_argument("--out", type=Path, default=None, help="default: <data>/reports")
     args = parser.parse_args(argv)
 
-    if args.command == "bulletin":
+    if args.command == "bulletin":  # reads the warehouse, builds nothing: no build lock
         return bulletin(args.month, args.kind, args.out)
+    # Several app sessions may start the first-run demo at once: the later ones wait for the
+    # first, then find its warehouse.
+    first_run = args.command == "demo" and args.if_missing
+    try:
+        with location.build_lock(wait=first_run):  # the demo replaces the landing folder: never under another build
+            return _run(args)
+    except location.BuildLocked as exc:
+        print(exc, file=sys.stderr)
+        return EXIT_BUSY
+
+
+def _run(args: argparse.Namespace) -> int:
     progress = Progress()
     if args.command == "demo":
         if args.if_missing and location.current_database():
@@ -62,7 +76,7 @@ def main(argv: list[str] | None = None) -> int:
     else:
         landing = args.landing
     try:
-        summary = build(landing, progress=progress, bulletin=True)
+        summary = build_locked(landing, progress=progress, bulletin=True)
     except Exception as exc:
         progress.done()
         print(f"构建失败，原数据仓库保持不变 | Build failed, the previous warehouse is unchanged: {exc}",

@@ -19,6 +19,8 @@ from pipelines.read import SourceFile, read_landing
 from warehouse import location
 from warehouse.build import BuildInput, build_warehouse
 
+SET_ASIDE = ("duplicate_file", "superseded")  # rejected because another file holds the same rows
+
 
 @dataclass
 class BuildSummary:
@@ -73,13 +75,15 @@ def read_all(landing: Path, progress: Callable[[str], None]) -> list[SourceFile]
 
 def build(landing: Path | None = None, progress: Callable[[str], None] | None = None,
           bulletin: bool = False) -> BuildSummary:
-    """Read, check and build; one build at a time (location.BuildLocked for the second). With `bulletin`,
-    also write the latest month's bulletin (通报) under <data>/reports."""
+    """Read, check and build; one build at a time (location.BuildLocked at once for the second). With
+    `bulletin`, also write the latest month's bulletin (通报) under <data>/reports."""
     with location.build_lock():
-        return _build(landing, progress, bulletin)
+        return build_locked(landing, progress, bulletin)
 
 
-def _build(landing: Path | None, progress: Callable[[str], None] | None, bulletin: bool) -> BuildSummary:
+def build_locked(landing: Path | None = None, progress: Callable[[str], None] | None = None,
+                 bulletin: bool = False) -> BuildSummary:
+    """build() for a caller that holds location.build_lock() already (the demo command)."""
     started = time.perf_counter()
     landing = landing or location.landing_dir()
     progress = progress or (lambda _: None)
@@ -150,7 +154,15 @@ def format_summary(s: BuildSummary) -> str:
     lines += ["",
               f"隔离行 quarantined rows: {s.rows_quarantined}    警告 warnings: {s.warnings}    "
               f"拒收文件 rejected files: {s.files_rejected}"]
-    for r in s.files.filter(pl.col("status") == "rejected").head(10).to_dicts():
+    rejected = s.files.filter(pl.col("status") == "rejected")
+    if rejected.height:
+        reasons = rejected.group_by("reject_rule").len().sort("len", "reject_rule", descending=[True, False])
+        lines.append("  拒收原因 reasons: " + ", ".join(f"{rule} {n}" for rule, n in reasons.iter_rows()))
+    # Files set aside for another file (sent twice, replaced by a correction) are always listed: a person
+    # must know which file's rows are in the warehouse.
+    for r in rejected.filter(pl.col("reject_rule").is_in(SET_ASIDE)).to_dicts():
+        lines.append(f"  ↺ {r['message']}")
+    for r in rejected.filter(~pl.col("reject_rule").is_in(SET_ASIDE)).head(10).to_dicts():
         lines.append(f"  ✗ {r['message']}")
     lines.append(f"数据仓库 warehouse: {s.database}")
     if isinstance(s.bulletin, str):

@@ -14,7 +14,7 @@ Forms accepted, by kind (see `pipelines.ledgers` for the kinds):
                "－") are folded to half-width; cells are trimmed; an empty cell is null.
                In every kind but text, a cell holding only dashes or slashes ("-", "—", "/")
                means "nothing" and is null without an issue.
-    str        text; mobile numbers and ID numbers in it are masked (`mask_personal_text`)
+    str        text; mobile, landline and ID numbers in it are masked (`mask_personal_text`)
     code       text kept exactly, except Excel's float form "620602001001.0" -> "620602001001";
                the scientific form "6.20602E+11" (digits already lost) fails: bad_code
     enum       text (membership is checked later by the quality gate)
@@ -122,11 +122,16 @@ _ID_NUMBER = r"(^|[^0-9])([0-9]{6})[0-9]{8}([0-9]{3}[0-9Xx])([^0-9]|$)"
 _ID_MASK = "${1}${2}********${3}${4}"
 _MOBILE = r"(^|[^0-9])(\+?86[ -]?)?(1[3-9][0-9])[ -]?[0-9]{4}[ -]?([0-9]{4})([^0-9]|$)"
 _MOBILE_MASK = "${1}${2}${3}****${4}${5}"
-_PERSONAL_NUMBERS = ((_ID_NUMBER, _ID_MASK), (_MOBILE, _MOBILE_MASK))
+# A landline: an area code 0xx or 0xxx (bare, followed by "-" or a space, or in brackets) and a
+# local number of 7 or 8 digits: 0935-2212345, 09352212345, (0935)2212345, （0935）2212345.
+_LANDLINE = r"(^|[^0-9])(0[0-9]{2,3}[ -]?|[(（]0[0-9]{2,3}[)）] ?)[0-9]{5,6}([0-9]{2})([^0-9]|$)"
+_LANDLINE_MASK = "${1}${2}*****${3}${4}"
+_PERSONAL_NUMBERS = ((_ID_NUMBER, _ID_MASK), (_MOBILE, _MOBILE_MASK), (_LANDLINE, _LANDLINE_MASK))
 
 
 def mask_personal_text(text: pl.Series) -> pl.Series:
-    """Mask ID numbers (first 6 + ******** + last 4) and mobile numbers (first 3 + **** + last 4)."""
+    """Mask ID numbers (first 6 + ******** + last 4), mobile numbers (first 3 + **** + last 4) and
+    landline numbers (area code + ***** + last 2)."""
     return mask_personal_frame(text.to_frame()).to_series()
 
 

@@ -2,13 +2,30 @@
 which county, and a typed Polars frame of its data rows.
 
 Files: *.xlsx / *.xlsm / *.xls (every cell read as text with fastexcel/calamine, so nothing is
-lost to type guessing) and *.csv (UTF-8 with or without BOM, else GB18030, a superset of GBK;
-comma- or tab-separated). In a workbook the first sheet with a recognisable header row is used.
+lost to type guessing) and *.csv / *.txt / *.tsv (UTF-16 with its BOM, as Excel saves "Unicode
+text"; UTF-8 with or without BOM; else GB18030, a superset of GBK; separated by commas, tabs or
+semicolons, whichever is most frequent in the first 64 KB). In a workbook the first sheet with a
+recognisable header row is used.
+
+Every file under the landing folder is listed (`landing_files`; only hidden names beginning with
+"." are left out) and every one that is not read is rejected with its reason:
+  - incomplete: a temporary name (*.part, *.tmp, *.crdownload, ~$…, .~lock…), or a file whose size
+    or modification time changed while the reader waited `landing_settle_seconds`
+    (settings.csv) for the files modified that recently (`still_changing`)
+  - file_type: any other extension ("not a ledger file type")
+  - encrypted: a password-protected workbook; unreadable: a damaged one (no library internals
+    in the message)
+  - truncated: a CSV ending inside a quoted cell, or whose last line has no line end and fewer
+    fields than the header (cut short while being copied): the whole file, never its first part
 
 Layout of a sheet: optional title lines ("凉州区住宅小区物业管理台账", "填报单位：… 填报日期：…"),
-then the header row: the first of the first 15 rows in which at least 3 cells, or all the
+then the header row: the first of the first 50 rows in which at least 3 cells, or all the
 required columns, match a ledger's headers (`Column.headers`, compared without spaces,
-full-width forms, "*" marks and unit suffixes such as "（㎡）" or "(元)"). Below the header,
+full-width forms, "*" marks and unit suffixes such as "（㎡）" or "(元)"). A two-row header
+(户数 merged over 总户数 and 入住户数) is combined: the row below the header is its second row when
+every cell in it names a column and one at least adds to the row above; each column then takes
+the lower row's text where it has one. A file whose ledger is named (title or file name) but
+whose header is not in the first 50 rows is rejected as no_header, saying so. Below the header,
 rows are data except: blank rows, total rows (合计/总计/小计/共计), repeated header rows and
 footer notes (填表人：…, 审核人：…, 说明：…); these are counted in `SourceFile.skipped`.
 
@@ -23,11 +40,18 @@ Reporting month, first found of:
      title forms)
   3. snapshot ledgers (compounds, committees): the as_of column, if it holds one single month;
      other ledgers: the latest month in the ledger's main date column (MAIN_DATE_COLUMN)
-  A month is returned as its last day. A snapshot file whose month cannot be told is rejected.
+  A month is returned as its last day. A snapshot file whose month cannot be told is rejected
+  (no_month); so is a file whose title and path name two different months (month_conflict:
+  which one was meant cannot be told), and a file whose month is after the current month
+  (future_month: it would move the data month of the whole app).
 
 County of the file: the county names (counties.csv variants, longest first) or adcodes found in
 the title lines and sheet name, else in the path; one county -> its adcode; none, the city alone
 ("武威市") or several different counties -> None.
+
+Personal data: the complainant's name and phone are replaced by a salted hash (`complainant_key`);
+ID, mobile and landline numbers in free text are masked, and so is the row's own complainant name
+(at least 2 characters) wherever it appears in that row's text, as 某某.
 
 Row numbers (`_row`): in a workbook the Excel row number; in a CSV the line number counting the
 file's first line as 1 (so with the header on the first line, the first data row is 2; a quoted
@@ -45,6 +69,7 @@ import itertools
 import os
 import re
 import secrets
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
@@ -57,8 +82,13 @@ from pipelines import normalise as nz
 from pipelines.ledgers import LEDGERS, Column, Ledger
 from warehouse.location import data_dir
 
-LEDGER_FILE_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".csv")
-HEADER_SEARCH_ROWS = 15
+EXCEL_SUFFIXES = (".xlsx", ".xlsm", ".xls")
+TEXT_SUFFIXES = (".csv", ".txt", ".tsv")  # .txt: Excel's "Unicode text" (UTF-16, tab-separated) and the like
+LEDGER_FILE_SUFFIXES = (*EXCEL_SUFFIXES, *TEXT_SUFFIXES)
+# Names a file has while it is being copied, downloaded or edited: never read, always listed.
+TEMPORARY_NAMES = re.compile(r"^~\$|\.(?:part|partial|tmp|temp|crdownload|download|filepart)$|^\.~lock\.",
+                             re.IGNORECASE)
+HEADER_SEARCH_ROWS = 50
 MIN_HEADER_MATCHES = 3
 PII_KEY_COLUMN = "complainant_key"
 BOOKKEEPING_COLUMNS = ("_row", "_original", "_issues")
@@ -85,41 +115,80 @@ class SourceFile:
     skipped: dict[str, int]     # excluded non-data rows by reason (SKIP_REASONS)
     frame: pl.DataFrame | None  # None iff rejected
     rejected: str | None        # "中文…／English…" naming the file and the reason
-    # unreadable | empty | unknown_ledger | missing_required_column | no_month | encoding
+    # unreadable | encrypted | truncated | incomplete | file_type | empty | unknown_ledger | no_header
+    # | missing_required_column | no_month | month_conflict | future_month | encoding
+    # (and, decided over all files by the gate: duplicate_file, superseded)
     reject_rule: str | None
     header_map: dict[str, str] = field(default_factory=dict)   # header text -> canonical column
     unmapped_headers: list[str] = field(default_factory=list)  # headers matching no column
+    title: str = ""             # the title lines above the header and the sheet name, as one line
 
 
 class Rejected(Exception):
     """A file that cannot be loaded; `rule` is SourceFile.reject_rule."""
 
-    def __init__(self, rule: str, zh: str, en: str):
+    def __init__(self, rule: str, zh: str, en: str, ledger: str | None = None):
         super().__init__(en)
         self.rule, self.zh, self.en = rule, zh, en
+        self.ledger = ledger  # the ledger, when known though the file is rejected before its header is read
 
 
 # ============================================================================ entry points
 
 def landing_files(landing: Path) -> list[Path]:
-    """Ledger files under `landing`, sorted by relative path; hidden and Office lock files left out."""
+    """Every file under `landing`, sorted by relative path, except hidden ones (a name or folder
+    beginning with ".", such as .DS_Store or .git: the system's, not a county's). Files that are
+    not ledgers are listed too: the reader rejects them with a reason."""
     files = [
         path for path in landing.rglob("*")
-        if path.is_file() and path.suffix.lower() in LEDGER_FILE_SUFFIXES
-        and not any(part.startswith((".", "~$")) for part in path.relative_to(landing).parts)
+        if path.is_file() and not any(part.startswith(".") and not TEMPORARY_NAMES.search(part)
+                                      for part in path.relative_to(landing).parts)
     ]
     return sorted(files, key=lambda path: path.relative_to(landing).as_posix())
 
 
-def read_landing(landing: Path) -> Iterator[SourceFile]:
-    """Every ledger file under `landing`, in path order.
+def settle_seconds() -> float:
+    """How long a file's size and modification time must stay unchanged before it is read
+    (settings.csv `landing_settle_seconds`)."""
+    with open(nz.REFERENCE / "settings.csv", encoding="utf-8", newline="") as handle:
+        values = {row["key"]: row["value"] for row in csv.DictReader(handle)}
+    return float(values.get("landing_settle_seconds", 0))
+
+
+def still_changing(paths: list[Path], settle: float) -> set[Path]:
+    """The files that may still be being written: modified less than `settle` seconds ago and
+    changed (size or modification time) while waiting for them to settle. One wait for all the
+    files, and only if some file is that recent."""
+    def stat(path: Path) -> tuple[int, int] | None:
+        try:
+            found = path.stat()
+        except OSError:
+            return None
+        return found.st_size, found.st_mtime_ns
+
+    before = {path: stat(path) for path in paths}
+    now = time.time_ns()
+    recent = [path for path, seen in before.items() if seen and now - seen[1] < settle * 1e9]
+    if not recent:
+        return set()
+    youngest = max(before[path][1] for path in recent)
+    # at most `settle`: a modification time in the future (a clock ahead) must not stall the build
+    time.sleep(min(max(settle - (now - youngest) / 1e9, 0), settle) + 0.05)
+    return {path for path in recent if stat(path) != before[path]}
+
+
+def read_landing(landing: Path, settle: float | None = None) -> Iterator[SourceFile]:
+    """Every file under `landing`, in path order; a file still being written (see
+    `still_changing`, `settle` seconds, default `settle_seconds()`) is rejected as incomplete.
 
     Files of one ledger that follow each other (a county's monthly snapshots, say) are typed
     together, in one pass of Polars over all their rows: per file, the passes would cost far
     more than the work. So files come in bursts, one ledger's run of files at a time."""
+    paths = landing_files(landing)
+    changing = still_changing(paths, settle_seconds() if settle is None else settle)
     batch: list[_Opened] = []
-    for path in landing_files(landing):
-        opened = _open(path, landing)
+    for path in paths:
+        opened = _open(path, landing, path in changing)
         if opened.body is not None and not _fits(batch, opened.body):
             yield from _finish(batch)
             batch = []
@@ -164,7 +233,7 @@ def _finish(batch: list[_Opened]) -> list[SourceFile]:
     return [o.source for o in batch]
 
 
-def _open(path: Path, landing: Path) -> _Opened:
+def _open(path: Path, landing: Path, changing: bool = False) -> _Opened:
     relative = path.relative_to(landing).as_posix()
     try:
         content = path.read_bytes()
@@ -172,7 +241,7 @@ def _open(path: Path, landing: Path) -> _Opened:
         content, problem = b"", Rejected(
             "unreadable", f"无法打开文件（{error.strerror}）", f"cannot open the file ({error.strerror})")
     else:
-        problem = None
+        problem = _not_to_read(path, changing)
     source = SourceFile(relative, hashlib.sha256(content).hexdigest(), None, None, None, 0,
                         dict.fromkeys(SKIP_REASONS, 0), None, None, None)
     try:
@@ -180,8 +249,32 @@ def _open(path: Path, landing: Path) -> _Opened:
             raise problem
         return _Opened(source, _read_header(source, path, content))
     except Rejected as rejection:
+        source.ledger = source.ledger or rejection.ledger
         _reject(source, rejection)
         return _Opened(source, None)
+
+
+def _not_to_read(path: Path, changing: bool) -> Rejected | None:
+    """Why a file is not read at all: not complete yet, or not a ledger file type."""
+    if TEMPORARY_NAMES.search(path.name):
+        return Rejected("incomplete", "临时文件名（正在复制、下载或编辑中），未读取；完成后会按正式文件名读取",
+                        "a temporary name (still being copied, downloaded or edited): not read; it is read "
+                        "once it has its final name")
+    if changing:
+        return Rejected("incomplete", "文件仍在写入（等待期间大小或修改时间发生变化），本次未读取，下次构建再读",
+                        "the file is still being written (its size or modification time changed while "
+                        "waiting): not read in this build, it will be in the next")
+    if path.suffix.lower() not in LEDGER_FILE_SUFFIXES:
+        shown = path.suffix or "（无扩展名）"
+        return Rejected("file_type", f"不是台账文件类型（{shown}）：只读取 Excel（.xlsx/.xlsm/.xls）和 "
+                        "CSV/文本（.csv/.txt/.tsv）", f"not a ledger file type ({path.suffix or 'no extension'}):"
+                        " only Excel (.xlsx/.xlsm/.xls) and CSV/text (.csv/.txt/.tsv) files are read")
+    return None
+
+
+def reject(source: SourceFile, rule: str, zh: str, en: str) -> None:
+    """Reject a file read already (for decisions over several files, taken by the gate)."""
+    _reject(source, Rejected(rule, zh, en))
 
 
 def _reject(source: SourceFile, rejection: Rejected) -> None:
@@ -196,15 +289,37 @@ def _read_header(source: SourceFile, path: Path, content: bytes) -> _Body:
     sheet, header_index, ledger = _locate_header(_sheets(path, content), source.path)
     source.ledger = ledger.name
     title_text = " ".join([*(_row_text(row) for row in sheet.head[:header_index]), sheet.name or ""])
+    source.title = title_text.strip()
     source.county = county_from_text(title_text) or county_from_text(source.path)
-    title_month = month_from_text(title_text) or month_from_text(source.path)
+    title_month = _title_or_path_month(month_from_text(title_text), month_from_text(source.path))
+    if sheet.cut_short:
+        raise sheet.cut_short
 
-    header = _Header(sheet.head[header_index], ledger, sheet.column_label)
+    cells_of_header, last_header_index = _header_cells(sheet.head, header_index, ledger)
+    header = _Header(cells_of_header, ledger, sheet.column_label)
     source.header_map, source.unmapped_headers = header.header_map(), header.unmapped()
     _check_required_columns(ledger, header, source.county)
-    cells, rows = sheet.body(header_index)
+    cells, rows = sheet.body(last_header_index)
     names = header.original_names(cells.columns)
     return _Body(ledger, header, title_month, cells, rows, names, header.slots(names))
+
+
+def _title_or_path_month(in_title: date | None, in_path: date | None) -> date | None:
+    """The month of the title, else of the path; Rejected when both name a month and differ (which
+    one the county meant cannot be told, and the wrong one would move the file's rows)."""
+    if in_title and in_path and in_title != in_path:
+        raise Rejected(
+            "month_conflict",
+            f"文件名写的是 {in_path:%Y-%m}，标题写的是 {in_title:%Y-%m}，无法确定报送月份；请改正后重新报送",
+            f"the file name says {in_path:%Y-%m} but the title says {in_title:%Y-%m}: the reporting month "
+            "cannot be told; correct one and send the file again")
+    return in_title or in_path
+
+
+def _future_month(month: date, today: date) -> Rejected:
+    return Rejected("future_month", f"报送月份 {month:%Y-%m} 晚于当前月份 {today:%Y-%m}，不能装入（请检查月份）",
+                    f"the reporting month {month:%Y-%m} is after the current month {today:%Y-%m}: not loaded "
+                    "(check the month)")
 
 
 def _read_rows(sources: list[SourceFile], bodies: list[_Body]) -> None:
@@ -221,10 +336,14 @@ def _read_rows(sources: list[SourceFile], bodies: list[_Body]) -> None:
 
     typed = _typed_columns(cleaned, ledger)
     months = _months(typed.frame, raw["_file"], ledger, [body.title_month for body in bodies])
+    today = date.today()
     for index in list(layouts):
         sources[index].month = months[index]
         if ledger.snapshot and months[index] is None:
             _reject(sources[index], _no_month(ledger))
+            del layouts[index]
+        elif months[index] is not None and months[index] > nz.month_end(today):
+            _reject(sources[index], _future_month(months[index], today))
             del layouts[index]
     frame = _fill_from_file(typed, ledger, raw["_file"], months, [source.county for source in sources])
     frame = _protect_personal_data(frame, ledger).with_columns(
@@ -301,28 +420,46 @@ class _Sheet:
     head: list[list[str | None]]                       # the first rows, to find the header in
     body: Callable[[int], tuple[pl.DataFrame, pl.Series]]  # rows below header i, their row numbers
     column_label: Callable[[int], str]                 # how a person names column i ("F" or "6")
+    cut_short: Rejected | None = None                  # a CSV whose end is missing (see _cut_short)
 
 
 def _sheets(path: Path, content: bytes) -> Iterator[_Sheet]:
-    if path.suffix.lower() == ".csv":
+    if path.suffix.lower() in TEXT_SUFFIXES:
         yield _csv_sheet(content)
     else:
         yield from _excel_sheets(content)
 
 
+_OLE2_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # the container of .xls and of encrypted .xlsx
+_ENCRYPTED_STREAMS = ("EncryptionInfo".encode("utf-16-le"), "EncryptedPackage".encode("utf-16-le"))
+
+
+def _encrypted() -> Rejected:
+    return Rejected("encrypted", "工作簿设有密码保护（已加密），无法读取；请取消密码后重新报送",
+                    "the workbook is password-protected (encrypted) and cannot be read; remove the password "
+                    "and send it again")
+
+
 def _excel_sheets(content: bytes) -> Iterator[_Sheet]:
+    # An encrypted .xlsx is an OLE2 container holding the streams EncryptionInfo and EncryptedPackage.
+    if content.startswith(_OLE2_SIGNATURE) and all(name in content for name in _ENCRYPTED_STREAMS):
+        raise _encrypted()
     try:
         reader = fastexcel.read_excel(content)
         names = reader.sheet_names
-    except Exception as error:  # calamine raises several error types for damaged files
-        raise Rejected("unreadable", f"不是可读取的 Excel 文件（{error}）",
-                       f"not a readable Excel file ({error})") from error
+    except Exception as error:  # calamine raises several error types; their text is the library's, not for people
+        if re.search(r"password|encrypt", str(error), re.IGNORECASE):
+            raise _encrypted() from error
+        raise Rejected("unreadable", "不是可读取的 Excel 文件（文件损坏、未传完或不是 Excel 格式）",
+                       "not a readable Excel file (damaged, cut short, or not in an Excel format)") from error
     for index, name in enumerate(names):
         try:
             sheet = reader.load_sheet(index, header_row=None, dtypes="string", skip_rows=0)
         except Exception as error:
-            raise Rejected("unreadable", f"工作表“{name}”无法读取（{error}）",
-                           f"sheet {name!r} cannot be read ({error})") from error
+            if re.search(r"password|encrypt", str(error), re.IGNORECASE):
+                raise _encrypted() from error
+            raise Rejected("unreadable", f"工作表“{name}”无法读取（工作表损坏）",
+                           f"sheet {name!r} cannot be read (the sheet is damaged)") from error
         if sheet.visible != "visible":
             continue  # hidden sheets hold drop-down lists and the like
         grid = sheet.to_polars()
@@ -355,9 +492,31 @@ def _excel_column_letter(index: int) -> str:
 _CJK = re.compile("[\u4e00-\u9fff]")
 
 
+def _cut_character(content: bytes) -> bytes | None:
+    """content without the first bytes of a character its end cut in two (a file cut short while being
+    copied), if it ends so; else None."""
+    if content.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return content[:-1] if len(content) % 2 else None
+    for encoding, reason in (("utf-8", "unexpected end of data"), ("gb18030", "incomplete multibyte sequence")):
+        try:
+            content.decode(encoding)
+            return None
+        except UnicodeDecodeError as error:
+            if error.end == len(content) and error.reason == reason:
+                return content[:error.start]
+    return None
+
+
 def _utf8_csv(content: bytes) -> bytes:
-    """The CSV file's bytes as UTF-8 without BOM: UTF-8 (with or without BOM), else GB18030; Rejected("encoding")
-    if neither decodes it, or if lines in both are mixed in one file (naming the first odd line)."""
+    """The CSV file's bytes as UTF-8 without BOM: UTF-16 with its BOM (Excel's "Unicode text"), UTF-8 (with or
+    without BOM), else GB18030; Rejected("encoding") if none decodes it, or if lines in both UTF-8 and GB18030
+    are mixed in one file (naming the first odd line)."""
+    if content.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        try:
+            return content.decode("utf-16").encode("utf-8")
+        except UnicodeDecodeError as error:
+            raise Rejected("encoding", "UTF-16 文本无法解码（文件损坏或未传完）",
+                           "the UTF-16 text cannot be decoded (damaged or cut short)") from error
     if content.startswith(codecs.BOM_UTF8):
         try:
             content[len(codecs.BOM_UTF8):].decode("utf-8")
@@ -408,9 +567,11 @@ def _encoding_problem(line: int) -> Rejected:
 
 
 def _csv_sheet(content: bytes) -> _Sheet:
-    data = _utf8_csv(content)
+    whole = _cut_character(content)  # the file ends in the middle of a character: cut short
+    data = _utf8_csv(content if whole is None else whole)
     first_lines = data[:65536].decode("utf-8", errors="ignore")
-    separator = "\t" if first_lines.count("\t") > first_lines.count(",") else ","
+    # The most frequent of comma, tab and semicolon (a European Excel's CSV) in the first lines; ties: comma.
+    separator = max(SEPARATORS, key=first_lines.count)
     head, record_ends, record_end_lines = _csv_head(data, separator)
     width = max((len(record) for record in head), default=0)
 
@@ -418,7 +579,43 @@ def _csv_sheet(content: bytes) -> _Sheet:
         first_line = record_end_lines[header_index] + 1
         return _csv_body(data[record_ends[header_index]:], separator, width, first_line)
 
-    return _Sheet(None, head, body, lambda index: str(index + 1))
+    cut_short = _truncated(data) if whole is not None else _cut_short(data, separator, width)
+    return _Sheet(None, head, body, lambda index: str(index + 1), cut_short)
+
+
+SEPARATORS = (",", "\t", ";")
+
+
+def _cut_short(data: bytes, separator: str, width: int) -> Rejected | None:
+    """Rejected("truncated") if the file ends inside a quoted cell, or if its last line has no line
+    end and fewer fields than the widest of the first lines (the header): the file was cut short
+    (still being copied, or sent in part)."""
+    cut = data.count(b'"') % 2 == 1 and _ends_inside_quotes(data, separator)
+    if not cut and data and not data.endswith(b"\n"):
+        last_line = data[data.rfind(b"\n") + 1:].decode("utf-8", errors="replace")
+        cut = 0 < len(next(csv.reader([last_line], delimiter=separator), [])) < width
+    return _truncated(data) if cut else None
+
+
+def _truncated(data: bytes) -> Rejected:
+    last_line = data.count(b"\n", 0, data.rstrip(b"\r\n").rfind(b"\n") + 1) + 1
+    return Rejected(
+        "truncated", f"最后一行（第 {last_line} 行）不完整：文件被截断（可能还在复制中或没有传完），整份文件未装入；"
+        "请重新报送完整文件",
+        f"the last line (line {last_line}) is cut short: the file is truncated (still being copied, or not "
+        "sent whole), so none of it is loaded; send the whole file again")
+
+
+def _ends_inside_quotes(data: bytes, separator: str) -> bool:
+    """Whether the text ends inside a quoted cell (an odd number of quotes may also be a quote inside
+    an unquoted cell, 他说"好", which is text). Parses the whole file: only called on an odd count."""
+    try:
+        for _ in csv.reader(io.StringIO(data.decode("utf-8", errors="replace"), newline=""),
+                            delimiter=separator, strict=True):
+            pass
+    except csv.Error as error:
+        return "unexpected end of data" in str(error)
+    return False
 
 
 def _csv_head(data: bytes, separator: str) -> tuple[list[list[str | None]], list[int], list[int]]:
@@ -596,6 +793,12 @@ def _find_header(sheet: _Sheet, relative: str) -> tuple[int, Ledger]:
             return index, named
         if first is None:
             best = max((matched(i) for i in rows), key=lambda by_ledger: len(by_ledger[named.name]))[named.name]
+            if len(best) < MIN_HEADER_MATCHES:
+                example = _required(named)[0].zh
+                raise Rejected(
+                    "no_header", f"前 {HEADER_SEARCH_ROWS} 行中找不到《{named.zh}》的表头（如“{example}”）",
+                    f"no header row of the {named.en} ledger (such as {example!r}) in the first "
+                    f"{HEADER_SEARCH_ROWS} rows", named.name)
             raise _missing_columns(named, [c for c in _required(named) if c.name not in best.values()])
     if first is None:
         raise Rejected(
@@ -614,6 +817,25 @@ def _best_matching_ledger(by_ledger: dict[str, dict[int, str]]) -> Ledger:
             f"no ledger name in the title or file name, and the header fits {LEDGERS[best].en} and "
             f"{LEDGERS[runner_up].en} equally well")
     return LEDGERS[best]
+
+
+def _header_cells(head: list[list[str | None]], index: int, ledger: Ledger) -> tuple[list[str | None], int]:
+    """The header's cells and the index of its last row. A two-row header (户数 merged over 总户数 and
+    入住户数) is combined, each column taking the lower row's text where it has one: the row below
+    the header is its second row when every cell of it names a column of the ledger and at least one
+    adds to the row above (names a column the cell above does not)."""
+    if index + 1 >= len(head):
+        return head[index], index
+    upper, lower = head[index], head[index + 1]
+    filled = [i for i, cell in enumerate(lower) if cell is not None and cell.strip()]
+    names = _matched_columns(lower, ledger)
+    above = _matched_columns(upper, ledger)
+    if not filled or any(i not in names for i in filled) or all(above.get(i) == names[i] for i in filled):
+        return upper, index
+    width = max(len(upper), len(lower))
+    combined = [(lower[i] if i < len(lower) and i in names else None) or (upper[i] if i < len(upper) else None)
+                for i in range(width)]
+    return combined, index + 1
 
 
 def _missing_columns(ledger: Ledger, missing: list[Column]) -> Rejected:
@@ -857,10 +1079,25 @@ def complainant_key(name: pl.Series, phone: pl.Series, salt: str) -> pl.Series:
     return nz.map_unique(identity, hashed, pl.String)
 
 
+NAME_MASK = "某某"
+MIN_MASKED_NAME = 2  # a one-character "name" is too likely a word of the text to be masked everywhere
+
+
+def without_own_name(text: pl.Expr, name: pl.Expr) -> pl.Expr:
+    """text with every occurrence of the row's own name (spaces removed, at least MIN_MASKED_NAME
+    characters) replaced by NAME_MASK."""
+    name = name.str.replace_all(r"\s+", "")
+    return (pl.when(name.str.len_chars() >= MIN_MASKED_NAME)
+            .then(text.str.split(name).list.join(NAME_MASK)).otherwise(text))
+
+
 def _protect_personal_data(frame: pl.DataFrame, ledger: Ledger) -> pl.DataFrame:
     pii = [column.name for column in ledger.columns if column.pii]
     if not pii:
         return frame
+    text = [column.name for column in ledger.columns if column.kind == "str" and not column.pii]
+    frame = frame.with_columns(without_own_name(pl.col(name), pl.col("complainant_name")).alias(name)
+                               for name in text)
     key = complainant_key(frame["complainant_name"], frame["complainant_phone"], pii_salt())
     first = frame.columns.index(pii[0])
     frame = frame.insert_column(first, key)
@@ -870,8 +1107,9 @@ def _protect_personal_data(frame: pl.DataFrame, ledger: Ledger) -> pl.DataFrame:
 def _original_json(raw: pl.DataFrame, ledger: Ledger, layouts: dict[int, tuple[tuple[str, str], ...]],
                    heights: list[int]) -> dict[int, pl.Series]:
     """file -> `_original` of its rows: the cells as sent, keyed by header text; personal columns
-    as ***, and free text (text columns and columns the ledger does not know) with ID and mobile
-    numbers masked. layouts: file -> its cells' (slot, header text), in the file's order."""
+    as ***, and free text (text columns and columns the ledger does not know) with ID, mobile and
+    landline numbers and the row's own complainant name masked. layouts: file -> its cells' (slot,
+    header text), in the file's order."""
     cells = _original_cells(raw, ledger)
     files_by_layout: dict[tuple[tuple[str, str], ...], list[int]] = {}
     for index, layout in layouts.items():
@@ -896,9 +1134,12 @@ def _original_cells(raw: pl.DataFrame, ledger: Ledger) -> pl.DataFrame:
     personal = [slot for slot in slots if slot in columns and columns[slot].pii]
     free_text = [slot for slot in slots
                  if slot not in columns or (columns[slot].kind == "str" and not columns[slot].pii)]
+    own_name = pl.col("complainant_name") if "complainant_name" in raw.columns else None
+    free = raw.select(free_text) if own_name is None else raw.select(
+        without_own_name(pl.col(slot), own_name).alias(slot) for slot in free_text)
     return raw.with_columns(
         *(pl.when(pl.col(slot).is_not_null()).then(pl.lit("***")).alias(slot) for slot in personal),
-        *nz.mask_personal_frame(raw.select(free_text)).get_columns(),
+        *nz.mask_personal_frame(free).get_columns(),
     )
 
 

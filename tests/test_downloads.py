@@ -4,6 +4,7 @@ column descriptions."""
 
 from __future__ import annotations
 
+import csv
 import io
 from datetime import date
 
@@ -44,6 +45,18 @@ def test_file_name_carries_the_filters_and_the_data_month():
     assert file_stem("小区清单", {"范围 Scope": "凉州区", "月份": "2025年2月"}, date(2025, 2, 28)) == \
         "小区清单_凉州区_2025年2月_2025-02"
     assert file_stem("a/b", {"x": "c: d"}, date(2025, 2, 28)) == "a-b_c-d_2025-02"
+
+
+def test_nested_values_are_json_text_without_python_callbacks(monkeypatch):
+    """map_elements runs Python on Polars' pool: under concurrent sessions that deadlocked the server."""
+    def refuse(*args, **kwargs):
+        raise AssertionError("a Python callback on the Polars pool")
+
+    monkeypatch.setattr(pl.Expr, "map_elements", refuse)
+    frame = pl.DataFrame({"tags": [["a", "=b"], None], "point": [{"x": 1, "y": "凉州"}, None],
+                          "nested": [[[1], [2, 3]], None]})
+    rows = list(csv.reader(io.StringIO(to_csv(frame).decode("utf-8-sig"))))
+    assert rows == [["tags", "point", "nested"], ['["a","=b"]', '{"x":1,"y":"凉州"}', "[[1],[2,3]]"], ["", "", ""]]
 
 
 def test_xlsx_has_data_filters_and_descriptions(golden_app_env):

@@ -1,4 +1,5 @@
-"""No phone or ID number reaches the warehouse: every text column of every table is scanned."""
+"""No phone (mobile or landline) or ID number, and no complainant's name in their own complaint's text,
+reaches the warehouse: every text column of every table is scanned."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from tests.conftest import GOLDEN_LANDING, build_into
 
 MOBILE = re.compile(r"(?<![0-9])1[3-9][0-9]{9}(?![0-9])")
 ID_NUMBER = re.compile(r"(?<![0-9])[0-9]{17}[0-9Xx](?![0-9])")
+LANDLINE = re.compile(r"(?<![0-9])(?:0[0-9]{2,3}[- ]?|[(（]0[0-9]{2,3}[)）] ?)[0-9]{7,8}(?![0-9])")
 HASH = re.compile(r"\b[0-9a-f]{64}\b")  # salted hashes are not personal data, and may hold digit runs
 
 PHONE, ID = "13912345678", "62060219900101123X"
@@ -22,6 +24,9 @@ COMPLAINTS = csv_bytes(
     [*complaint("P002", 诉求内容=f"联系人李四 {PHONE}", 状态=""), "李四", f"86{PHONE}", "", "", f"身份证号{ID}"],
     [*complaint("P003", 诉求内容="来电人身份证：620602199001011234。手机：13800138000"), "王五", "0935-1234567", "", "",
      ""],
+    [*complaint("P004", 诉求内容="我是赵敏，座机0935-2212345，或09352212345、(0935)2212345，找赵敏即可"), " 赵敏 ",
+     "", "", "", "办公室（0935）22123456"],
+    [*complaint("P005", 诉求内容="孙悟空反映暖气不热", 状态=""), "孙悟空", "", "", "", ""],
 )
 COMPOUNDS = csv_bytes(
     [*COMPOUND_HEADER, "项目经理", "物业电话"],
@@ -39,7 +44,14 @@ def test_no_phone_or_id_number_in_any_text_column(tmp_path, monkeypatch):
 
     found = []
     with duckdb.connect(str(database), read_only=True) as con:
-        assert con.sql("select count(*) from audit_quarantine where _file like '%personal%'").fetchall() == [(2,)]
+        assert con.sql("select count(*) from audit_quarantine where _file like '%personal%'").fetchall() == [(3,)]
+        # the complainant's own name is masked in their complaint's text, loaded or quarantined
+        assert con.sql("select content from raw_complaints where ticket_id = 'P004'").fetchall() == [
+            ("我是某某,座机0935-*****45,或0935*****45、(0935)*****45,找某某即可",)]  # full-width commas folded
+        ((original,),) = con.sql("select original from audit_quarantine where original like '%P005%'").fetchall()
+        assert "某某反映暖气不热" in original and "孙悟空" not in original
+        ((original,),) = con.sql("select original from audit_quarantine where original like '%P002%'").fetchall()
+        assert "李四" not in original
         # the numbers went through, masked
         assert con.sql("select count(*) from raw_complaints where content like '%139****5678%'").fetchall()[0][0] > 0
         assert con.sql("select count(*) from audit_quarantine where original like '%620602********123X%'"
@@ -51,9 +63,9 @@ def test_no_phone_or_id_number_in_any_text_column(tmp_path, monkeypatch):
             for (text,) in con.sql(f'select distinct "{column}"::varchar from "{table}" where "{column}" is not null'
                                    ).fetchall():
                 text = HASH.sub("", text)
-                if MOBILE.search(text) or ID_NUMBER.search(text):
+                if MOBILE.search(text) or ID_NUMBER.search(text) or LANDLINE.search(text):
                     found.append((table, column, text))
     for path in (tmp_path / "validation").glob("*.json"):
         text = HASH.sub("", path.read_text(encoding="utf-8"))
-        found += [(path.name, "", m) for m in MOBILE.findall(text) + ID_NUMBER.findall(text)]
+        found += [(path.name, "", m) for m in MOBILE.findall(text) + ID_NUMBER.findall(text) + LANDLINE.findall(text)]
     assert found == []

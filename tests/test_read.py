@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 from datetime import date, datetime
 from pathlib import Path
 
@@ -20,6 +21,7 @@ from pipelines.read import (
     pii_salt,
     read_file,
     read_landing,
+    settle_seconds,
 )
 
 SALT = "test-salt"
@@ -306,11 +308,11 @@ def test_csv_cells_beyond_the_header_are_kept_in_original(landing):
 
 
 def test_csv_row_longer_than_the_first_rows_is_rejected(landing):
-    rows = "".join(f"C{i},甲,民勤\n" for i in range(20))
+    rows = "".join(f"C{i},甲,民勤\n" for i in range(60))
     path = write_text(landing / "firms.csv", "统一社会信用代码,企业名称,注册地\n" + rows + "C99,乙,民勤,多\n")
     source = read(path, landing)
     assert source.reject_rule == "unreadable"
-    assert "第 22 行" in source.rejected and "line 22" in source.rejected
+    assert "第 62 行" in source.rejected and "line 62" in source.rejected
 
 
 def test_code_read_as_float_loses_its_tail(landing):
@@ -577,7 +579,13 @@ def test_read_landing_finds_ledger_files_in_path_order(landing):
     write_text(landing / ".hidden.csv", "x")
     write_text(landing / "~$a.xlsx", "lock")
     write_text(landing / "notes.txt", "x")
-    assert [s.path for s in read_landing(landing)] == ["a.csv", "b/firms.csv"]
+    write_text(landing / "report.pdf", "%PDF")
+    found = list(read_landing(landing, settle=0))
+    # every file but the hidden one is listed; those that are not ledgers are rejected with a reason
+    assert [(s.path, s.reject_rule) for s in found] == [
+        ("a.csv", None), ("b/firms.csv", None), ("notes.txt", "unknown_ledger"), ("report.pdf", "file_type"),
+        ("~$a.xlsx", "incomplete")]
+    assert "不是台账文件类型（.pdf）" in found[3].rejected and "not a ledger file type" in found[3].rejected
 
 
 def test_read_landing_types_runs_of_files_together_as_if_one_by_one(landing):
@@ -612,7 +620,7 @@ def test_read_landing_types_runs_of_files_together_as_if_one_by_one(landing):
         "compounds/2024-01_a.csv", "compounds/2024-02_b.xlsx", "compounds/2024-03_c.csv", "compounds/2024-03_d.csv",
         "compounds/e.csv", "compounds/f.csv", "x_12345工单.csv", "y_compounds_2024-06.csv"]
     assert [s.reject_rule for s in together] == [
-        None, None, "empty", "missing_required_column", "no_month", None, None, None]
+        None, None, "empty", "no_header", "no_month", None, None, None]
     for batched, single in zip(together, alone, strict=True):
         for name in ("path", "sha256", "ledger", "month", "county", "rows_read", "skipped", "rejected",
                      "reject_rule", "header_map", "unmapped_headers"):
@@ -627,3 +635,94 @@ def test_read_landing_types_runs_of_files_together_as_if_one_by_one(landing):
     assert json.loads(first["_original"][0])["备注"] == "电话139****2345"
     assert list(json.loads(second["_original"][0])) == [
         "管理方式", "小区代码", "小区名称", "街道（乡镇）", "户数", "建成年份", "收缴率（%）"]
+
+
+def test_a_file_still_being_written_is_listed_as_incomplete_not_read(landing):
+    import threading
+    import time
+
+    done = write_text(landing / "firms_done.csv", "统一社会信用代码,企业名称\nC1,甲\n")
+    old = time.time() - 60
+    os.utime(done, (old, old))
+    growing = write_text(landing / "firms_growing.csv", "统一社会信用代码,企业名称\nC2,乙\n")
+
+    def append() -> None:
+        time.sleep(0.3)
+        with growing.open("a", encoding="utf-8") as handle:
+            handle.write("C3,丙\n")
+
+    writer = threading.Thread(target=append)
+    writer.start()
+    found = {s.path: s for s in read_landing(landing, settle=1.0)}
+    writer.join()
+    assert found["firms_done.csv"].rejected is None and found["firms_done.csv"].rows_read == 1
+    assert found["firms_growing.csv"].reject_rule == "incomplete"
+    assert "仍在写入" in found["firms_growing.csv"].rejected and found["firms_growing.csv"].frame is None
+    # once it has settled, the next build reads it whole
+    later = {s.path: s for s in read_landing(landing, settle=0.2)}
+    assert later["firms_growing.csv"].rows_read == 2
+
+
+def test_the_settle_time_is_a_setting():
+    assert settle_seconds() == 2.0
+
+
+def test_a_file_complete_but_without_a_final_line_end_is_read(landing):
+    path = write_text(landing / "firms.csv", "统一社会信用代码,企业名称\nC1,甲\nC2,乙")
+    assert read(path, landing).rows_read == 2
+
+
+def test_a_csv_cut_in_its_last_row_is_rejected_not_loaded_in_part(landing):
+    path = write_text(landing / "firms.csv", "统一社会信用代码,企业名称,注册地\nC1,甲,民勤\nC2,乙")
+    source = read(path, landing)
+    assert (source.reject_rule, source.frame) == ("truncated", None)
+    assert "第 3 行" in source.rejected and "line 3" in source.rejected
+
+
+def test_two_row_header_in_a_csv(landing):
+    path = write_text(landing / "compounds_2024-05.csv",
+                      "小区编码,小区名称,县区,街道/乡镇,管理方式,户数,\n"
+                      ",,,,,总户数,入住户数\n"
+                      "A1,甲,凉州区,东大街,专业物业,120,100\n")
+    source = read(path, landing)
+    assert source.rows_read == 1
+    assert source.frame.select("households", "occupied_households").row(0) == (120, 100)
+    assert source.header_map["入住户数"] == "occupied_households"
+
+
+def test_a_repeated_header_below_the_header_is_not_a_second_header_row(landing):
+    header = "小区编码,小区名称,县区,街道/乡镇,总户数,管理方式\n"
+    path = write_text(landing / "compounds_2024-05.csv", header + header + "A1,甲,凉州区,东大街,120,专业物业\n")
+    source = read(path, landing)
+    assert source.rows_read == 1 and source.skipped["repeated_header"] == 1
+
+
+def test_an_odd_quote_inside_an_unquoted_cell_is_not_called_a_cut(landing):
+    # Polars cannot read a stray quote (the file is malformed), but it was not cut short
+    path = write_text(landing / "firms.csv", '统一社会信用代码,企业名称,注册地\nC1,甲"好"物业,民勤\nC2,乙"物业,民勤\n')
+    assert read(path, landing).reject_rule == "unreadable"
+
+
+def test_a_modification_time_in_the_future_does_not_stall_the_reader(landing):
+    import time
+
+    path = write_text(landing / "firms.csv", "统一社会信用代码,企业名称\nC1,甲\n")
+    ahead = time.time() + 3600
+    os.utime(path, (ahead, ahead))
+    started = time.monotonic()
+    (source,) = read_landing(landing, settle=0.5)
+    assert time.monotonic() - started < 2 and source.rows_read == 1
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "gbk", "utf-16"])
+def test_a_csv_cut_in_the_middle_of_a_character_is_truncated_not_an_encoding_error(landing, encoding):
+    text = "统一社会信用代码,企业名称,注册地\nC1,甲物业,民勤\nC2,乙物业,民勤县\n"
+    if encoding == "utf-16":
+        text = text.replace(",", "\t")
+    content = text.encode(encoding)
+    cut = content[:-(3 if encoding == "utf-16" else 2)]  # the line end, and half of 县
+    path = landing / "firms.csv"
+    path.write_bytes(cut)
+    source = read(path, landing)
+    assert source.reject_rule == "truncated", source.rejected
+    assert "第 3 行" in source.rejected

@@ -4,8 +4,13 @@ other sessions' queries."""
 
 from __future__ import annotations
 
+import json
+import os
+import subprocess
+import sys
 import threading
 import time
+from pathlib import Path
 
 import polars as pl
 import pytest
@@ -14,6 +19,8 @@ from dashboard import queries, sql_console
 from dashboard.i18n import TEXT
 from dashboard.sql_console import Limits, QueryError
 from dashboard.sql_examples import EXAMPLES
+
+ROOT = Path(__file__).resolve().parent.parent
 
 # (query, why it is refused); {tmp} is a folder that must stay empty
 ATTACKS = [
@@ -95,6 +102,19 @@ ATTACKS = [
     ("select * from no_such_table", "invalid"),
     ("select ?", "parameters"),
     ("select $name", "parameters"),
+    # too deep to check, or a single value too large to build
+    ("select " + "(select " * 500 + "1" + ")" * 500, "too_deep"),
+    ("select " + "(select " * 300 + "1" + ")" * 300, "too_deep"),
+    ("select * from " + "(select * from " * 500 + "range(3)" + ")" * 500, "too_deep"),
+    ("select repeat('x', 1000000000)", "too_large"),
+    ("select repeat('x', 1000 * 1000 * 1000) as s", "too_large"),
+    ("select lpad('x', 1e9::int)", "too_large"),
+    ("select length(rpad('', 2000000000, 'ab'))", "too_large"),
+    ("select range(1000000000)", "too_large"),
+    ("select list_resize([1], 1000000000)", "too_large"),
+    # a result the table cannot hold
+    ("select interval 1 month as i", "result_type"),
+    ("select union_value(k := 1) as u", "result_type"),
 ]
 
 ANALYST_QUERIES = [
@@ -176,6 +196,50 @@ def test_result_over_the_size_cap_is_cut_or_refused(golden_app_env):
     assert refused.value.kind == "too_large"
 
 
+RSS_SCRIPT = """
+import json, sys
+from dashboard import sql_console
+from dashboard.sql_console import Limits, QueryError
+
+def peak_kb():
+    # VmHWM, not getrusage's ru_maxrss: that one keeps the parent's peak across fork and exec
+    with open("/proc/self/status") as f:
+        return next(int(line.split()[1]) for line in f if line.startswith("VmHWM:"))
+
+sql_console.run("select 1")  # connection open, modules loaded
+with open("/proc/self/clear_refs", "w") as f:  # reset the peak to what is resident now
+    f.write("5")
+before = peak_kb()
+try:
+    result = sql_console.run(sys.argv[1], Limits(seconds=60))
+    outcome = {"rows": result.frame.height, "truncated": result.truncated}
+except QueryError as exc:
+    outcome = {"kind": exc.kind}
+after = peak_kb()
+print(json.dumps({**outcome, "before_mb": before // 1024, "after_mb": after // 1024}))
+"""
+
+
+@pytest.mark.parametrize(("sql", "outcome"), [
+    ("select repeat('x', 1000000000) as s", {"kind": "too_large"}),
+    # 2 GB of rows: the size cap (64 MB) stops the stream; the rest is never produced. Whole, the
+    # first 10,001 rows (the row cap) were 1 GB in the app process.
+    ("select repeat('x', 100000) || i as s from range(20000) t(i)", {"rows": 671, "truncated": True}),
+])
+def test_oversized_results_never_reach_the_app_process(golden_db, sql, outcome):
+    """Peak memory of a fresh process running only this query: the caps apply while the result
+    streams, so the peak is the size cap (64 MB) plus the chunks DuckDB has made ahead (2,048 rows
+    each, here 200 MB), not the size of the result. Measured growth of the peak, before -> after the
+    change: 1 GB string 2,860 MB -> 0 (refused before it runs); 2 GB of rows 1,155 -> 394 MB."""
+    env = {**os.environ, "WUWEI_DATA_DIR": str(golden_db.parent.parent)}
+    done = subprocess.run([sys.executable, "-c", RSS_SCRIPT, sql], cwd=ROOT, env=env,
+                          capture_output=True, text=True, timeout=120)
+    measured = json.loads(done.stdout.splitlines()[-1])
+    print(sql, measured)
+    assert {k: measured[k] for k in outcome} == outcome
+    assert measured["after_mb"] - measured["before_mb"] < 600, measured
+
+
 def test_memory_limit_stops_a_query(golden_app_env):
     with pytest.raises(QueryError) as stopped:
         sql_console.run("select string_agg(repeat('x', 1000000), '') from range(3000)")
@@ -240,10 +304,8 @@ def test_examples_are_titled_in_both_languages():
 
 
 def test_a_gigabyte_value_is_refused_without_reaching_the_app(golden_app_env):
-    """A 1 GB text value is refused inside DuckDB by the value guard (a message, not a result):
-    it is never copied into Arrow and Polars in the app process. DuckDB's own making of the value
-    cannot be bounded from outside: measured on the 2-core machine, peak RSS ~3.9 GB with or without
-    the guard (repeat() alone), and without the guard a 1 GB Arrow batch then reaches Python."""
+    """A 1 GB text value of a constant size is refused before the query runs (a message, not a
+    result); see test_oversized_results_never_reach_the_app_process for the memory it saves."""
     with pytest.raises(QueryError) as refused:
         sql_console.run("select repeat('x', 1000000000)", Limits(seconds=60))  # a shared 2-core machine
     assert refused.value.kind == "too_large"

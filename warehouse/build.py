@@ -4,15 +4,20 @@ The previous warehouse stays current, and readable, until the new file is comple
 that fails at any step deletes its partial file and leaves CURRENT as it was. Each build's
 record (build_runs) is also kept as JSON beside the databases, so the history survives
 rebuilds and failed builds are recorded too.
+
+One build at a time (build_lock). A record is written "running" when a build starts, so one that
+is killed (no except clause runs) is found by the next build and marked failed. Clean-up keeps
+only CURRENT and PREVIOUS; everything else named wuwei-* is an unpublished or partial leftover.
 """
 
 from __future__ import annotations
 
-import contextlib
 import json
 import os
 import secrets
+import signal
 from collections.abc import Callable
+from contextlib import suppress
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -25,7 +30,7 @@ from warehouse import location
 from warehouse.models import load_models
 
 # The build spills to disk rather than grow past this; readers of the previous warehouse keep running.
-BUILD_CONFIG = {"memory_limit": "2GB"}  # older files are deleted after a successful build
+BUILD_CONFIG = {"memory_limit": "2GB"}
 CODE_COLUMNS = ("adcode", "parent_adcode", "county_code", "scope")
 
 
@@ -102,48 +107,90 @@ def _runs_dir() -> Path:
     return location.warehouse_dir() / "runs"
 
 
-INTERRUPTED = "构建中断：进程在完成前被终止 | Interrupted: the build process was stopped before it finished"
+def _kill_point(name: str) -> None:
+    """Test-only hook: WUWEI_TEST_KILL_AT=<name> SIGKILLs the build here (tests/test_build.py)."""
+    if os.environ.get("WUWEI_TEST_KILL_AT") == name:
+        os.kill(os.getpid(), signal.SIGKILL)
 
 
 def _save_run(record: dict) -> None:
-    """Atomically: a build killed while writing leaves the old record or the new one, never half."""
+    """Write the record atomically: a build killed mid-write leaves the old record or a .tmp, never half a file."""
     _runs_dir().mkdir(parents=True, exist_ok=True)
     path = _runs_dir() / f"{record['run_id']}.json"
-    tmp = path.with_suffix(".json.tmp")
-    tmp.write_text(json.dumps(record, ensure_ascii=False, default=str), encoding="utf-8")
-    os.replace(tmp, path)
+    tmp = path.with_name(f".{path.name}.tmp")
+    try:
+        with open(tmp, "w", encoding="utf-8") as f:
+            f.write(json.dumps(record, ensure_ascii=False, default=str))
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
 
 
-def read_runs(report: Callable[[str], None] = lambda _: None) -> list[dict]:
-    """Every readable run record, oldest first; a damaged one is reported and skipped."""
-    records = []
+def _read_runs() -> tuple[list[dict], list[str]]:
+    """The run records, and the names of those that cannot be read (damaged: skipped, never fatal)."""
+    records, damaged = [], []
     for p in sorted(_runs_dir().glob("*.json")):
         try:
             record = json.loads(p.read_text(encoding="utf-8"))
-            if not isinstance(record, dict) or not {"run_id", "started_at", "status"} <= record.keys():
-                raise ValueError("not a run record")
-        except (OSError, ValueError) as exc:
-            report(f"跳过损坏的构建记录 | Skipped a damaged run record {p.name}: {exc}")
+            datetime.fromisoformat(record["started_at"])
+            if record.get("finished_at"):
+                datetime.fromisoformat(record["finished_at"])
+            if not isinstance(record["run_id"], str) or not isinstance(record["status"], str):
+                raise TypeError("run_id and status must be text")
+        except (OSError, ValueError, KeyError, TypeError) as exc:
+            damaged.append(f"{p.name}: {type(exc).__name__}")
             continue
         records.append(record)
-    return records
+    return records, damaged
 
 
-def fail_interrupted_runs(report: Callable[[str], None] = lambda _: None) -> None:
-    """Records still "running" at a build's start (the build holds the lock) belong to killed builds."""
+KILLED = "构建被中断（进程被终止）| Interrupted: the build was killed before it finished"
+
+
+def _close_killed_runs(progress: Callable[[str], None]) -> None:
+    """Records still "running" belong to builds that died (the caller holds the lock): mark them."""
     current = location.current_database()
-    for record in read_runs(report):
-        if record["status"] == "running" and current is not None and record.get("database") == current.name:
-            record.update(status="succeeded")  # killed just after its switch: it is the published one
-            _save_run(record)
-        elif record["status"] == "running":
-            record.update(status="failed", error=INTERRUPTED)
-            _save_run(record)
-            report(f"上次构建被中断，已记为失败 | Build {record['run_id']} was interrupted: recorded as failed")
+    for record in _read_runs()[0]:
+        if record["status"] != "running":
+            continue
+        if current is not None and record.get("database") == current.name:
+            record["status"] = "succeeded"  # killed after the switch: only its record was unfinished
+        else:
+            record.update(status="failed", error=KILLED)
+        _save_run(record)
+        progress(f"run {record['run_id']}: {record['status']}")
 
 
-def _load_runs(con: duckdb.DuckDBPyConnection, current: dict, progress: Callable[[str], None]) -> None:
-    records = [r for r in read_runs(progress) if r["run_id"] != current["run_id"]] + [current]
+def _remove_leftovers() -> None:
+    """Delete every database but CURRENT and PREVIOUS (unpublished or partial builds), orphan
+    .wal files and temporary files. Only under the lock, so no build is in progress. A reader
+    that still holds a deleted file keeps reading it."""
+    folder = location.warehouse_dir()
+    current, previous = location.current_database(), location.previous_database()
+    if previous is None:  # a data folder from before PREVIOUS was kept: the last successful run's file
+        succeeded = sorted((r for r in _read_runs()[0] if r["status"] == "succeeded"),
+                           key=lambda r: r["started_at"])
+        names = [r.get("database") for r in succeeded if current is None or r.get("database") != current.name]
+        previous = folder / names[-1] if names else None
+    keep = {p.name for p in (current, previous) if p is not None}
+    for db in folder.glob("wuwei-*.duckdb"):
+        if db.name not in keep:
+            db.unlink(missing_ok=True)
+    for wal in folder.glob("wuwei-*.duckdb.wal"):
+        if wal.name.removesuffix(".wal") not in keep:
+            wal.unlink(missing_ok=True)
+    for tmp in [*folder.glob("*.tmp"), *_runs_dir().glob(".*.tmp")]:
+        tmp.unlink(missing_ok=True)
+
+
+def _load_runs(con: duckdb.DuckDBPyConnection, current: dict,
+               progress: Callable[[str], None] = lambda _: None) -> None:
+    records, damaged = _read_runs()
+    for name in damaged:
+        progress(f"跳过损坏的构建记录 | Skipped a damaged run record {name}")
+    records = [r for r in records if r["run_id"] != current["run_id"]] + [current]
     frame = pl.DataFrame({
         "run_id": [r["run_id"] for r in records],
         "started_at": [datetime.fromisoformat(r["started_at"]) for r in records],
@@ -161,16 +208,20 @@ def _load_runs(con: duckdb.DuckDBPyConnection, current: dict, progress: Callable
 
 
 def build_warehouse(inp: BuildInput, *, progress: Callable[[str], None] = lambda _: None) -> Path:
-    """Write a new database from `inp` and make it current. Returns its path."""
+    """Write a new database from `inp` and make it current. Returns its path.
+
+    The caller holds location.build_lock() (pipelines.build.build does). Its record is written
+    "running" first, so a build killed at any point is found, and marked failed, by the next one.
+    """
+    location.warehouse_dir().mkdir(parents=True, exist_ok=True)
+    _close_killed_runs(progress)
+    _remove_leftovers()
     started = datetime.now(UTC)
     run_id = new_run_id(started)
-    location.warehouse_dir().mkdir(parents=True, exist_ok=True)
     path = location.warehouse_dir() / f"wuwei-{run_id}.duckdb"
-    fail_interrupted_runs(progress)
-    previous = location.current_database()
     record = {"run_id": run_id, "started_at": started.isoformat(), "status": "running",
-              "database": path.name, "source_files": inp.source_files}
-    _save_run(record)  # a build killed from here on is found "running" by the next one
+              "database": path.name, "pid": os.getpid(), "source_files": inp.source_files}
+    _save_run(record)
     try:
         with duckdb.connect(str(path), config=BUILD_CONFIG) as con:
             progress("reference data")
@@ -180,31 +231,26 @@ def build_warehouse(inp: BuildInput, *, progress: Callable[[str], None] = lambda
             load_frames(con, inp.audit)
             inp.raw.clear()  # the rows are in the database now; free the frames before the models run
             describe_raw_tables(con)
+            _kill_point("models")
             run_models(con, progress)
             record.update(status="succeeded", finished_at=datetime.now(UTC).isoformat())
             record["row_counts"] = row_counts(con)
             _load_runs(con, record, progress)
             con.execute("checkpoint")
+        _kill_point("before_publish")
+        location.publish(path)
     except BaseException as exc:
-        record.update(status="failed", error=f"{type(exc).__name__}: {exc}",
-                      finished_at=datetime.now(UTC).isoformat())
+        # free the space first: on a full disk the failed record may then still fit
         path.unlink(missing_ok=True)
         Path(f"{path}.wal").unlink(missing_ok=True)
-        with contextlib.suppress(OSError):  # a full disk may refuse even the record: still fail cleanly
+        record.update(status="failed", error=f"{type(exc).__name__}: {exc}",
+                      finished_at=datetime.now(UTC).isoformat())
+        with suppress(OSError):  # then it stays "running", and the next build marks it failed
             _save_run(record)
         raise
-    location.publish(path)
-    _save_run(record)  # after the switch: a build killed before it stays "running", then "failed"
-    clean_up(keep={path, previous} - {None})
+    try:
+        _save_run(record)
+    except OSError as exc:  # published already; the next build completes the record
+        progress(f"构建记录未能写入 | Run record not written: {exc}")
+    _remove_leftovers()
     return path
-
-
-def clean_up(keep: set[Path]) -> None:
-    """Delete every warehouse file but `keep` (the one just published and its predecessor):
-    unpublished and partial files of killed builds, and orphan .wal files. Runs under the build
-    lock, so no other build is writing. A reader that still holds a deleted file keeps reading it."""
-    keep_names = {p.name for p in keep}
-    for old in location.warehouse_dir().glob("wuwei-*.duckdb*"):
-        database = old.name.removesuffix(".wal")
-        if database not in keep_names or (old.name.endswith(".wal") and not (old.parent / database).exists()):
-            old.unlink(missing_ok=True)

@@ -1,7 +1,8 @@
 """Where the data lives: one git-ignored folder, moved with WUWEI_DATA_DIR.
 
     <data>/landing/       ledger files as the counties send them (the build's input)
-    <data>/warehouse/     versioned DuckDB files wuwei-<run_id>.duckdb and the CURRENT pointer
+    <data>/warehouse/     versioned DuckDB files wuwei-<run_id>.duckdb, the CURRENT pointer, the
+                          PREVIOUS pointer (the one CURRENT named before), build.lock, runs/*.json
     <data>/validation/    each build's validation results as JSON
     <data>/reports/       the bulletins (通报) as .docx and .pdf
 
@@ -16,6 +17,7 @@ import fcntl
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import UTC, datetime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -47,14 +49,37 @@ def pointer_file() -> Path:
     return warehouse_dir() / "CURRENT"
 
 
-def current_database() -> Path | None:
-    """The database file CURRENT names, or None before the first successful build."""
+def previous_pointer_file() -> Path:
+    return warehouse_dir() / "PREVIOUS"
+
+
+def lock_file() -> Path:
+    return warehouse_dir() / "build.lock"
+
+
+def _named_by(pointer: Path) -> Path | None:
     try:
-        name = pointer_file().read_text(encoding="utf-8").strip()
+        name = pointer.read_text(encoding="utf-8").strip()
     except FileNotFoundError:
         return None
     path = warehouse_dir() / name
     return path if name and path.exists() else None
+
+
+def current_database() -> Path | None:
+    """The database file CURRENT names, or None before the first successful build."""
+    return _named_by(pointer_file())
+
+
+def previous_database() -> Path | None:
+    """The database that was current before the current one: clean-up keeps it, to go back to."""
+    return _named_by(previous_pointer_file())
+
+
+def _write_pointer(pointer: Path, name: str) -> None:
+    tmp = pointer.with_suffix(".tmp")
+    tmp.write_text(name + "\n", encoding="utf-8")
+    os.replace(tmp, pointer)
 
 
 MEMORY_LIMIT = "2GB"
@@ -76,28 +101,41 @@ def locked_config() -> dict:
 
 
 def publish(database: Path) -> None:
-    """Make `database` the current warehouse, atomically."""
-    tmp = pointer_file().with_suffix(".tmp")
-    tmp.write_text(database.name + "\n", encoding="utf-8")
-    os.replace(tmp, pointer_file())
+    """Make `database` the current warehouse, atomically, and remember the one it replaces."""
+    current = current_database()
+    if current is not None and current != database:
+        _write_pointer(previous_pointer_file(), current.name)
+    _write_pointer(pointer_file(), database.name)
 
 
 class BuildLocked(RuntimeError):
-    """Another build holds the data folder's build lock."""
+    """Another build holds the lock."""
 
 
 @contextmanager
-def build_lock() -> Iterator[None]:
-    """One build at a time per data folder: an exclusive lock on <data>/warehouse/.build.lock,
-    released by the operating system even when the build is killed."""
+def build_lock(wait: bool = False) -> Iterator[None]:
+    """One build at a time per data folder: a flock on <warehouse>/build.lock, refused at once
+    (BuildLocked) unless `wait`.
+
+    The kernel drops the lock when its holder dies, even by SIGKILL, so a killed build never
+    blocks the next one. The holder's pid and start time are in the file, for the message.
+    """
     warehouse_dir().mkdir(parents=True, exist_ok=True)
-    with open(warehouse_dir() / ".build.lock", "w") as handle:
+    with open(lock_file(), "a+", encoding="utf-8") as f:
         try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            fcntl.flock(f, fcntl.LOCK_EX if wait else fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
-            raise BuildLocked(f"另一次构建正在进行，请等它结束后再试 | Another build is running on {data_dir()}: "
-                              "wait for it to finish, then try again") from None
+            f.seek(0)
+            holder = f.read().strip() or "pid ?"
+            raise BuildLocked(f"另一次构建正在进行（{holder}），请等它结束后再试 | Another build is running "
+                              f"({holder}) on {data_dir()}: wait for it to finish, then try again") from None
+        f.seek(0)
+        f.truncate()
+        f.write(f"pid {os.getpid()}, started at {datetime.now(UTC).isoformat(timespec='seconds')}\n")
+        f.flush()
         try:
             yield
         finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
+            f.seek(0)
+            f.truncate()
+            fcntl.flock(f, fcntl.LOCK_UN)

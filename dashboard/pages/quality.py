@@ -1,6 +1,9 @@
 """数据质量: the quality gate's report on the latest build — rule pass rates by ledger and county, and
 over the builds; the rules that failed, the rows quarantined with their reasons and original values,
-the files rejected with their messages. (GX's own Data Docs need the internet: this page is the report.)"""
+the files rejected with their messages (duplicates, replaced originals and files still being written
+included), the snapshot files a later file of the same county and month replaced, and the sharp drops
+in a ledger's rows against the county's previous month. (GX's own Data Docs need the internet: this
+page is the report.)"""
 
 from __future__ import annotations
 
@@ -158,6 +161,50 @@ def rejected_files(f: Filters) -> None:
     }, name=t("quality.rejected_file"), f=f, key="quality-rejected", source_table="audit_source_files")
 
 
+def replaced_files(f: Filters) -> None:
+    """Snapshot files whose rows a later file of the same county and month replaced (mart_quality_replaced_files)."""
+    frame = queries.read(f"""
+        select path, ledger, county_code, month, rows_replaced, replaced_by
+        from mart_quality_replaced_files where {IN_SCOPE} order by path
+    """, f.scope, f.city)
+    st.caption(t("quality.replaced_note"))
+    if frame.height == 0:
+        st.success(t("quality.no_replaced"))
+        return
+    cc = st.column_config
+    table(labelled(frame), {
+        "path": cc.TextColumn(t("quality.col_file")), "ledger": cc.TextColumn(t("quality.col_ledger")),
+        "county_code": cc.TextColumn(t("quality.col_county")),
+        "month": cc.DateColumn(t("quality.col_month"), format="YYYY-MM"),
+        "rows_replaced": cc.NumberColumn(t("quality.col_rows_replaced"), format="%d"),
+        "replaced_by": cc.TextColumn(t("quality.col_replaced_by"), width="large"),
+    }, name=t("quality.replaced_file"), f=f, key="quality-replaced", source_table="mart_quality_replaced_files")
+
+
+def row_drops(f: Filters) -> None:
+    """Warnings: a ledger's rows for a county far below its previous month (mart_quality_row_drops)."""
+    frame = queries.read(f"""
+        select ledger, scope_code as county_code, month, rows_received, previous_rows, drop_share,
+               array_to_string(files, '、') as files
+        from mart_quality_row_drops where is_sharp_drop and {IN_SCOPE.replace("county_code", "scope_code")}
+        order by month desc, ledger, scope_code
+    """, f.scope, f.city)
+    share = queries.value("select row_drop_share from core_settings")
+    st.caption(t("quality.drops_note", share=pct(share, 0)))
+    if frame.height == 0:
+        st.success(t("quality.no_drops"))
+        return
+    cc = st.column_config
+    table(labelled(frame), {
+        "ledger": cc.TextColumn(t("quality.col_ledger")), "county_code": cc.TextColumn(t("quality.col_county")),
+        "month": cc.DateColumn(t("quality.col_month"), format="YYYY-MM"),
+        "rows_received": cc.NumberColumn(t("quality.col_rows_received"), format="%d"),
+        "previous_rows": cc.NumberColumn(t("quality.col_previous_rows"), format="%d"),
+        "drop_share": cc.NumberColumn(t("quality.col_drop_share"), format="percent"),
+        "files": cc.TextColumn(t("quality.col_files"), width="large"),
+    }, name=t("quality.drops_file"), f=f, key="quality-drops", source_table="mart_quality_row_drops")
+
+
 f = filters()
 page_header("page.quality", f)
 built = queries.value("select max(validated_at) from audit_validation_history")
@@ -171,7 +218,12 @@ with right:
     st.subheader(t("quality.over_time"))
     history(f)
 st.subheader(t("quality.rejected"))
+st.caption(t("quality.rejected_note"))
 rejected_files(f)
+st.subheader(t("quality.replaced"))
+replaced_files(f)
+st.subheader(t("quality.drops"))
+row_drops(f)
 st.subheader(t("quality.failing_rules"))
 failing_rules(f)
 st.subheader(t("quality.quarantine"))

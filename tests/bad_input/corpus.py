@@ -12,6 +12,7 @@ import csv
 import io
 from dataclasses import dataclass
 from datetime import date, datetime
+from pathlib import Path
 
 import xlsxwriter
 
@@ -90,6 +91,7 @@ class Quarantined:
     row: int
     rule: str
     column: str
+    words: tuple[str, ...] = ()  # the message must name these
 
 
 @dataclass(frozen=True)
@@ -112,6 +114,30 @@ def _compounds(tag: str, month: str, *rows: list[str], header: list[str] = COMPO
 
 
 GOOD_XLSX = xlsx_bytes(COMPOUND_HEADER, compound("G20"), compound("G21"))
+# A workbook saved with a password (made once with msoffcrypto-tool, password "wuwei").
+ENCRYPTED_XLSX = (Path(__file__).parent / "files" / "encrypted.xlsx").read_bytes()
+_today = date.today()
+NEXT_MONTH = f"{_today.year + _today.month // 12}-{_today.month % 12 + 1:02d}"
+SENT_ONCE = "古浪县_住宅小区物业管理台账_2024-08_sent.csv"
+SENT_AGAIN = "古浪县_住宅小区物业管理台账_2024-08_sent_again.csv"
+ORIGINAL = "古浪县_住宅小区物业管理台账_2024-07.csv"
+CORRECTION = "古浪县_住宅小区物业管理台账_2024-07-更正.csv"  # sorts before the original it replaces
+TWO_COUNTIES = ("古浪县_住宅小区物业管理台账_2024-09_shared.csv", "天祝县_住宅小区物业管理台账_2024-09_shared.csv")
+COMPLAINTS_CUT = csv_bytes(COMPLAINT_HEADER, complaint("T001"), complaint("T002"), complaint("T003"))
+QUOTED_CUT = csv_bytes(COMPLAINT_HEADER, complaint("T011"), complaint("T012", 诉求内容="暖气不热,楼道\n漏水"))
+
+
+def utf16_tab_text(*rows: list[str]) -> bytes:
+    """As Excel saves "Unicode text": UTF-16 little-endian with a BOM, tab-separated, CRLF."""
+    return "\r\n".join("\t".join(row) for row in rows).encode("utf-16") + "\r\n".encode("utf-16-le")
+
+
+def xlsx_rows_below(blank_rows: int, *rows: list) -> bytes:
+    return xlsx_bytes(["古浪县住宅小区物业管理台账"], *([None] for _ in range(blank_rows)), *rows)
+
+
+TWO_ROW_HEADER = [c for c in COMPOUND_HEADER if c != "总户数"] + ["户数", None]
+SECOND_ROW = [None] * (len(COMPOUND_HEADER) - 1) + ["总户数", "入住户数"]
 
 CASES = [
     # -- DOMAIN.md section 7 -------------------------------------------------------------------
@@ -194,11 +220,11 @@ CASES = [
          "武威市12345热线物业工单_2024-12_mixed.csv",
          csv_bytes(COMPLAINT_HEADER, complaint("B003")) + csv_bytes(complaint("B004"), encoding="gbk"),
          (Rejected("encoding", ("第 3 行", "line 3")),)),
-    Case("a CSV row with more fields than the header, below the first 15 lines",
+    Case("a CSV row with more fields than the header, below the first 50 lines",
          "武威市12345热线物业工单_2024-12_ragged.csv",
-         csv_bytes(COMPLAINT_HEADER, *(complaint(f"BR{i:02d}") for i in range(15)),
+         csv_bytes(COMPLAINT_HEADER, *(complaint(f"BR{i:02d}") for i in range(55)),
                    [*complaint("BR99"), "多余", "字段"]),
-         (Rejected("unreadable", ("第 17 行",)),), "complaints"),
+         (Rejected("unreadable", ("第 57 行",)),), "complaints"),
     Case("a key twice in one file with different values",
          "武威市_物业服务企业台账_dupkey.csv",
          csv_bytes(FIRM_HEADER, [F3, "甲物业", "古浪县", "本地"], [F3, "乙物业", "古浪县", "本地"]),
@@ -280,6 +306,77 @@ CASES = [
          "古浪县_物业服务等级考评_2024H2_bad.csv",
          csv_bytes(GRADE_HEADER, ["G01", "2024H2", "105", "一级"], ["G02", "上半年2024", "85", "二级"]),
          (Quarantined(2, "range", "score"), Quarantined(3, "format", "period")), "grade_assessments"),
+]
+
+CASES += [
+    # -- issue 11: nothing lost, nothing resolved in silence ---------------------------------------
+    Case("a CSV cut short in its last row (still being copied): rejected, not loaded in part",
+         "武威市12345热线物业工单_2024-11_cut.csv", COMPLAINTS_CUT[:-40],
+         (Rejected("truncated", ("第 4 行", "line 4", "截断")),), "complaints"),
+    Case("a CSV cut inside a quoted cell",
+         "武威市12345热线物业工单_2024-11_cutquote.csv", QUOTED_CUT[:QUOTED_CUT.index(b"\n\xe6\xbc\x8f")],
+         (Rejected("truncated", ("截断", "truncated")),), "complaints"),
+    Case("a temporary name of a file being copied is listed, not read",
+         "古浪县_住宅小区物业管理台账_2024-11_copying.csv.part", csv_bytes(COMPOUND_HEADER, compound("G43")),
+         (Rejected("incomplete", ("临时文件名", "temporary name")),)),
+    Case("a future month is refused",
+         f"古浪县_住宅小区物业管理台账_{NEXT_MONTH}_future.csv", csv_bytes(COMPOUND_HEADER, compound("G44")),
+         (Rejected("future_month", (NEXT_MONTH, "晚于当前月份")),), "compounds"),
+    Case("another county's row in a county's file is quarantined, naming both",
+         *_compounds("otherrow", "2024-06", compound("G45"), compound("L45", 县区="凉州区")),
+         (Loaded(2, "compound_id", "G45"), Quarantined(3, "county_mismatch", "county", ("凉州区", "古浪县"))),
+         "compounds"),
+    Case("the same compound id in two counties' files: both quarantined, each naming both files",
+         TWO_COUNTIES[0], csv_bytes(COMPOUND_HEADER, compound("X50")),
+         (Quarantined(2, "key_in_two_counties", "compound_id,as_of", TWO_COUNTIES),), "compounds"),
+    Case("… and the other county's file",
+         TWO_COUNTIES[1], csv_bytes(COMPOUND_HEADER, compound("X50", 县区="天祝县", 经度="103.138", 纬度="36.971")),
+         (Quarantined(2, "key_in_two_counties", "compound_id,as_of", TWO_COUNTIES),), "compounds"),
+    Case("a file name saying one month and a title saying another is rejected, naming both",
+         "古浪县_住宅小区物业管理台账_2024-10_conflict.xlsx",
+         xlsx_bytes(["古浪县住宅小区物业管理台账（2024年11月）"], COMPOUND_HEADER, compound("G46")),
+         (Rejected("month_conflict", ("2024-10", "2024-11")),), "compounds"),
+    Case("a file sent once", SENT_ONCE, csv_bytes(COMPOUND_HEADER, compound("G47")),
+         (Loaded(2, "compound_id", "G47"),), "compounds"),
+    Case("… and the same bytes sent again under another name: a duplicate, its rows not loaded twice",
+         SENT_AGAIN, csv_bytes(COMPOUND_HEADER, compound("G47")),
+         (Rejected("duplicate_file", (SENT_ONCE, "重复报送")),), "compounds"),
+    Case("an original replaced by its correction", ORIGINAL, csv_bytes(COMPOUND_HEADER, compound("G48")),
+         (Rejected("superseded", (CORRECTION, "更正版", "replaced")),), "compounds"),
+    Case("… the correction wins, though it sorts first", CORRECTION,
+         csv_bytes(COMPOUND_HEADER, compound("G48", 总户数="130")), (Loaded(2, "households", 130),), "compounds"),
+    Case("an original replaced by a correction its title names (更正)", "古浪县_住宅小区物业管理台账_2024-05.csv",
+         csv_bytes(COMPOUND_HEADER, compound("G54")),
+         (Rejected("superseded", ("古浪县_住宅小区物业管理台账_2024-05_v2.xlsx",)),), "compounds"),
+    Case("… the correction", "古浪县_住宅小区物业管理台账_2024-05_v2.xlsx",
+         xlsx_bytes(["古浪县住宅小区物业管理台账（2024年5月）（更正）"], COMPOUND_HEADER,
+                    compound("G54", 总户数="125")),
+         (Loaded(3, "households", 125),), "compounds"),
+    Case("a UTF-16 tab-separated .txt (Excel's Unicode text) is read",
+         "武威市12345热线物业工单_2024-12_unicode.txt", utf16_tab_text(COMPLAINT_HEADER, complaint("T021")),
+         (Loaded(2, "ticket_id", "T021"),), "complaints"),
+    Case("an unknown file type is listed as rejected",
+         "古浪县_住宅小区物业管理台账_2024-12.pdf", b"%PDF-1.7\n",
+         (Rejected("file_type", ("不是台账文件类型", "not a ledger file type")),)),
+    Case("an encrypted workbook: a plain message, no library internals",
+         "古浪县_住宅小区物业管理台账_2024-12_encrypted.xlsx", ENCRYPTED_XLSX,
+         (Rejected("encrypted", ("密码保护", "encrypted")),)),
+    Case("a semicolon-separated CSV is read",
+         "古浪县_住宅小区物业管理台账_2024-06_semicolon.csv",
+         ";".join(COMPOUND_HEADER).encode() + b"\n" + ";".join(compound("G49")).encode() + b"\n",
+         (Loaded(2, "compound_id", "G49"), Loaded(2, "households", 120)), "compounds"),
+    Case("a header below row 15 is found",
+         "古浪县_住宅小区物业管理台账_2024-06_deep.xlsx", xlsx_rows_below(19, COMPOUND_HEADER, compound("G51")),
+         (Loaded(22, "compound_id", "G51"),), "compounds"),
+    Case("no header in the first 50 rows: said so, not 'missing all the required columns'",
+         "古浪县_住宅小区物业管理台账_2024-06_noheader.xlsx", xlsx_rows_below(60, COMPOUND_HEADER, compound("G52")),
+         (Rejected("no_header", ("前 50 行", "first 50 rows")),), "compounds"),
+    Case("a two-row header (户数 over 总户数 and 入住户数) is combined; its second row is not data",
+         "古浪县_住宅小区物业管理台账_2024-06_tworows.xlsx",
+         xlsx_bytes(TWO_ROW_HEADER, SECOND_ROW,
+                    [*compound("G53")[:4], *compound("G53")[5:], "120", "100"],
+                    merges=((0, 8, 0, 9, "户数"),)),
+         (Loaded(3, "households", 120), Loaded(3, "occupied_households", 100)), "compounds"),
 ]
 
 # The carry-forward case: 民勤县's latest compounds file (2025-01) arrives without its households column.

@@ -5,9 +5,22 @@ from __future__ import annotations
 import json
 from datetime import date
 
+import polars as pl
 import pytest
 
-from tests.bad_input.corpus import CASES, MINQIN_LATEST, Case, Loaded, Quarantined, Rejected
+from tests.bad_input.corpus import (
+    CASES,
+    CORRECTION,
+    MINQIN_LATEST,
+    ORIGINAL,
+    SENT_AGAIN,
+    SENT_ONCE,
+    TWO_COUNTIES,
+    Case,
+    Loaded,
+    Quarantined,
+    Rejected,
+)
 from tests.conftest import approx
 
 QUARANTINE_COLUMNS = ["ledger", "_file", "_row", "county_code", "rule", "severity", "column", "message", "original"]
@@ -37,11 +50,13 @@ def test_outcome(corpus, case: Case):
                 shown, warnings = got[0]
                 assert shown == (approx(value) if isinstance(value, float) else value)
                 assert (warning in warnings) if warning else warnings == [], warnings
-            case Quarantined(row, rule, column):
+            case Quarantined(row, rule, column, words):
                 got = corpus.sql('select rule, "column", severity, message, original from audit_quarantine '
                                  "where _file = ? and _row = ?", params=[case.path, row]).fetchall()
                 assert len(got) == 1, f"row {row} not quarantined"
                 assert got[0][:3] == (rule, column, "error")
+                for word in words:
+                    assert word in got[0][3], got[0][3]
                 assert " | " in got[0][3]
                 assert json.loads(got[0][4])
             case Rejected(rule, words):
@@ -100,3 +115,46 @@ def test_results_are_kept_per_build(corpus, corpus_db):
     assert builds[0][2] == 0  # the golden fixture alone passes every rule
     latest = json.loads(saved[-1].read_text(encoding="utf-8"))["results"]
     assert builds[1][1] == len(latest) == corpus.sql("select count(*) from audit_validation").fetchall()[0][0]
+
+
+def test_a_file_sent_twice_is_loaded_once(corpus):
+    files = {r["path"]: r for r in corpus.sql("select * from audit_source_files where path in (?, ?)",
+                                                params=[SENT_ONCE, SENT_AGAIN]).pl().to_dicts()}
+    assert [files[p]["rows_loaded"] for p in (SENT_ONCE, SENT_AGAIN)] == [1, 0]
+    assert files[SENT_AGAIN]["rows_rejected"] == 1
+    assert corpus.sql("select count(*) from stg_compounds where compound_id = 'G47'").fetchall() == [(1,)]
+
+
+def test_a_correction_replaces_its_original_whatever_the_path_order(corpus):
+    assert CORRECTION < ORIGINAL  # by path order the original would have won
+    got = corpus.sql("select households, _file from stg_compounds where compound_id = 'G48'").fetchall()
+    assert got == [(130, CORRECTION)]
+
+
+def test_a_compound_claimed_by_two_counties_is_in_neither(corpus):
+    assert corpus.sql("select count(*) from stg_compounds where compound_id = 'X50'").fetchall() == [(0,)]
+    assert corpus.sql("select count(*) from audit_quarantine where _file in (?, ?)",
+                      params=list(TWO_COUNTIES)).fetchall() == [(2,)]
+
+
+def test_no_message_shows_library_internals(corpus):
+    messages = [r[0] for r in corpus.sql("select message from audit_source_files where message is not null").fetchall()]
+    assert messages and not [m for m in messages if "calamine" in m.lower() or "Context:" in m]
+
+
+def test_the_data_month_is_not_moved_by_a_future_file(corpus):
+    assert corpus.sql("select data_month from core_settings").fetchall()[0][0] <= date.today()
+
+
+def test_the_build_summary_lists_every_file_set_aside_for_another(corpus, corpus_db):
+    from pipelines.build import BuildSummary, format_summary
+    from pipelines.ledgers import LEDGERS
+
+    files = corpus.sql("select * from audit_source_files").pl()
+    text = format_summary(BuildSummary(
+        database=corpus_db, seconds=0.0, files=files, quality_seconds=0.0,
+        rows_loaded={name: corpus.sql(f"select count(*) from raw_{name}").fetchall()[0][0] for name in LEDGERS},
+        rows_quarantined=0, files_rejected=files.filter(pl.col("status") == "rejected").height, warnings=0))
+    assert f"↺ 文件 {SENT_AGAIN}：与文件 {SENT_ONCE} 内容完全相同" in text
+    assert f"↺ 文件 {ORIGINAL}：已被更正版 {CORRECTION} 取代" in text
+    assert "拒收原因 reasons: " in text and "truncated 2" in text

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import json
+from datetime import date, timedelta
 
 import numpy as np
 import polars as pl
@@ -40,8 +41,10 @@ def metrics(at) -> dict[str, str]:
 def tables(at) -> dict[str, pl.DataFrame]:
     """The page's tables, told apart by a column only each has; a table not shown is empty."""
     frames = [pl.from_pandas(d.value) for d in at.dataframe]
-    found = {"rejected": "path", "rules": "requirement", "quarantine": "original"}
-    return {name: next((f for f in frames if column in f.columns), pl.DataFrame(schema={column: pl.String}))
+    found = {"rejected": "reject_rule", "rules": "requirement", "quarantine": "original", "drops": "previous_rows",
+             "replaced": "replaced_by"}
+    none = {column: pl.String for column in ("path", *found.values())}
+    return {name: next((f for f in frames if column in f.columns), pl.DataFrame(schema=none))
             for name, column in found.items()}
 
 
@@ -99,7 +102,8 @@ def test_history_has_a_point_per_build(corpus, corpus_app_env):
 
 def test_every_table_can_be_downloaded(corpus_app_env):
     at = run_page("quality", scope=CITY, month="2025-02")
-    assert len(at.get("download_button")) == 6  # rejected files, failing rules, quarantine: CSV and XLSX each
+    # rejected files, replaced snapshots, sharp drops, failing rules, quarantine: CSV and XLSX each
+    assert len(at.get("download_button")) == 10
 
 
 def test_every_ledger_and_severity_has_its_words_in_both_languages():
@@ -115,4 +119,59 @@ def test_the_golden_fixture_passes_every_rule(golden_app_env):
     at = run_page("quality", scope=CITY, month="2025-02")
     assert not at.exception
     assert metrics(at)["规则通过率"] == "100.0%"
-    assert {s.value for s in at.success} == {"所有规则均已通过。", "没有被隔离的行。", "没有拒收的文件。"}
+    assert {s.value for s in at.success} == {"所有规则均已通过。", "没有被隔离的行。", "没有拒收的文件。",
+                                             "没有行数骤降。"}
+
+
+def expected_drops(corpus, share: float) -> set[tuple]:
+    """(ledger, scope, month) whose rows received fell by at least `share` against the month before,
+    worked out here from the files' audit, in Python."""
+    rows: dict[tuple, int] = {}
+    for ledger, county, month, received in corpus.sql(
+            "select ledger, coalesce(county_code, '620600'), month, rows_loaded + rows_quarantined "
+            "from audit_source_files where status = 'loaded' and month is not null").fetchall():
+        rows[(ledger, county, month)] = rows.get((ledger, county, month), 0) + received
+    drops = set()
+    for (ledger, county, month), received in rows.items():
+        before = month.replace(day=1) - timedelta(days=1)
+        previous = rows.get((ledger, county, before))
+        if previous and 1 - received / previous >= share:
+            drops.add((ledger, county, month))
+    return drops
+
+
+def test_sharp_drops_in_rows_are_warnings_on_the_page(corpus, corpus_app_env):
+    share = corpus.sql("select row_drop_share from core_settings").fetchall()[0][0]
+    assert share == 0.5  # settings.csv
+    want = expected_drops(corpus, share)
+    assert ("compounds", "620622", date(2024, 11, 30)) in want  # 古浪: 14 rows in 2024-10, 7 in 2024-11
+    got = corpus.sql("select ledger, scope_code, month from mart_quality_row_drops where is_sharp_drop").fetchall()
+    assert set(got) == want
+    at = run_page("quality", scope="620622", month="2025-02")
+    shown = tables(at)["drops"]
+    assert shown.height == len([d for d in want if d[1] == "620622"])
+    assert "行数骤降" in [h.value for h in at.subheader]
+
+
+def test_the_new_sections_have_their_english_words(corpus, corpus_app_env):
+    at = run_page("quality", scope="620622", month="2025-02")
+    at.radio(key="lang").set_value("en").run()
+    assert not at.exception
+    headings = [h.value for h in at.subheader]
+    assert "Sharp drops in rows" in headings and "Rejected files" in headings
+    captions = " ".join(c.value for c in at.caption)
+    assert "row_drop_share" in captions and "every file in the landing folder" in captions
+    assert not any("\u4e00" <= ch <= "\u9fff" for ch in " ".join(headings))
+
+
+def test_a_snapshot_replaced_by_a_later_file_is_shown_with_the_rows_it_no_longer_counts(golden, golden_app_env):
+    # 凉州's 2025-02 committees ledger was re-sent (…_补报.csv sorts last and counts): the first file's rows
+    # are loaded but not counted, and the page says so
+    first, resent = "凉州区_业主大会业主委员会台账_2025-02.csv", "凉州区_业主大会业主委员会台账_2025-02_补报.csv"
+    rows = golden.sql("select count(*) from raw_committees where _file = ?", params=[first]).fetchall()[0][0]
+    got = golden.sql("select path, rows_replaced, replaced_by from mart_quality_replaced_files").fetchall()
+    assert got == [(first, rows, resent)] and rows > 0
+    assert golden.sql("select count(*) from stg_committees where _file = ?", params=[first]).fetchall() == [(0,)]
+    at = run_page("quality", scope="620602", month="2025-02")
+    shown = tables(at)["replaced"]
+    assert shown.rows() == [(first, "业委会", "凉州区", shown["month"][0], rows, resent)]

@@ -12,6 +12,8 @@
 -- column spike_ratio: 投诉突增倍数（较前三个月平均） | Complaint spike ratio (to the previous 3-month average)
 -- column spike_min_complaints: 投诉突增的最少投诉数 | Minimum complaints for a spike
 -- column overdue_alert_days: 整改逾期超过该天数触发高级别预警 | Days overdue that raise a high-severity alert
+-- column landing_settle_seconds: 落地文件大小和修改时间须保持不变的秒数（此后才读取） | Seconds a landing file's size and modification time must stay unchanged before it is read
+-- column row_drop_share: 行数骤降阈值：较上月减少至少该比例即预警 | Sharp-drop threshold: a month's rows at least this share below the previous month's
 -- column contract_expiry_days: 合同将到期的提前天数 | Days ahead a service contract's end counts as ending soon
 select
     max(value) filter (where key = 'plan_baseline_month')::date as plan_baseline_month,
@@ -24,6 +26,8 @@ select
     max(value) filter (where key = 'spike_ratio')::double as spike_ratio,
     max(value) filter (where key = 'spike_min_complaints')::int as spike_min_complaints,
     max(value) filter (where key = 'overdue_alert_days')::int as overdue_alert_days,
+    max(value) filter (where key = 'landing_settle_seconds')::double as landing_settle_seconds,
+    max(value) filter (where key = 'row_drop_share')::double as row_drop_share,
     max(value) filter (where key = 'contract_expiry_days')::int as contract_expiry_days,
     (select max(as_of) from stg_compounds) as data_month,
     (select min(adcode) from ref_counties where level = 'city') as city_code
