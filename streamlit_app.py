@@ -7,6 +7,14 @@ from dashboard.i18n import t
 
 st.set_page_config(page_title="武威市物业服务监管", page_icon="🏘️", layout="wide")
 shell.ensure_warehouse()
+
+if st.query_params.get("mode") == "meeting":
+    # Meeting mode: one page, no sidebar or navigation; the language comes from the URL only.
+    st.session_state["lang"] = "en" if st.query_params.get("lang") == "en" else "zh"
+    st.navigation([st.Page("dashboard/pages/meeting.py", title=t("page.meeting"), url_path="meeting",
+                           default=True)], position="hidden").run()
+    st.stop()
+
 st.session_state["_filters"] = shell.sidebar_filters()
 
 # (section key, [(page file, title key, url path)]); the first page is the default.

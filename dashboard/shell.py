@@ -92,8 +92,24 @@ def sidebar_filters() -> Filters:
     return Filters(scope=st.session_state["scope"], month=as_of, city=city, latest=info.data_month)
 
 
+# Desk pages: KPI labels wrap instead of being cut ("专业物业覆…" at 1280–1366 px); printing gives A4
+# landscape without the sidebar, toolbar or download buttons.
+DESK_CSS = """<style>
+[data-testid="stMetricLabel"] * { white-space: normal !important; overflow: visible !important;
+                                  text-overflow: clip !important; }
+@media print {
+  @page { size: A4 landscape; margin: 10mm; }
+  section[data-testid="stSidebar"], header[data-testid="stHeader"], [data-testid="stToolbar"],
+  [data-testid="stSidebarCollapsedControl"], .stDownloadButton { display: none !important; }
+  [data-testid="stMainBlockContainer"] { max-width: 100% !important; padding: 0 !important; }
+  [data-testid="stElementContainer"] { break-inside: avoid; }
+}
+</style>"""
+
+
 def page_header(title_key: str, filters: Filters) -> None:
     info = queries.build_info()
+    st.html(DESK_CSS)
     st.title(t(title_key))
     st.caption(" · ".join([
         v(filters.scope),

@@ -1,0 +1,106 @@
+"""Meeting mode (/?mode=meeting): the playlist's slides in turn, with a slim bar to pause and step.
+
+The place (slide number) and pause live in the session and the URL; a top-level fragment ticking
+every second moves on when the slide's dwell has passed (a whole-app rerun, so the next slide reads
+whatever warehouse CURRENT names then: a new build shows up by itself).
+"""
+
+from __future__ import annotations
+
+import time
+from html import escape
+
+import streamlit as st
+
+from dashboard import queries, slides
+from dashboard.i18n import language, t
+
+DEFAULT_PLAYLIST = "monthly"
+DEFAULT_DWELL = 30
+
+params = st.query_params
+names = slides.playlists()
+name = params.get("playlist") if params.get("playlist") in names else DEFAULT_PLAYLIST
+deck = slides.playlist(name)
+try:
+    dwell_default = max(2, int(params.get("dwell", DEFAULT_DWELL)))
+except ValueError:
+    dwell_default = DEFAULT_DWELL
+
+state = st.session_state
+if "meeting_index" not in state:
+    try:
+        state.meeting_index = (int(params.get("slide", 1)) - 1) % len(deck)
+    except ValueError:
+        state.meeting_index = 0
+    state.meeting_paused = params.get("paused") == "1"
+    state.meeting_shown = time.monotonic()
+state.meeting_index %= len(deck)
+
+
+def step(delta: int) -> None:
+    state.meeting_index = (state.meeting_index + delta) % len(deck)
+    state.meeting_shown = time.monotonic()
+
+
+def toggle() -> None:
+    state.meeting_paused = not state.meeting_paused
+    state.meeting_shown = time.monotonic()
+
+
+slide = deck[state.meeting_index]
+dwell = int(slide["dwell"]) if slide["dwell"] else dwell_default
+params.update({"mode": "meeting", "playlist": name, "slide": str(state.meeting_index + 1), "lang": language()})
+if state.meeting_paused:
+    params["paused"] = "1"
+else:
+    params.pop("paused", None)
+
+st.html(slides.CSS)
+title = slide["title_en"] if language() == "en" else slide["title_zh"]
+with st.container(key="meeting_controls", horizontal=True, vertical_alignment="center", gap="small"):
+    st.html(f'<div class="meeting-bar"><b data-testid="slide-title">{escape(title)}</b>'
+            f'<span data-testid="meeting-count">{escape(t("meeting.count", n=state.meeting_index + 1, m=len(deck)))}'
+            f'</span><span data-testid="meeting-stamp" data-run="{escape(queries.build_info().run_id)}">'
+            f'{escape(slides.data_stamp())}</span></div>', width="stretch")
+    st.button(t("meeting.previous"), key="meeting_prev", on_click=step, args=(-1,))
+    st.button(t("meeting.resume") if state.meeting_paused else t("meeting.pause"), key="meeting_pause",
+              on_click=toggle)
+    st.button(t("meeting.next"), key="meeting_next", on_click=step, args=(1,))
+
+# Keyboard: ←/→ step, space pauses, by clicking the bar's buttons (a script of our own, no outside asset).
+st.html("""<script>
+const doc = document;
+if (!doc.meetingKeys) {
+  doc.meetingKeys = true;
+  doc.addEventListener("keydown", (e) => {
+    const key = {ArrowLeft: "meeting_prev", ArrowRight: "meeting_next", " ": "meeting_pause"}[e.key];
+    const button = key && doc.querySelector(`.st-key-${key} button`);
+    if (button) { e.preventDefault(); button.click(); }
+  });
+}
+</script>""", unsafe_allow_javascript=True)
+
+month = queries.months()[0]
+city = queries.value("select city_code from core_settings")
+if params.get("print") == "1":
+    # The whole playlist one slide a page, for printing to A4 landscape (no rotation).
+    for n, row in enumerate(deck, start=1):
+        with st.container(key=f"print_slide_{n}"):
+            st.html(f'<div class="slide-note"><b>{escape(row["title_en"] if language() == "en" else row["title_zh"])}'
+                    f'</b> · {escape(t("meeting.count", n=n, m=len(deck)))}</div>')
+            slides.KINDS[row["page"]](str(row["scope"]), city, month)
+    st.stop()
+with st.container(key=f"slide_{slide['page']}"):
+    slides.KINDS[slide["page"]](str(slide["scope"]), city, month)
+
+
+@st.fragment(run_every=1)
+def rotator() -> None:
+    """Moves on once the dwell has passed; a rerun of the whole app draws the next slide."""
+    if not state.meeting_paused and time.monotonic() - state.meeting_shown >= dwell:
+        step(1)
+        st.rerun(scope="app")
+
+
+rotator()

@@ -1,0 +1,161 @@
+"""Meeting mode in a real browser: rotation, pause and stepping, projector fit at 1280×720 and
+1920×1080, a rebuild picked up mid-rotation, and an English view free of Chinese but proper names."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.browser.conftest import ROOT, SHOTS, OfflinePage
+
+SLIDES = 11  # the default playlist (warehouse/reference/playlists.csv)
+SIZES = [(1280, 720), (1920, 1080)]
+CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+
+# For every visible text element of the slide: clipped sideways, outside the viewport, or too small.
+# Sizes are CSS px times the element's zoom (the slides zoom ×1.5 at 1920×1080), i.e. as seen.
+FIT_JS = """() => {
+  const bad = [];
+  const W = innerWidth, H = innerHeight;
+  for (const el of document.querySelectorAll('[data-testid="stMain"] *')) {
+    const own = [...el.childNodes].some(n => n.nodeType === 3 && n.textContent.trim());
+    if (!own) continue;
+    const r = el.getBoundingClientRect();
+    if (r.width === 0 || r.height === 0) continue;
+    const cs = getComputedStyle(el);
+    if (cs.visibility === 'hidden') continue;
+    const text = el.textContent.trim().slice(0, 40);
+    const size = parseFloat(cs.fontSize) * (el.currentCSSZoom || 1);
+    const inSvg = el.closest('svg') !== null;  // chart text: axis and legend
+    if (size < (inSvg ? 16 : 20) - 0.01) bad.push(`small ${size.toFixed(1)}px: ${text}`);
+    if (!inSvg && el.scrollWidth > el.clientWidth + 1 && cs.display !== 'inline')
+      bad.push(`clipped ${el.scrollWidth}>${el.clientWidth}: ${text}`);
+    if (r.left < -1 || r.top < -1 || r.right > W + 1 || r.bottom > H + 1)
+      bad.push(`outside ${[r.left, r.top, r.right, r.bottom].map(Math.round)}: ${text}`);
+  }
+  const values = [...document.querySelectorAll('.tile .value')].map(
+    el => parseFloat(getComputedStyle(el).fontSize) * (el.currentCSSZoom || 1));
+  if (values.some(v => v < 36)) bad.push(`tile numbers too small: ${values}`);
+  if (document.documentElement.scrollHeight > H + 1) bad.push(`page scrolls: ${document.documentElement.scrollHeight}`);
+  return bad;
+}"""
+
+
+def meeting(browser, app_url, size, **params) -> OfflinePage:
+    page = OfflinePage(browser, app_url)
+    page.page.set_viewport_size({"width": size[0], "height": size[1]})
+    page.open("", mode="meeting", **params)
+    return page
+
+
+def count(page: OfflinePage) -> int:
+    text = page.page.get_by_test_id("meeting-count").inner_text()
+    return int(re.search(r"(\d+)\D+\d+", text).group(1))
+
+
+def wait_slide(page: OfflinePage, n: int, timeout: float = 15_000) -> None:
+    expect(page.page.get_by_test_id("meeting-count")).to_contain_text(re.compile(rf"\b{n}\D+{SLIDES}\b"),
+                                                                       timeout=timeout)
+    page.settle()
+
+
+def test_rotates_pauses_and_steps(browser, app_url):
+    page = meeting(browser, app_url, SIZES[0], dwell="3")
+    try:
+        assert count(page) == 1
+        expect(page.page.locator("section[data-testid='stSidebar']")).to_have_count(0)
+        wait_slide(page, 2, timeout=10_000)          # advanced by itself after 3 s
+        wait_slide(page, 3, timeout=10_000)
+        page.page.locator(".st-key-meeting_pause button").click()
+        page.settle()
+        page.page.wait_for_timeout(5_000)            # longer than the dwell
+        assert count(page) == 3, "pause must hold the slide"
+        page.page.locator(".st-key-meeting_next button").click()
+        wait_slide(page, 4)
+        page.page.locator(".st-key-meeting_prev button").click()
+        wait_slide(page, 3)
+        page.page.keyboard.press("ArrowRight")
+        wait_slide(page, 4)
+        page.page.keyboard.press("ArrowLeft")
+        wait_slide(page, 3)
+        for n in (2, 1):
+            page.page.locator(".st-key-meeting_prev button").click()
+            wait_slide(page, n)
+        page.page.locator(".st-key-meeting_prev button").click()
+        wait_slide(page, SLIDES)                     # previous from the first wraps to the last
+        page.page.keyboard.press(" ")                # space resumes: the loop goes on in meeting mode
+        wait_slide(page, 1, timeout=10_000)
+        assert "mode=meeting" in page.page.url
+        assert page.errors() == 0
+        assert page.outside == []
+    finally:
+        page.context.close()
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_every_slide_fits_the_projector(browser, app_url, size, lang):
+    page = meeting(browser, app_url, size, dwell="3", paused="1", lang=lang)
+    try:
+        problems = {}
+        for n in range(1, SLIDES + 1):
+            wait_slide(page, n)
+            page.page.wait_for_timeout(500)
+            title = page.page.get_by_test_id("slide-title").inner_text()
+            if bad := page.page.evaluate(FIT_JS):
+                problems[f"{n} {title}"] = bad
+            page.page.screenshot(path=str(SHOTS / f"meeting-{lang}-{size[0]}x{size[1]}-{n:02d}.png"))
+            page.page.locator(".st-key-meeting_next button").click()
+        assert problems == {}
+        assert page.errors() == 0
+        assert page.outside == []
+    finally:
+        page.context.close()
+
+
+def test_english_has_no_chinese_but_proper_names(browser, app_url, demo_db):
+    names = set()
+    for sql in ("select distinct compound_name from core_compounds", "select distinct firm_name from core_firms"):
+        names |= {r[0] for r in demo_db.sql(sql).fetchall() if r[0]}
+    page = meeting(browser, app_url, SIZES[0], dwell="3", paused="1", lang="en")
+    try:
+        found = {}
+        for n in range(1, SLIDES + 1):  # each slide by its URL: stepping is tested above
+            page.open("", mode="meeting", slide=str(n), paused="1", lang="en")
+            wait_slide(page, n)
+            text = page.page.locator("[data-testid='stMain']").inner_text()
+            for name in sorted(names, key=len, reverse=True):
+                text = text.replace(name, "")
+            if CJK.search(text):
+                found[n] = sorted(set(re.findall(r"\S*[\u3400-\u9fff]+\S*", text)))
+        assert found == {}
+        assert page.outside == []
+    finally:
+        page.context.close()
+
+
+def test_a_new_build_shows_up_without_losing_the_place(browser, app_url, demo_data_dir):
+    page = meeting(browser, app_url, SIZES[0], dwell="3")
+    try:
+        stamp = page.page.get_by_test_id("meeting-stamp")
+        before = stamp.get_attribute("data-run")
+        wait_slide(page, 3, timeout=15_000)
+        env = {**os.environ, "WUWEI_DATA_DIR": str(demo_data_dir)}
+        subprocess.run([sys.executable, "-m", "pipelines", "demo"], cwd=ROOT, env=env, check=True,
+                       stdout=subprocess.DEVNULL)
+        at_publish = count(page)
+        new_run = (demo_data_dir / "warehouse" / "CURRENT").read_text(encoding="utf-8").strip()
+        expect(stamp).not_to_have_attribute("data-run", before, timeout=15_000)
+        assert stamp.get_attribute("data-run") in new_run
+        after = count(page)
+        assert after in {at_publish, at_publish % SLIDES + 1, (at_publish + 1) % SLIDES + 1}, "the place is kept"
+        assert page.page.get_by_test_id("stApp").count() == 1 and "mode=meeting" in page.page.url
+        assert page.errors() == 0
+        assert page.outside == []
+    finally:
+        page.context.close()
