@@ -29,6 +29,7 @@ from expectations import results, row_checks
 from expectations.rules import CELL, ERROR, UNIDENTIFIED, WARNING, Rule
 from pipelines.normalise import mask_personal_text
 from pipelines.read import SourceFile
+from warehouse import location
 
 QUARANTINE_SCHEMA = {
     "ledger": pl.String, "_file": pl.String, "_row": pl.Int32, "county_code": pl.String, "rule": pl.String,
@@ -68,7 +69,7 @@ def check(sources: list[SourceFile], today: date | None = None) -> GateResult:
     from expectations import run_gx, suites  # Great Expectations takes seconds to import: only when checking
 
     validated_at = datetime.now(UTC)
-    catalogue = suites.catalogue(today or date.today())
+    catalogue = suites.catalogue(today or location.today())
     file_decisions.decide(sources)
     frames = _ledger_frames([src for src in sources if src.frame is not None and src.rejected is None])
     frames, restored = row_checks.restore_lost_zeros(frames, catalogue)

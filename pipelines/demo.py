@@ -44,6 +44,7 @@ from pipelines.ledgers import (
     UTILITIES,
     Ledger,
 )
+from warehouse import location
 from warehouse.location import REFERENCE
 
 Progress = Callable[[str], None]
@@ -1956,7 +1957,7 @@ def generate(landing: Path, *, seed: int = 2024, scale: float = 1.0, through: da
              defects: bool = False, progress: Callable[[str], None] | None = None) -> dict[str, int]:
     """Write every ledger as files into `landing` (created if missing). `through` = last complete month
     (default: the month before today's month); returns rows written per ledger name."""
-    through_d = through or _default_through(date.today())
+    through_d = through or _default_through(location.today())
     last = _m(through_d.year, through_d.month)
     if last < SNAPSHOTS_FROM:
         raise ValueError("through must be 2024-01 or later")

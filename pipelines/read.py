@@ -80,6 +80,7 @@ import polars as pl
 
 from pipelines import normalise as nz
 from pipelines.ledgers import LEDGERS, Column, Ledger
+from warehouse import location
 from warehouse.location import data_dir
 
 EXCEL_SUFFIXES = (".xlsx", ".xlsm", ".xls")
@@ -336,7 +337,7 @@ def _read_rows(sources: list[SourceFile], bodies: list[_Body]) -> None:
 
     typed = _typed_columns(cleaned, ledger)
     months = _months(typed.frame, raw["_file"], ledger, [body.title_month for body in bodies])
-    today = date.today()
+    today = location.today()
     for index in list(layouts):
         sources[index].month = months[index]
         if ledger.snapshot and months[index] is None:

@@ -17,13 +17,15 @@ from tests.apptest import ROOT, registered_pages, run_page
 from tests.conftest import open_warehouse
 
 THROUGH = "2027-02"
+AS_OF = "2027-03-05"
 NEGATIVE_MONTHS = re.compile(r"(剩|还有)\s*-\d|-\d+\s*(个月|months)|months left: -")
 
 
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory):
     data = tmp_path_factory.mktemp("demo-after-the-plan")
-    env = {**os.environ, "WUWEI_DATA_DIR": str(data)}
+    # the build refuses files for a month after today: it runs as of a day in the month after THROUGH
+    env = {**os.environ, "WUWEI_DATA_DIR": str(data), "WUWEI_TODAY": AS_OF}
     subprocess.run([sys.executable, "-m", "pipelines", "demo", "--through", THROUGH], cwd=ROOT, env=env,
                    check=True, stdout=subprocess.DEVNULL)
     mp = pytest.MonkeyPatch()

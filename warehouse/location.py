@@ -17,12 +17,20 @@ import fcntl
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 REFERENCE = Path(__file__).resolve().parent / "reference"
 MODELS = Path(__file__).resolve().parent / "models"
+
+
+def today() -> date:
+    """The date the pipeline takes as today (files for a later month are refused): WUWEI_TODAY as
+    YYYY-MM-DD when set, to replay a build as of another date (the after-the-plan test does), else
+    the system date."""
+    fixed = os.environ.get("WUWEI_TODAY")
+    return date.fromisoformat(fixed) if fixed else date.today()
 
 
 def data_dir() -> Path:

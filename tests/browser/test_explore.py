@@ -10,6 +10,7 @@ import pytest
 from playwright.sync_api import expect
 
 from dashboard import sql_console
+from dashboard.i18n import TEXT
 from dashboard.sql_examples import EXAMPLES
 
 QUERY = "select scope_code, name_zh from core_scopes order by sort_order, scope_code"
@@ -52,7 +53,7 @@ def test_an_example_runs_from_the_list(offline_page):
     offline_page.open("explore")
     page = offline_page.page
     page.get_by_test_id("stMain").get_by_test_id("stSelectbox").first.click()
-    page.get_by_role("option", name="最近一个供暖季供暖投诉最多的小区").click()
+    page.get_by_role("option", name=TEXT["explore.example.heating"][0]).click()
     offline_page.settle()
     expect(page.get_by_label("SQL 查询")).to_have_value(EXAMPLES["explore.example.heating"])
     page.get_by_role("button", name="运行").click()
