@@ -1076,6 +1076,8 @@ TEXT: dict[str, tuple[str, str]] = {
     "overview.committee_help": ("已成立业主委员会或物业管理委员会的小区数 ÷ 小区总数。",
                                 "Compounds with an established owners' or management committee ÷ all compounds."),
     "overview.complaint_rate": ("年投诉率（每千户）", "Complaints / 1,000 households / yr"),
+    "overview.mode_unknown": ("（{n} 个小区管理方式不明，计为未覆盖）", "({n} compounds' management mode unknown, counted as not covered)"),
+    "overview.households_unknown": ("（{n} 个小区户数不明，未计入分母）", "({n} compounds' households unknown, left out of the denominator)"),
     "overview.complaint_note": ("基准年 {year}：{base}；当前为基准的 {ratio}（默认目标：降低20%）",
                                 "Baseline {year}: {base}; now {ratio} of it (default target: 20% lower)"),
     "overview.complaint_help": ("近12个月投诉（投诉+举报）数 ÷ 平均户数 × 1000。方案仅要求“显著降低”，"

@@ -71,3 +71,16 @@ def test_the_pass_rate_counts_the_failed_rules_by_severity(golden):
     assert golden.execute("select rules_failed_critical, rules_failed_error, rules_failed_cell, rules_failed_warning "
                           "from mart_quality_pass_rate where is_latest and scope_code = ? and ledger = '全部'",
                           [CITY]).fetchall() == [(0, 0, 1, 3)]
+
+
+def test_the_cockpit_says_how_many_compounds_coverage_could_not_read(golden_app_env):
+    """L08's 管理方式 was nulled in 凉州 2024-10: the coverage tile says so (and counts it not covered);
+    a month without such a cell says nothing."""
+    from tests.apptest import run_page
+
+    october = run_page("overview", scope=LZ, month="2024-10")
+    assert not october.exception
+    notes = " ".join(c.value for c in october.caption)
+    assert "1 个小区管理方式不明，计为未覆盖" in notes
+    february = run_page("overview", scope=LZ, month="2025-02")
+    assert "管理方式不明" not in " ".join(c.value for c in february.caption)

@@ -44,7 +44,8 @@ def active_targets(scope: str, month: date) -> dict[str, dict]:
 
 def kpis(scope: str, month: date) -> dict:
     frame = queries.read("""
-        select c.coverage, c.coverage_change_1m, c.covered, c.compounds, c.remaining,
+        select c.coverage, c.coverage_change_1m, c.covered, c.compounds, c.remaining, c.mode_unknown,
+               r.households_unknown,
                c.remaining - lag(c.remaining) over w as remaining_change,
                k.committee_coverage, k.committee_coverage_change_1m,
                r.rolling12_rate, r.rolling12_rate - lag(r.rolling12_rate) over w as rolling12_change,
@@ -82,6 +83,11 @@ def remaining_note(row: dict | None) -> str | None:
     return t("overview.remaining_due_note", deadline=deadline, n=num(row["short_compounds"]))
 
 
+def with_unknown(note: str | None, key: str, n: int | None) -> str | None:
+    """A tile's note, plus how many compounds the metric could not use (a cell nulled by the gate, DOMAIN §8)."""
+    return note if not n else f"{note or ''} {t(key, n=n)}".strip()
+
+
 def tiles(scope: str, month: date) -> None:
     k = kpis(scope, month)
     targets = active_targets(scope, month)
@@ -90,8 +96,9 @@ def tiles(scope: str, month: date) -> None:
         row = targets.get("coverage")
         kpi_tile(t("metric.coverage"), pct(k.get("coverage")), delta=pp(k.get("coverage_change_1m")),
                  change=shown_pp(k.get("coverage_change_1m")),
-                 status=row and row["status"], note=status_sentence(row), chart=coverage_trend(scope, month),
-                 help=t("overview.coverage_help"))
+                 status=row and row["status"], note=with_unknown(status_sentence(row), "overview.mode_unknown",
+                                                                 k.get("mode_unknown")),
+                 chart=coverage_trend(scope, month), help=t("overview.coverage_help"))
     with cols[1]:
         row = targets.get("committee_coverage")
         kpi_tile(t("metric.committee_coverage"), pct(k.get("committee_coverage")),
@@ -105,8 +112,9 @@ def tiles(scope: str, month: date) -> None:
                  delta=None if change is None else f"{change:+.2f}",
                  change=None if change is None else round(change, 2), better="down",
                  status=row and row["status"],
-                 note=t("overview.complaint_note", year=k.get("baseline_year") or "—",
-                        base=num(k.get("baseline_rate"), 1), ratio=pct(k.get("ratio_to_baseline"), 0)),
+                 note=with_unknown(t("overview.complaint_note", year=k.get("baseline_year") or "—",
+                                     base=num(k.get("baseline_rate"), 1), ratio=pct(k.get("ratio_to_baseline"), 0)),
+                                   "overview.households_unknown", k.get("households_unknown")),
                  help=t("overview.complaint_help"))
     with cols[3]:
         row = targets.get("coverage")
