@@ -228,18 +228,9 @@ def burndown(scope: str, city: str, month: date) -> None:
 
 def ranking(scope: str, city: str, month: date) -> None:
     frame = queries.read("""
-        select rank() over (order by c.coverage desc) as rank, c.scope_code, c.coverage, s.status,
-               c.remaining, k.committee_coverage, ks.status as committee_status, x.overdue_items
-        from mart_coverage_monthly c
-        join core_scopes sc on sc.scope_code = c.scope_code and sc.scope_level = 'county'
-        join mart_committee_coverage_monthly k on k.scope_code = c.scope_code and k.month = c.month
-        left join mart_rectification_monthly x on x.scope_code = c.scope_code and x.month = c.month
-             and x.source = '全部'
-        left join mart_target_status s on s.scope_code = c.scope_code and s.month = c.month
-             and s.metric = 'coverage' and s.is_active
-        left join mart_target_status ks on ks.scope_code = c.scope_code and ks.month = c.month
-             and ks.metric = 'committee_coverage' and ks.is_active
-        where c.month = ? order by rank, c.scope_code
+        select rank, scope_code, coverage, coverage_status as status, remaining, committee_coverage,
+               committee_status, overdue_items
+        from mart_county_ranking_monthly where month = ? order by sort_order
     """, month)
     show(table_html(
         [(t("meeting.col_rank"), True), (t("meeting.col_county"), False), (t("metric.coverage"), True),

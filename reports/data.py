@@ -102,22 +102,11 @@ def ranking(con, month: date) -> list[dict]:
              "rolling12_rate": "—" if r["rolling12_rate"] is None else f"{r['rolling12_rate']:.1f}",
              "coverage_status": r["coverage_status"] or "—", "committee_status": r["committee_status"] or "—"}
             for r in rows(con, """
-        select rank() over (order by c.coverage desc) as rank, sc.name_zh as county, c.scope_code,
-               c.coverage, s.status as coverage_status, c.remaining,
-               k.committee_coverage, ks.status as committee_status,
-               r.rolling12_rate, coalesce(x.overdue_items, 0) as overdue_items
-        from mart_coverage_monthly c
-        join core_scopes sc on sc.scope_code = c.scope_code and sc.scope_level = 'county'
-        join mart_committee_coverage_monthly k on k.scope_code = c.scope_code and k.month = c.month
-        join mart_complaint_rate_monthly r on r.scope_code = c.scope_code and r.month = c.month
-        left join mart_rectification_monthly x on x.scope_code = c.scope_code and x.month = c.month
-             and x.source = '全部'
-        left join mart_target_status s on s.scope_code = c.scope_code and s.month = c.month
-             and s.metric = 'coverage' and s.is_active
-        left join mart_target_status ks on ks.scope_code = c.scope_code and ks.month = c.month
-             and ks.metric = 'committee_coverage' and ks.is_active
-        where c.month = ?
-        order by rank, sc.scope_code
+        select r.rank, sc.name_zh as county, r.scope_code, r.coverage, r.coverage_status, r.remaining,
+               r.committee_coverage, r.committee_status, r.rolling12_rate, r.overdue_items
+        from mart_county_ranking_monthly r join core_scopes sc using (scope_code)
+        where r.month = ?
+        order by r.sort_order
     """, month)]
 
 

@@ -138,24 +138,12 @@ def ranking(month: date) -> pl.DataFrame:
             where month <= ? and month > ? - interval 12 month
             group by scope_code
         )
-        select
-            rank() over (order by c.coverage desc) as rank,
-            c.scope_code, c.coverage, s.status as coverage_status, c.remaining,
-            k.committee_coverage, ks.status as committee_status,
-            r.rolling12_rate, x.overdue_items, tr.coverage_trend
-        from mart_coverage_monthly c
-        join core_scopes sc on sc.scope_code = c.scope_code and sc.scope_level = 'county'
-        join mart_committee_coverage_monthly k on k.scope_code = c.scope_code and k.month = c.month
-        join mart_complaint_rate_monthly r on r.scope_code = c.scope_code and r.month = c.month
-        left join mart_rectification_monthly x on x.scope_code = c.scope_code and x.month = c.month
-             and x.source = '全部'
-        left join mart_target_status s on s.scope_code = c.scope_code and s.month = c.month
-             and s.metric = 'coverage' and s.is_active
-        left join mart_target_status ks on ks.scope_code = c.scope_code and ks.month = c.month
-             and ks.metric = 'committee_coverage' and ks.is_active
-        left join trend tr on tr.scope_code = c.scope_code
-        where c.month = ?
-        order by rank, c.scope_code
+        select r.rank, r.scope_code, r.coverage, r.coverage_status, r.remaining, r.committee_coverage,
+               r.committee_status, r.rolling12_rate, r.overdue_items, tr.coverage_trend
+        from mart_county_ranking_monthly r
+        left join trend tr on tr.scope_code = r.scope_code
+        where r.month = ?
+        order by r.sort_order
     """, month, month, month)
 
 
