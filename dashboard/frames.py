@@ -1,6 +1,6 @@
 """Python functions over frame values, run on the script's own thread.
 
-Never pass a Python function to Polars (map_elements, map_batches): Polars runs it on its
+Never pass a Python function to Polars to run per value or per batch: Polars runs it on its
 thread pool, which needs the GIL, and another session's thread holding the GIL while it waits
 for that pool (DataFrame.to_pandas) deadlocks the whole server (STACK_NOTES.md). Instead the
 function is applied here to each distinct value, in plain Python, and the column is mapped with
