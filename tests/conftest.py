@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import duckdb
 import pytest
 
+ROOT = Path(__file__).resolve().parent.parent
 GOLDEN_LANDING = Path(__file__).parent / "golden" / "landing"
 
 
@@ -64,3 +68,19 @@ def golden_app_env_module(golden_db):
     mp.setenv("WUWEI_DATA_DIR", str(golden_db.parent.parent))
     yield
     mp.undo()
+
+
+def demo_warehouse(data: Path, through: str, today: str | None = None):
+    """Generate and build the demo city through `through` (YYYY-MM) into `data`, point the app at it and
+    yield a read-only connection to its warehouse; `today` replays the build as of that date."""
+    env = {**os.environ, "WUWEI_DATA_DIR": str(data), **({"WUWEI_TODAY": today} if today else {})}
+    subprocess.run([sys.executable, "-m", "pipelines", "demo", "--through", through], cwd=ROOT, env=env,
+                   check=True, stdout=subprocess.DEVNULL)
+    mp = pytest.MonkeyPatch()
+    mp.setenv("WUWEI_DATA_DIR", str(data))
+    warehouse = data / "warehouse"
+    try:
+        with open_warehouse(warehouse / (warehouse / "CURRENT").read_text(encoding="utf-8").strip()) as con:
+            yield con
+    finally:
+        mp.undo()

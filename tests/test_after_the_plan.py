@@ -4,17 +4,14 @@ required rate and the projection keep working, and no page counts months left be
 
 from __future__ import annotations
 
-import os
 import re
-import subprocess
-import sys
 from datetime import date
 
 import polars as pl
 import pytest
 
-from tests.apptest import ROOT, registered_pages, run_page
-from tests.conftest import open_warehouse
+from tests.apptest import registered_pages, run_page
+from tests.conftest import demo_warehouse
 
 THROUGH = "2027-02"
 AS_OF = "2027-03-05"
@@ -23,17 +20,8 @@ NEGATIVE_MONTHS = re.compile(r"(剩|还有)\s*-\d|-\d+\s*(个月|months)|months 
 
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory):
-    data = tmp_path_factory.mktemp("demo-after-the-plan")
     # the build refuses files for a month after today: it runs as of a day in the month after THROUGH
-    env = {**os.environ, "WUWEI_DATA_DIR": str(data), "WUWEI_TODAY": AS_OF}
-    subprocess.run([sys.executable, "-m", "pipelines", "demo", "--through", THROUGH], cwd=ROOT, env=env,
-                   check=True, stdout=subprocess.DEVNULL)
-    mp = pytest.MonkeyPatch()
-    mp.setenv("WUWEI_DATA_DIR", str(data))
-    warehouse = data / "warehouse"
-    with open_warehouse(warehouse / (warehouse / "CURRENT").read_text(encoding="utf-8").strip()) as con:
-        yield con
-    mp.undo()
+    yield from demo_warehouse(tmp_path_factory.mktemp("demo-after-the-plan"), THROUGH, today=AS_OF)
 
 
 def words(at) -> str:

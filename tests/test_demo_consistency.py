@@ -4,16 +4,13 @@ golden fixture, on the whole demo city (DOMAIN §5 and §8 are the definitions u
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from datetime import date
 
 import polars as pl
 import pytest
 
-from tests.apptest import ROOT, run_page
-from tests.conftest import open_warehouse
+from tests.apptest import run_page
+from tests.conftest import demo_warehouse
 
 THROUGH = "2026-11"
 # a mid-plan month, a month whose 古浪 compounds file is rejected (carried forward), and the last month
@@ -24,16 +21,7 @@ CITY = "620600"
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory):
     """The demo city through 2026-11, built once for this module; the app points at it."""
-    data = tmp_path_factory.mktemp("demo-consistency")
-    env = {**os.environ, "WUWEI_DATA_DIR": str(data)}
-    subprocess.run([sys.executable, "-m", "pipelines", "demo", "--through", THROUGH], cwd=ROOT, env=env,
-                   check=True, stdout=subprocess.DEVNULL)
-    mp = pytest.MonkeyPatch()
-    mp.setenv("WUWEI_DATA_DIR", str(data))
-    warehouse = data / "warehouse"
-    with open_warehouse(warehouse / (warehouse / "CURRENT").read_text(encoding="utf-8").strip()) as con:
-        yield con
-    mp.undo()
+    yield from demo_warehouse(tmp_path_factory.mktemp("demo-consistency"), THROUGH)
 
 
 def staging(con, table: str) -> pl.DataFrame:
