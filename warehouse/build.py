@@ -30,15 +30,16 @@ from warehouse import location
 from warehouse.models import load_models
 
 # The build spills to disk rather than grow past this; readers of the previous warehouse keep running.
-BUILD_CONFIG = {"memory_limit": "2GB"}
+BUILD_CONFIG = {"memory_limit": "1GB"}
 CODE_COLUMNS = ("adcode", "parent_adcode", "county_code", "scope")
 
 
 @dataclass
 class BuildInput:
-    raw: dict[str, pl.DataFrame]            # ledger name -> loaded rows, become raw_<ledger>
-    audit: dict[str, pl.DataFrame] = field(default_factory=dict)  # table name -> frame (audit_*)
-    source_files: list[dict] = field(default_factory=list)       # path, sha256, ledger, rows...
+    # Makes raw_<ledger> (one per ledger) and the audit_* tables in the new database (the pipeline's
+    # quality gate; the warehouse does not import it).
+    load: Callable[[duckdb.DuckDBPyConnection], None]
+    source_files: list[dict] = field(default_factory=list)  # path, sha256, ledger, rows... (load may update them)
 
 
 def new_run_id(now: datetime) -> str:
@@ -227,9 +228,7 @@ def build_warehouse(inp: BuildInput, *, progress: Callable[[str], None] = lambda
             progress("reference data")
             load_reference(con)
             progress("raw ledgers")
-            load_frames(con, {f"raw_{name}": frame for name, frame in inp.raw.items()})
-            load_frames(con, inp.audit)
-            inp.raw.clear()  # the rows are in the database now; free the frames before the models run
+            inp.load(con)
             describe_raw_tables(con)
             _kill_point("models")
             run_models(con, progress)
