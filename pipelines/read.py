@@ -79,6 +79,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
+import duckdb
 import fastexcel
 import polars as pl
 
@@ -1124,27 +1125,28 @@ def complainant_key(name: pl.Series, phone: pl.Series, salt: str) -> pl.Series:
     digits = digits.str.replace(r"^(?:0086|86)(1[3-9][0-9]{9})$", "${1}")
     person = nz.clean_text(name).str.replace_all(r"\s+", "")
     identity = pl.select(pl.coalesce(
-        pl.when(digits.str.len_bytes() > 0).then(digits), person).alias(PII_KEY_COLUMN)).to_series()
-    salted = hashlib.sha256(salt.encode())
-
-    def hashed(text: str) -> str:
-        digest = salted.copy()
-        digest.update(text.encode())
-        return digest.hexdigest()
-
-    return nz.map_unique(identity, hashed, pl.String)
+        pl.when(digits.str.len_bytes() > 0).then(digits), person).alias(PII_KEY_COLUMN))
+    with duckdb.connect(config={"threads": 1}) as con:  # its sha256 is hashlib's, without a Python call per value
+        con.register("identity", identity)
+        return con.sql(f"select sha256($salt || {PII_KEY_COLUMN}) as {PII_KEY_COLUMN} from identity",
+                       params={"salt": salt}).pl()[PII_KEY_COLUMN]
 
 
 NAME_MASK = "某某"
 MIN_MASKED_NAME = 2  # a one-character "name" is too likely a word of the text to be masked everywhere
 
 
-def without_own_name(text: pl.Expr, name: pl.Expr) -> pl.Expr:
+def without_own_name(text: pl.Series, name: pl.Series) -> pl.Series:
     """text with every occurrence of the row's own name (spaces removed, at least MIN_MASKED_NAME
     characters) replaced by NAME_MASK."""
-    name = name.str.replace_all(r"\s+", "")
-    return (pl.when(name.str.len_chars() >= MIN_MASKED_NAME)
-            .then(text.str.split(name).list.join(NAME_MASK)).otherwise(text))
+    both = pl.DataFrame({"text": text, "name": name.str.replace_all(r"\s+", "")})
+    named = both.select((pl.col("name").str.len_chars() >= MIN_MASKED_NAME)
+                        & pl.col("text").str.contains(pl.col("name"), literal=True)).to_series()
+    rows = named.fill_null(False).arg_true()
+    if rows.len() == 0:
+        return text
+    masked = both[rows].select(pl.col("text").str.split(pl.col("name")).list.join(NAME_MASK)).to_series()
+    return text.scatter(rows, masked)
 
 
 def _protect_personal_data(frame: pl.DataFrame, ledger: Ledger) -> pl.DataFrame:
@@ -1152,8 +1154,7 @@ def _protect_personal_data(frame: pl.DataFrame, ledger: Ledger) -> pl.DataFrame:
     if not pii:
         return frame
     text = [column.name for column in ledger.columns if column.kind == "str" and not column.pii]
-    frame = frame.with_columns(without_own_name(pl.col(name), pl.col("complainant_name")).alias(name)
-                               for name in text)
+    frame = frame.with_columns(without_own_name(frame[name], frame["complainant_name"]) for name in text)
     key = complainant_key(frame["complainant_name"], frame["complainant_phone"], pii_salt())
     first = frame.columns.index(pii[0])
     frame = frame.insert_column(first, key)
@@ -1178,9 +1179,8 @@ def _original_cells(raw: pl.DataFrame, ledger: Ledger) -> pl.DataFrame:
     personal = [slot for slot in slots if slot in columns and columns[slot].pii]
     free_text = [slot for slot in slots
                  if slot not in columns or (columns[slot].kind == "str" and not columns[slot].pii)]
-    own_name = pl.col("complainant_name") if "complainant_name" in raw.columns else None
-    free = raw.select(free_text) if own_name is None else raw.select(
-        without_own_name(pl.col(slot), own_name).alias(slot) for slot in free_text)
+    free = raw.select(free_text) if "complainant_name" not in raw.columns else pl.DataFrame(
+        [without_own_name(raw[slot], raw["complainant_name"]) for slot in free_text])
     return raw.with_columns(
         *(pl.when(pl.col(slot).is_not_null()).then(pl.lit("***")).alias(slot) for slot in personal),
         *nz.mask_personal_frame(free).get_columns(),
