@@ -37,7 +37,7 @@ SOURCES = [ROOT / "pipelines" / name for name in ("read.py", "normalise.py", "le
     sorted((ROOT / "expectations").glob("*.py"))
 REFERENCE_FILES = [location.REFERENCE / "counties.csv", location.REFERENCE / "geo" / "wuwei_admin.geojson"]
 LIBRARIES = ("polars", "fastexcel", "great_expectations", "pandas", "pyarrow", "numpy", "shapely")
-CONFIG = {"memory_limit": "1GB", "threads": 2}
+CONFIG = {"memory_limit": "256MB", "threads": 2}
 NOT_KEPT = ("incomplete",)  # a file still being written is read again by the next build whatever its bytes
 
 

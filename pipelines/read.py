@@ -101,7 +101,7 @@ BOOKKEEPING_COLUMNS = ("_row", "_issues")
 SKIP_REASONS = ("blank", "total", "repeated_header", "footer")
 # Rows of a run of files typed together, at most (unless one file has more): the build holds one
 # such batch at a time, so this bounds its memory.
-BATCH_ROWS = 250_000
+BATCH_ROWS = 100_000
 
 # The column whose latest month is the reporting month of a non-snapshot file with no month in
 # its title or name.

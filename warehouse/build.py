@@ -30,7 +30,7 @@ from warehouse import location
 from warehouse.models import load_models
 
 # The build spills to disk rather than grow past this; readers of the previous warehouse keep running.
-BUILD_CONFIG = {"memory_limit": "1GB"}
+BUILD_CONFIG = {"memory_limit": "768MB"}
 CODE_COLUMNS = ("adcode", "parent_adcode", "county_code", "scope")
 
 
