@@ -140,8 +140,8 @@ def build_locked(landing: Path | None = None, progress: Callable[[str], None] | 
         raise FileNotFoundError(f"落地文件夹不存在 | The landing folder does not exist: {landing}")
     validated_at = datetime.now(UTC)
     today = location.today()
-    with cache.Cache(full) as memo:
-        found = read_and_check(landing, memo, progress, today)
+    memo = cache.Cache(full)
+    found = read_and_check(landing, memo, progress, today)
     sources = list(found.sources.values())
     file_decisions.decide(sources)
     from expectations import suites
@@ -154,9 +154,8 @@ def build_locked(landing: Path | None = None, progress: Callable[[str], None] | 
     def load(con) -> None:
         loading = time.perf_counter()
         progress("quality checks over all files")
-        cache.attach(con)
+        memo.stage(con)
         tables = gate["tables"] = assemble.load(con, catalogue, sources, reread(landing, found.sources))
-        cache.detach(con)
         history = validation_results.history(tables.results, validated_at)
         con.register("_frame", history)
         con.execute("create table audit_validation_history as select * from _frame")
