@@ -77,11 +77,13 @@ def load_frames(con: duckdb.DuckDBPyConnection, frames: dict[str, pl.DataFrame])
 def run_models(con: duckdb.DuckDBPyConnection, progress: Callable[[str], None]) -> None:
     for model in load_models():
         progress(f"model {model.layer}/{model.name}")
+        con.begin()  # one commit a model: committed one by one, its ~15 comments cost more than most tables
         con.execute(f"create table {model.name} as\n{model.sql}")
         if model.zh or model.en:
             con.execute(f"comment on table {model.name} is {_sql_text(f'{model.zh} | {model.en}')}")
         for column, (zh, en) in model.columns.items():
             con.execute(f"comment on column {model.name}.{column} is {_sql_text(f'{zh} | {en}')}")
+        con.commit()
 
 
 def describe_raw_tables(con: duckdb.DuckDBPyConnection) -> None:
