@@ -8,7 +8,7 @@ import polars as pl
 import streamlit as st
 
 from dashboard import plan, queries
-from dashboard.components import STATUS_HEX, kpi_tile, num, pct, pp, shown_pp
+from dashboard.components import STATUS_HEX, kpi_tile, num, pct, pp, shown_pp, translated
 from dashboard.downloads import bulletin_downloads, table_downloads
 from dashboard.frames import mapped
 from dashboard.i18n import language, month_label, t, v
@@ -178,7 +178,8 @@ def ranking_table(frame: pl.DataFrame, month: date) -> None:
         "overdue_items": cc.NumberColumn(t("overview.overdue"), format="%d"),
         "coverage_trend": cc.AreaChartColumn(t("overview.col_trend"), y_min=0, y_max=1),
     })
-    table_downloads(frame.drop("coverage_trend"), t("overview.ranking_file"),
+    download = frame.drop("coverage_trend").with_columns(county=pl.col("scope_code"))
+    table_downloads(translated(download, "county", "coverage_status", "committee_status"), t("overview.ranking_file"),
                     {t("filter.month"): month_label(month)}, month, key="ranking")
 
 
