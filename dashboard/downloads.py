@@ -112,7 +112,7 @@ def bulletin_downloads(month: date, kind: str, key: str) -> None:
         with queries.cursor() as con:
             return (bulletin.docx_bytes if fmt == "docx" else bulletin.pdf_bytes)(con, month, kind)
 
-    stem = bulletin.stem(month, kind)
+    stem = t(f"bulletin.{kind}_file", month=month.strftime("%Y-%m"))  # as the CLI names it, in the view's language
     row = st.container(horizontal=True)
     row.download_button(t(f"bulletin.{kind}_docx"), lambda: make("docx"), f"{stem}.docx",
                         "application/vnd.openxmlformats-officedocument.wordprocessingml.document",

@@ -47,6 +47,8 @@ TEXT: dict[str, tuple[str, str]] = {
     "bulletin.monthly_pdf": ("本月通报 PDF", "This month's bulletin (PDF)"),
     "bulletin.year-end_docx": ("年终考核 Word", "Year-end assessment (Word)"),
     "bulletin.year-end_pdf": ("年终考核 PDF", "Year-end assessment (PDF)"),
+    "bulletin.monthly_file": ("通报_{month}", "bulletin_{month}"),
+    "bulletin.year-end_file": ("年终考核_{month}", "year-end_assessment_{month}"),
     "bulletin.caption": ("按所选月份生成（约10秒），数字取自数据仓库；措辞与文头可在 warehouse/reference/bulletin/ 的模板中修改。",
                          "Made for the month in view (about 10 s) from the warehouse; wording and letterhead are the templates in warehouse/reference/bulletin/."),
     "common.no_data": ("当前筛选条件下没有数据。", "No data for the current filters."),

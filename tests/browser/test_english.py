@@ -68,3 +68,35 @@ def test_every_desk_page_is_english(browser, app_url, demo_db, allowed, path):
         assert page.outside == []
     finally:
         page.context.close()
+
+
+def test_an_english_download_is_named_and_laid_out_in_english(offline_page, demo_db):
+    """The complaints page's county table as Excel from the English view: an English file name, sheets Data,
+    Filters and Columns, English headers, and the counties and statuses in English."""
+    import io
+    from pathlib import Path
+
+    import polars as pl
+
+    month = demo_db.sql("select max(month) from mart_complaint_target_monthly").fetchall()[0][0].strftime("%Y-%m")
+    offline_page.page.set_viewport_size({"width": 1280, "height": 720})
+    offline_page.open("complaints", lang="en")
+    with offline_page.page.expect_download() as download:
+        offline_page.page.get_by_role("button", name="Download Excel").first.click()
+    assert download.value.suggested_filename == f"county_complaint_rates_Wuwei-City_{month}_{month}.xlsx"
+    data = io.BytesIO(Path(download.value.path()).read_bytes())
+    sheets = pl.read_excel(data, sheet_id=0)
+    assert list(sheets) == ["Data", "Filters", "Columns"]
+    assert pl.read_excel(data, sheet_name="Filters", read_options={"header_row": None}).rows() == [
+        ("Data month", month), ("Scope", "Wuwei City"), ("As of", month)]
+    assert sheets["Columns"].columns == ["Column", "Type", "Description"]
+    counties = demo_db.sql("select name_en from core_scopes order by sort_order, scope_code").fetchall()
+    assert sheets["Data"]["county"].to_list() == [r[0] for r in counties]
+    expected = {"已完成": "Achieved", "达标": "On track", "滞后": "At risk", "严重滞后": "Off track",
+                "未完成": "Not achieved", None: "—"}
+    statuses = demo_db.sql("select status from mart_complaint_target_monthly g join core_scopes s using (scope_code) "
+                           "where month = (select max(month) from mart_complaint_target_monthly) "
+                           "order by s.sort_order, scope_code").fetchall()
+    assert sheets["Data"]["status_label"].to_list() == [expected[r[0]] for r in statuses]
+    assert not [c for c in sheets["Data"].columns if CJK.search(c)]
+    assert offline_page.outside == []
