@@ -201,7 +201,7 @@ def county_features(collection: dict, values: pl.DataFrame, metric_code: str, sc
 
 
 def formatted(template: str, **fields: pl.Expr) -> pl.Expr:
-    """A translated template such as "{town} · {households} 户" filled column-wise from `fields`."""
+    """A translated template such as "{town} · {households}" filled column-wise from `fields` (no format specs)."""
     parts = []
     for literal, name, _spec, _conversion in string.Formatter().parse(template):
         parts.append(pl.lit(literal))
@@ -221,7 +221,7 @@ def compound_points(frame: pl.DataFrame) -> list[dict]:
         pl.col("compound_name").alias("title"),
         formatted(t("map.compound_detail"),
                   town=pl.col("town").fill_null("—"),
-                  households=pl.lit(mapped(frame["households"], num, nulls=True)),
+                  households=pl.lit(mapped(frame["households"], lambda n: t("map.households", n=num(n)), nulls=True)),
                   mode=pl.col("mode_label").fill_null(pl.col("management_mode")).fill_null("—"),
                   firm=pl.col("firm_name").fill_null("—")).alias("detail"),
     ).to_dicts()
