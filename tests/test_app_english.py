@@ -67,9 +67,14 @@ def page_params(page: str, con) -> dict[str, str]:
     return params
 
 
+# the city in the last month, and a county before the plan's baseline (other sentences, other statuses)
+VIEWS = {"city-latest": {}, "county-before-the-plan": {"scope": "620622", "month": "2024-06"}}
+
+
+@pytest.mark.parametrize("view", VIEWS)
 @pytest.mark.parametrize("page", list(registered_pages()))
-def test_every_desk_page_is_english(demo, page):
-    at = run_page(page, timeout=120, **page_params(page, demo))
+def test_every_desk_page_is_english(demo, page, view):
+    at = run_page(page, timeout=120, **page_params(page, demo), **VIEWS[view])
     assert not at.exception
     allowed = as_sent(demo) + (stored_values(demo, PREVIEWED) if page in DATA_PAGES else [])
     left = {}
