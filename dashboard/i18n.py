@@ -98,6 +98,8 @@ TEXT: dict[str, tuple[str, str]] = {
     "value.秩序维护": ("秩序维护", "Order and security"),
     "value.绿化养护": ("绿化养护", "Landscaping"),
     "value.设施设备维护": ("设施设备维护", "Facility maintenance"),
+    "value.电梯维保": ("电梯维保", "Lift maintenance"),
+    "value.消防": ("消防", "Fire safety"),
     "value.甘肃省互联网+监管系统": ("甘肃省互联网+监管系统", "Gansu Internet + Supervision system"),
     "value.武威市信用信息共享平台": ("武威市信用信息共享平台", "Wuwei credit-sharing platform"),
     # firm credit events (信用信息记录)

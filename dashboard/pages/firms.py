@@ -310,7 +310,7 @@ def detail_text(frame: pl.DataFrame) -> pl.Expr:
 
 def deduction_table(frame: pl.DataFrame, f: Filters, firm: dict) -> None:
     shown = frame.with_columns(
-        detail_text(frame),
+        detail_text(frame), pl.col("compound_name").fill_null("—"),
         pl.col("rule_en" if language() == "en" else "rule_zh").alias("rule"),
         pl.col("ref_type").replace_strict({r: t(f"firms.ref_{r}") for r in REF_TYPES}, default=None).alias("source"))
     cc = st.column_config
