@@ -94,16 +94,15 @@ def compliance_grid(f: Filters) -> None:
         st.info(t("common.no_data"))
         return
     cells = translated(frame.with_columns(label=pl.col("status"), county=pl.col("county_code")), "label", "county")
-    rounds = mapped(cells["rounds"], lambda n: t("inspections.rounds_cell", n=n)).alias("rounds_text")
-    cells = cells.with_columns(rounds).with_columns(cell=pl.format("{} · {}", "rounds_text", "label"))
+    rounds = mapped(cells["rounds"], lambda n: t("inspections.rounds_cell", n=n))  # "1 round", "2 rounds"
+    cells = cells.with_columns(cell=pl.format("{} · {}", pl.lit(rounds), "label"))
     text = cells.pivot("quarter", index="county", values="cell", sort_columns=True).to_pandas().set_index("county")
     status = cells.pivot("quarter", index="county", values="status", sort_columns=True).to_pandas().set_index("county")
     css = status.map(lambda s: f"color: white; background-color: {CELL_HEX[s]}; font-weight: 600" if s else "")
     st.dataframe(text.style.apply(lambda _: css, axis=None), width="stretch",
                  column_config={"county": st.column_config.TextColumn(t("overview.col_county"))})
     table_downloads(cells.select("county_code", "county", "quarter", "rounds", pl.col("label").alias("status")),
-                    t("inspections.file_grid"),
-                    filter_labels(f), f.month, key="inspections-grid",
+                    t("inspections.file_grid"), filter_labels(f), f.month, key="inspections-grid",
                     source_table="mart_inspection_compliance_quarterly")
     st.caption(t("inspections.grid_caption"))
 
