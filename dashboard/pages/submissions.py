@@ -135,7 +135,7 @@ def matrix(frame: pl.DataFrame, months: list[date], f: Filters) -> None:
                                hovertemplate="%{y}<br>%{x}<br>%{customdata}<extra></extra>", colorscale=scale,
                                zmin=-0.5, zmax=n - 0.5, showscale=False, xgap=2, ygap=2,
                                textfont={"size": 14, "color": "#1B1F24"}))
-    fig.update_yaxes(autorange="reversed", type="category")
+    fig.update_yaxes(autorange="reversed", type="category", showgrid=False)
     fig.update_xaxes(type="category", side="top")
     legend = "、" if language() == "zh" else ", "
     caption = t("submissions.matrix_caption", legend=legend.join(f"{SYMBOLS[s]} {status_label(s)}" for s in STATUSES))
