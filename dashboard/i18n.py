@@ -217,7 +217,6 @@ TEXT: dict[str, tuple[str, str]] = {
     "submissions.current": ("当前报送月：{month}（{deadline} 截止）", "Month now being reported: {month} (due {deadline})"),
     "submissions.no_current": ("还没有收到任何台账文件。", "No ledger file has been received yet."),
     "submissions.expected": ("应报", "Due"),
-    "submissions.expected_note": ("{senders} 个报送方 × 台账", "{senders} senders × ledgers"),
     "submissions.expected_help": ("本月结束的报送期中，按台账声明的报送周期（pipelines/ledgers.py）应当报送的项数："
                                   "县区报送的台账每县区一项，全市报送的台账（如12345工单）一项。",
                                   "Submissions due for periods ending this month, by each ledger's declared cadence "

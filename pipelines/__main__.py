@@ -52,7 +52,8 @@ def main(argv: list[str] | None = None) -> int:
     t.add_argument("ledger", help="the ledger: " + ", ".join(LEDGERS) + " (or its Chinese name)")
     t.add_argument("--county", default=None, help="adcode of the county (default: the whole city)")
     t.add_argument("--month", type=_month, default=None, help="YYYY-MM: the month (period) the file is for")
-    t.add_argument("--out", type=Path, required=True, help="the .xlsx file to write")
+    t.add_argument("--out", type=Path, default=None, help="the .xlsx file to write (default: the name the "
+                   "reader recognises in the current folder, e.g. 凉州区_住宅小区物业管理台账_2024-03.xlsx)")
     args = parser.parse_args(argv)
 
     if args.command == "check":  # reads files only: no build lock, nothing written to the warehouse
@@ -118,7 +119,7 @@ def write_templates() -> str:
     return f"台账模板 templates: {len(written)} → {location.templates_dir()}"
 
 
-def template(name: str, county: str | None, month: date | None, out: Path) -> int:
+def template(name: str, county: str | None, month: date | None, out: Path | None) -> int:
     from pipelines import template as templates
 
     ledger = LEDGERS.get(name) or next((lg for lg in LEDGERS.values() if lg.zh == name), None)
@@ -130,6 +131,7 @@ def template(name: str, county: str | None, month: date | None, out: Path) -> in
     except ValueError as exc:
         print(exc, file=sys.stderr)
         return 2
+    out = out or Path(templates.file_name(ledger, county, month))
     print(f"模板已生成 | Written: {templates.write(out, content)}")
     return 0
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import dataclasses
 import io
+import os
 import re
 import subprocess
 import sys
@@ -246,6 +247,11 @@ def test_template_command(tmp_path):
     assert done.returncode == 0, done.stderr
     grid = fastexcel.read_excel(out.read_bytes()).load_sheet(0, header_row=None, dtypes="string").to_polars()
     assert grid.row(0)[0] == "民勤县住宅小区物业管理台账（2025年2月）"
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    named = subprocess.run([sys.executable, "-m", "pipelines", "template", "inspections", "--county", "620623",
+                            "--month", "2025-08"], cwd=tmp_path, env=env, capture_output=True, text=True)
+    assert named.returncode == 0, named.stderr
+    assert (tmp_path / "天祝藏族自治县_双随机一公开检查记录_2025Q3.xlsx").is_file()
     wrong = subprocess.run([sys.executable, "-m", "pipelines", "template", "nonsense", "--out", str(out)], cwd=ROOT,
                            capture_output=True, text=True)
     assert wrong.returncode == 2 and "nonsense" in wrong.stderr
