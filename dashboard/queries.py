@@ -8,12 +8,15 @@ marts; they define no metric.
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
+from types import MappingProxyType
 
 import duckdb
 import polars as pl
@@ -107,6 +110,18 @@ def months() -> list[date]:
 
 def scopes() -> pl.DataFrame:
     return read("select scope_code, name_zh, name_en, scope_level from core_scopes order by sort_order, scope_code")
+
+
+def scope_names() -> Mapping[str, tuple[str, str]]:
+    """Each scope's (Chinese, English) name by its code: the one spelling of county and city names."""
+    return _scope_names(str(database()))
+
+
+@functools.lru_cache(maxsize=4)
+def _scope_names(db: str) -> Mapping[str, tuple[str, str]]:
+    # looked up for every value v() translates: kept per warehouse file, read-only
+    frame = _read(db, "select scope_code, name_zh, name_en from core_scopes", ())
+    return MappingProxyType({code: (zh, en) for code, zh, en in frame.iter_rows()})
 
 
 def boundaries() -> dict:

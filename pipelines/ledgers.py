@@ -177,7 +177,7 @@ COMPLAINTS = Ledger(
 )
 
 INSPECTIONS = Ledger(
-    "inspections", "双随机一公开检查记录", "Spot inspections (双随机、一公开)",
+    "inspections", "双随机一公开检查记录", "Spot inspections",
     key=("inspection_id",), cadence="quarter",
     title_words=("双随机", "检查记录", "inspections"),
     columns=(
@@ -249,7 +249,7 @@ COMMITTEES = Ledger(
 )
 
 UTILITIES_LEDGER = Ledger(
-    "utilities", "水电气暖产权排查台账", "Utilities census (水电气暖)",
+    "utilities", "水电气暖产权排查台账", "Utilities census (water, power, gas, heat)",
     key=("compound_id", "utility"),
     title_words=("水电气暖", "产权排查", "utilities"),
     columns=(
@@ -264,7 +264,7 @@ UTILITIES_LEDGER = Ledger(
 )
 
 MEDIATIONS = Ledger(
-    "mediations", "人民调解台账", "Mediations (人民调解)",
+    "mediations", "人民调解台账", "Mediations",
     key=("case_id",), cadence="quarter",
     title_words=("人民调解", "调解", "mediations"),
     columns=(
@@ -277,7 +277,7 @@ MEDIATIONS = Ledger(
 )
 
 JOINT_MEETINGS = Ledger(
-    "joint_meetings", "三方联动联席会议台账", "Joint meetings (三方联动)",
+    "joint_meetings", "三方联动联席会议台账", "Joint meetings (community, committee and firm)",
     key=("meeting_id",), cadence="quarter",
     title_words=("联席会议", "三方联动", "joint_meetings"),
     columns=(

@@ -8,7 +8,7 @@ import polars as pl
 import streamlit as st
 
 from dashboard import plan, queries
-from dashboard.components import STATUS_HEX, kpi_tile, num, pct, pp, shown_pp
+from dashboard.components import STATUS_HEX, kpi_tile, num, pct, pp, shown_pp, translated
 from dashboard.downloads import bulletin_downloads, table_downloads
 from dashboard.frames import mapped
 from dashboard.i18n import language, month_label, t, v
@@ -168,9 +168,10 @@ def ranking_table(frame: pl.DataFrame, month: date) -> None:
         return cc.MultiselectColumn(t("overview.col_status"), options=labels,
                                     color=[STATUS_HEX[s] for s in statuses])
 
-    st.dataframe(shown, hide_index=True, width="stretch", column_order=[
-        "rank", "county", "coverage", "coverage_status_label", "remaining", "committee_coverage",
-        "committee_status_label", "rolling12_rate", "overdue_items", "coverage_trend"], column_config={
+    order = ["rank", "county", "coverage", "coverage_status_label", "remaining", "committee_coverage",
+             "committee_status_label", "rolling12_rate", "overdue_items", "coverage_trend"]
+    # only the columns shown travel to the browser (the codes and Chinese statuses stay here)
+    st.dataframe(shown.select(order), hide_index=True, width="stretch", column_config={
         "rank": cc.NumberColumn(t("overview.col_rank"), width="small"),
         "county": cc.TextColumn(t("overview.col_county")),
         "coverage": cc.NumberColumn(t("metric.coverage"), format="%.1f%%"),
@@ -182,7 +183,8 @@ def ranking_table(frame: pl.DataFrame, month: date) -> None:
         "overdue_items": cc.NumberColumn(t("overview.overdue"), format="%d"),
         "coverage_trend": cc.AreaChartColumn(t("overview.col_trend"), y_min=0, y_max=1),
     })
-    table_downloads(frame.drop("coverage_trend"), t("overview.ranking_file"),
+    download = frame.drop("coverage_trend").with_columns(county=pl.col("scope_code"))
+    table_downloads(translated(download, "county", "coverage_status", "committee_status"), t("overview.ranking_file"),
                     {t("filter.month"): month_label(month)}, month, key="ranking")
 
 
