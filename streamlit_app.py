@@ -39,6 +39,7 @@ PAGES = [
         ("dashboard/pages/explore.py", "page.explore", "explore"),
         ("dashboard/pages/tables.py", "page.tables", "tables"),
         ("dashboard/pages/quality.py", "page.quality", "quality"),
+        ("dashboard/pages/submissions.py", "page.submissions", "submissions"),
     ]),
 ]
 

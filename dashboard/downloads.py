@@ -1,4 +1,5 @@
-"""The one download helper: every table in the app is downloaded through table_downloads().
+"""The one download helper: every table in the app is downloaded through table_downloads(); the
+bulletin (bulletin_downloads) and the ledger templates (template_download) through their own below.
 
 CSV is UTF-8 with a BOM so that Excel opens Chinese correctly, and data only: the header row
 first, so pandas and Excel import it as it is. XLSX has the data on its first sheet (数据 · Data), the
@@ -15,6 +16,7 @@ from __future__ import annotations
 import io
 import re
 from datetime import date
+from pathlib import Path
 
 import polars as pl
 import streamlit as st
@@ -24,6 +26,7 @@ from dashboard.i18n import language, t
 from reports import bulletin  # the Word/PDF libraries and the chart renderer load only when a file is made
 
 FORMULA_START = r"^[=+\-@\t\r]"
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _safe_text(text: str) -> str:
@@ -101,9 +104,13 @@ def table_downloads(frame: pl.DataFrame, name: str, filters: dict[str, str], dat
         descriptions = catalog.description_sheet(source_table, frame.columns, lang) if source_table else None
         return to_xlsx(frame, meta, descriptions, lang)
 
-    row.download_button(t("common.download_xlsx"), xlsx, f"{stem}.xlsx",
-                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                        key=f"{key}-xlsx", on_click="ignore")
+    row.download_button(t("common.download_xlsx"), xlsx, f"{stem}.xlsx", XLSX_TYPE, key=f"{key}-xlsx",
+                        on_click="ignore")
+
+
+def template_download(path: Path, label: str, file_name: str, key: str) -> None:
+    """A ledger template the build wrote (<data>/templates/), read when someone clicks."""
+    st.download_button(label, path.read_bytes, file_name, XLSX_TYPE, key=key, on_click="ignore")
 
 
 def bulletin_downloads(month: date, kind: str, key: str) -> None:

@@ -258,6 +258,80 @@ TEXT: dict[str, tuple[str, str]] = {
     "quality.ledger.joint_meetings": ("联席会议", "Joint meetings"),
     "quality.ledger.credit_events": ("信用信息", "Credit events"),
     "quality.ledger.unidentified": ("未识别的文件", "Unidentified files"),
+    # 报送情况 (dashboard/pages/submissions.py), and its line on 总览
+    "page.submissions": ("报送情况", "Submissions"),
+    "submissions.scope_note": ("本页报告最新一次构建（{time}）时落地文件夹中的文件，按截止日判定，不随月份筛选变化；"
+                               "截止日为每期结束后次月 {day} 日（settings.csv 的 reporting_deadline_day）。"
+                               "收到时间为文件放入落地文件夹的时间，报送单位为文件标题中的“填报单位”。",
+                               "This page reports the files in the landing folder at the latest build ({time}), judged at "
+                               "the deadline, whatever the month filter: day {day} of the month after each period "
+                               "(reporting_deadline_day in settings.csv). Received is when a file was put in the "
+                               "landing folder; the sender is the reporting unit its title names."),
+    "submissions.current": ("当前报送月：{month}（{deadline} 截止）", "Month now being reported: {month} (due {deadline})"),
+    "submissions.no_current": ("还没有收到任何台账文件。", "No ledger file has been received yet."),
+    "submissions.expected": ("应报", "Due"),
+    "submissions.expected_help": ("本月结束的报送期中，按台账声明的报送周期（pipelines/ledgers.py）应当报送的项数："
+                                  "县区报送的台账每县区一项，全市报送的台账（如12345工单）一项。",
+                                  "Submissions due for periods ending this month, by each ledger's declared cadence "
+                                  "(pipelines/ledgers.py): one per county for ledgers the counties send, one for "
+                                  "ledgers the city sends (such as the 12345 export)."),
+    "submissions.received": ("已收到", "Received"),
+    "submissions.received_note": ("按时 {on_time}，逾期 {late}", "{on_time} on time, {late} late"),
+    "submissions.received_help": ("收到了可用的文件（装入，或被更正版取代）。截止日当天或之前收到为按时。",
+                                  "A usable file arrived (loaded, or replaced by a correction). On or before the "
+                                  "deadline is on time."),
+    "submissions.outstanding": ("未收到", "Outstanding"),
+    "submissions.outstanding_note": ("缺报 {missing}，未到期 {not_due}，拒收 {rejected}",
+                                     "{missing} missing, {not_due} not yet due, {rejected} rejected"),
+    "submissions.outstanding_help": ("还没有可用文件的项：截止日已过为缺报，未过为未到期；只有拒收文件的为拒收，须重新报送。",
+                                     "Items without a usable file: missing once the deadline has passed, not yet "
+                                     "due before it; rejected if only rejected files came, to be sent again."),
+    "submissions.completeness": ("完成度", "Complete"),
+    "submissions.completeness_help": ("已收到 ÷ 应报。", "Received ÷ due."),
+    "submissions.reminders": ("催报清单", "Reminders"),
+    "submissions.reminders_caption": ("当前报送月尚未收到可用文件的报送方和台账，可下载后发送催报。",
+                                      "The senders and ledgers of the month now being reported without a usable file: "
+                                      "download the list to send reminders."),
+    "submissions.no_reminders": ("当前报送月的台账已全部收到。", "Every ledger due this month has arrived."),
+    "submissions.reminders_file": ("催报清单", "reminders"),
+    "submissions.matrix": ("近12个月报送情况", "The last 12 months"),
+    "submissions.matrix_caption": ("每格为一个报送方的一个台账在该月结束的报送期（季度、半年台账只在期末月）：{legend}。"
+                                   "右上角带 * 的格有文件被更正版或后报文件取代。",
+                                   "Each cell is one sender's ledger for the period ending that month (quarterly and "
+                                   "half-yearly ledgers at the period's last month): {legend}. A * marks a cell where a "
+                                   "correction or a later file replaced a file."),
+    "submissions.details": ("近12个月明细", "Details, last 12 months"),
+    "submissions.details_file": ("报送明细", "submissions"),
+    "submissions.unplaced": ("{n} 个文件无法确定报送方、台账或月份，未计入上表，见“数据质量”页的拒收文件。",
+                             "Not placed by sender, ledger or month, so left out above: {n:~file}; see the rejected "
+                             "files on the Data quality page."),
+    "submissions.templates": ("台账模板", "Ledger templates"),
+    "submissions.templates_caption": ("由台账定义生成的 Excel 模板：中文表头、下拉选项、数值和日期校验、填表说明；"
+                                      "按模板填写的文件可直接通过质量检查。文件名已带报送方、台账和当前报送月。",
+                                      "Excel templates made from the ledger declarations: Chinese headers, drop-down "
+                                      "lists, number and date checks, and instructions; a file filled in from one "
+                                      "passes the quality checks. The file name carries the sender, ledger and month."),
+    "submissions.no_templates": ("模板尚未生成：运行一次构建（python -m pipelines build）即可生成。",
+                                 "No templates yet: a build (python -m pipelines build) writes them."),
+    "submissions.col_sender_scope": ("报送方", "Sender"),
+    "submissions.col_ledger": ("台账", "Ledger"),
+    "submissions.col_period": ("报送期", "Period"),
+    "submissions.col_deadline": ("截止日", "Deadline"),
+    "submissions.col_status": ("结果", "Outcome"),
+    "submissions.col_received_at": ("收到时间", "Received"),
+    "submissions.col_sender": ("填报单位", "Sent by"),
+    "submissions.col_files": ("文件数", "Files"),
+    "submissions.col_replaced": ("被取代", "Replaced"),
+    "submissions.col_days_late": ("逾期天数", "Days late"),
+    "submissions.col_reasons": ("拒收原因", "Why rejected"),
+    "submissions.col_file": ("首个可用文件", "First usable file"),
+    "submissions.status.on_time": ("按时", "On time"),
+    "submissions.status.late": ("逾期", "Late"),
+    "submissions.status.rejected": ("拒收", "Rejected"),
+    "submissions.status.missing": ("缺报", "Missing"),
+    "submissions.status.not_due": ("未到期", "Not yet due"),
+    "submissions.status.received": ("已收到（不定期）", "Received (no cadence)"),
+    "submissions.unknown_sender": ("不明", "unknown"),
     # 投诉分析 (dashboard/pages/complaints.py) and 企业评价 (dashboard/pages/firms.py)
     "page.complaints": ("投诉分析", "Complaints"),
     "complaints.rate_title": ("投诉率与降低目标", "Complaint rate against the reduction target"),
@@ -1139,6 +1213,10 @@ TEXT: dict[str, tuple[str, str]] = {
     "overview.col_county": ("县区", "County"),
     "overview.col_status": ("状态", "Status"),
     "overview.col_trend": ("近12个月", "Last 12 months"),
+    "overview.submissions": ("本月报送（{month}，{deadline} 截止）：应报 {expected} 项，已收到 {received} 项（{share}），"
+                             "其中逾期 {late} 项；尚缺 {outstanding} 项。[查看报送情况]({href})",
+                             "Submissions for {month} (due {deadline}): {received} of {expected} received ({share}), "
+                             "{late} of them late; {outstanding} outstanding. [See Submissions]({href})"),
     "overview.alerts": ("预警", "Alerts"),
     "overview.no_alerts": ("当月没有预警。", "No alerts this month."),
     "overview.other_alerts": ("一般预警 {n} 条", "{n:~other alert}"),

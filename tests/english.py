@@ -18,7 +18,7 @@ AS_SENT = {
                                      "select community from core_compounds union select address from core_compounds",
     "people": "select project_manager from core_compounds",
     "departments and units": "select department from core_inspections union select source_unit from stg_credit_events "
-                             "union select operator from stg_utilities",
+                             "union select operator from stg_utilities union select sender from audit_receipts",
     "free text": "select description from core_rectifications union select note from stg_credit_events",
     "files and values as sent": "select path from audit_source_files "
                                 "union select replaced_by from mart_quality_replaced_files "

@@ -208,9 +208,22 @@ def alerts(scope: str, city: str, month: date) -> None:
                 st.warning(row[text])
 
 
+def submissions_line(scope: str) -> None:
+    """How complete the month now being reported is (mart_submission_completeness), linked to 报送情况."""
+    frame = queries.read("select * from mart_submission_completeness where scope_code = ? and is_current", scope)
+    if frame.height == 0:
+        return
+    row = frame.row(0, named=True)
+    st.markdown(t("overview.submissions", month=month_label(row["month"]), deadline=row["deadline"],
+                  expected=num(row["expected"]), received=num(row["received"]), share=pct(row["completeness"]),
+                  late=num(row["late"]), outstanding=num(row["missing"] + row["not_due"] + row["rejected"]),
+                  href=f"submissions?scope={scope}&lang={language()}"))
+
+
 f = filters()
 page_header("page.overview", f)
 tiles(f.scope, f.month)
+submissions_line(f.scope)
 st.subheader(t("overview.ranking"))
 ranking_table(ranking(f.month), f.month)
 st.caption(t("overview.ranking_caption"))
