@@ -22,10 +22,7 @@
 -- column substantiated: 属实投诉数 | Substantiated complaints
 -- column median_days_to_close: 办结用时中位数（天） | Median days to close
 with c as (
-    -- only the columns used: this is read twice, so DuckDB materialises it
-    select month, county_code, complainant_key, status, closed_on_time, satisfaction, resolved_level, is_repeat,
-           substantiated, compound_id, days_to_close
-    from core_complaints where is_complaint
+    select * from core_complaints where is_complaint
 ),
 callers as (
     select month, county_code, complainant_key, count(*) as n
