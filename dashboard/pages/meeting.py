@@ -3,6 +3,10 @@
 The place (slide number) and pause live in the session and the URL; a top-level fragment ticking
 every second moves on when the slide's dwell has passed (a whole-app rerun, so the next slide reads
 whatever warehouse CURRENT names then: a new build shows up by itself).
+
+The buttons name the slide they go to, not a step: the tick sends every widget state, and one that
+fires between a click and the flush of its trigger (a busy browser) delivers the click twice, once in
+the tick's fragment run and once in the click's own run. Going to a slide twice is going there once.
 """
 
 from __future__ import annotations
@@ -38,13 +42,13 @@ if "meeting_index" not in state:
 state.meeting_index %= len(deck)
 
 
-def step(delta: int) -> None:
-    state.meeting_index = (state.meeting_index + delta) % len(deck)
+def go(index: int) -> None:
+    state.meeting_index = index % len(deck)
     state.meeting_shown = time.monotonic()
 
 
-def toggle() -> None:
-    state.meeting_paused = not state.meeting_paused
+def pause(paused: bool) -> None:
+    state.meeting_paused = paused
     state.meeting_shown = time.monotonic()
 
 
@@ -63,10 +67,10 @@ with st.container(key="meeting_controls", horizontal=True, vertical_alignment="c
             f'<span data-testid="meeting-count">{escape(t("meeting.count", n=state.meeting_index + 1, m=len(deck)))}'
             f'</span><span data-testid="meeting-stamp" data-run="{escape(queries.build_info().run_id)}">'
             f'{escape(slides.data_stamp())}</span></div>', width="stretch")
-    st.button(t("meeting.previous"), key="meeting_prev", on_click=step, args=(-1,))
+    st.button(t("meeting.previous"), key="meeting_prev", on_click=go, args=(state.meeting_index - 1,))
     st.button(t("meeting.resume") if state.meeting_paused else t("meeting.pause"), key="meeting_pause",
-              on_click=toggle)
-    st.button(t("meeting.next"), key="meeting_next", on_click=step, args=(1,))
+              on_click=pause, args=(not state.meeting_paused,))
+    st.button(t("meeting.next"), key="meeting_next", on_click=go, args=(state.meeting_index + 1,))
 
 # Keyboard: ←/→ step, space pauses, by clicking the bar's buttons (a script of our own, no outside asset).
 st.html("""<script>
@@ -99,7 +103,7 @@ with st.container(key=f"slide_{slide['page']}"):
 def rotator() -> None:
     """Moves on once the dwell has passed; a rerun of the whole app draws the next slide."""
     if not state.meeting_paused and time.monotonic() - state.meeting_shown >= dwell:
-        step(1)
+        go(state.meeting_index + 1)
         st.rerun(scope="app")
 
 
