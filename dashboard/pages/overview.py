@@ -8,7 +8,7 @@ import polars as pl
 import streamlit as st
 
 from dashboard import plan, queries
-from dashboard.components import STATUS_HEX, kpi_tile, num, pct, pp, shown_pp
+from dashboard.components import STATUS_HEX, grid, kpi_tile, num, pct, pp, shown_pp
 from dashboard.downloads import bulletin_downloads, table_downloads
 from dashboard.frames import mapped
 from dashboard.i18n import language, month_label, t, v
@@ -155,18 +155,12 @@ def ranking_table(frame: pl.DataFrame, month: date) -> None:
         mapped(frame["coverage_status"], v, nulls=True).alias("coverage_status_label"),
         mapped(frame["committee_status"], v, nulls=True).alias("committee_status_label"),
     )
-    columns = ["rank", "county", "coverage", "coverage_status_label", "remaining", "committee_coverage",
-               "committee_status_label", "rolling12_rate", "overdue_items", "coverage_trend"]
-    data = shown.select(columns).to_pandas()
     statuses = dict(zip(frame["coverage_status"].to_list(), shown["coverage_status_label"].to_list(), strict=True))
     statuses |= dict(zip(frame["committee_status"].to_list(), shown["committee_status_label"].to_list(),
                          strict=True))
     label_hex = {label: STATUS_HEX[s] for s, label in statuses.items() if s in STATUS_HEX}
-    styled = data.style.map(
-        lambda x: f"color: white; background-color: {label_hex[x]}; font-weight: 600" if x in label_hex else "",
-        subset=["coverage_status_label", "committee_status_label"])
     cc = st.column_config
-    st.dataframe(styled, hide_index=True, width="stretch", column_config={
+    grid(shown, {
         "rank": cc.NumberColumn(t("overview.col_rank"), width="small"),
         "county": cc.TextColumn(t("overview.col_county")),
         "coverage": cc.NumberColumn(t("metric.coverage"), format="%.1f%%"),
@@ -177,7 +171,7 @@ def ranking_table(frame: pl.DataFrame, month: date) -> None:
         "rolling12_rate": cc.NumberColumn(t("overview.complaint_rate"), format="%.1f"),
         "overdue_items": cc.NumberColumn(t("overview.overdue"), format="%d"),
         "coverage_trend": cc.AreaChartColumn(t("overview.col_trend"), y_min=0, y_max=1),
-    })
+    }, key="ranking", badges={"coverage_status_label": label_hex, "committee_status_label": label_hex})
     table_downloads(frame.drop("coverage_trend"), t("overview.ranking_file"),
                     {t("filter.month"): month_label(month)}, month, key="ranking")
 
@@ -212,7 +206,8 @@ if plan_line := plan.worst_line(f.month):  # the plan's duties: the weakest coun
     st.caption(plan_line)
 st.subheader(t("overview.alerts"))
 alerts(f.scope, f.city, f.month)
-st.subheader(t("bulletin.heading"))
-bulletin_downloads(f.month, "monthly", key="bulletin")
-bulletin_downloads(f.month, "year-end", key="bulletin")
-st.caption(t("bulletin.caption"))
+with st.container(key="screen_only_bulletin"):  # files to download: nothing to print
+    st.subheader(t("bulletin.heading"))
+    bulletin_downloads(f.month, "monthly", key="bulletin")
+    bulletin_downloads(f.month, "year-end", key="bulletin")
+    st.caption(t("bulletin.caption"))
