@@ -3,9 +3,11 @@
 import streamlit as st
 
 from dashboard import shell
-from dashboard.i18n import t
+from dashboard.i18n import EN, ZH, t
 
-st.set_page_config(page_title="武威市物业服务监管", page_icon="🏘️", layout="wide")
+# the browser tab's title in the language chosen (the switch's, else the link's, as the shell reads it)
+title_lang = EN if st.session_state.get("lang", st.query_params.get("lang")) == EN else ZH
+st.set_page_config(page_title=t("app.title", title_lang), page_icon="🏘️", layout="wide")
 shell.ensure_warehouse()
 
 if st.query_params.get("mode") == "meeting":
@@ -37,6 +39,7 @@ PAGES = [
         ("dashboard/pages/explore.py", "page.explore", "explore"),
         ("dashboard/pages/tables.py", "page.tables", "tables"),
         ("dashboard/pages/quality.py", "page.quality", "quality"),
+        ("dashboard/pages/submissions.py", "page.submissions", "submissions"),
     ]),
 ]
 

@@ -14,7 +14,7 @@ import streamlit as st
 
 from dashboard.downloads import table_downloads
 from dashboard.frames import mapped
-from dashboard.i18n import language, month_label, t, v
+from dashboard.i18n import language, month_label, t, v, v_list
 
 if TYPE_CHECKING:
     from dashboard.shell import Filters
@@ -131,6 +131,11 @@ def translated(frame: pl.DataFrame, *columns: str) -> pl.DataFrame:
         for c in columns)
 
 
+def listed(frame: pl.DataFrame, *columns: str) -> pl.DataFrame:
+    """Lists the ledgers write with 、 in `columns`, each item through v() (v_list)."""
+    return frame.with_columns(mapped(frame[c], v_list, nulls=True) for c in columns)
+
+
 def filter_labels(f: Filters) -> dict[str, str]:
     """The global filters as a download file records them."""
     return {t("filter.scope"): v(f.scope), t("filter.month"): month_label(f.month)}
@@ -172,36 +177,29 @@ def sparkline(values: list | None, low: float, high: float) -> str:
 
 
 def print_cell(value, config: dict) -> str:
-    """A value as its column config shows it in the grid (number format, chart), as HTML text."""
-    kind = config["type_config"]["type"]
+    """A value as its column config shows it in the grid (number format, coloured labels, chart), as HTML."""
+    kind, options = config["type_config"]["type"], config["type_config"].get("options") or []
     if kind in ("area_chart", "line_chart"):
         return sparkline(value, config["type_config"].get("y_min") or 0, config["type_config"].get("y_max") or 1)
     if value is None:
         return "—"
+    if kind == "multiselect":
+        colours = {o["value"]: o.get("color") for o in options}
+        return " ".join(f'<span class="badge" style="background:{colours[x]}">{escape(x)}</span>' if colours.get(x)
+                        else escape(x) for x in value)
     fmt = config["type_config"].get("format") if kind == "number" else None
     return escape(fmt % value if fmt and "%" in fmt else str(value))
 
 
-def grid(frame: pl.DataFrame, columns: dict, *, key: str, badges: dict[str, dict[str, str]] | None = None) -> None:
+def grid(frame: pl.DataFrame, columns: dict, *, key: str) -> None:
     """`frame`'s `columns` (name -> column config, in order) as an interactive grid, and the same rows and
     columns as a static table shown in print only: the grid is a canvas, which prints only the rows and
-    columns in its viewport. `badges`: column -> {value: colour} for cells shown white on that colour."""
+    columns in its viewport."""
     shown = frame.select(list(columns))
-    badges = badges or {}
-    data = shown.to_pandas().style if badges else shown.to_pandas()
-    for column, colours in badges.items():
-        data = data.map(lambda x, c=colours: f"color: white; background-color: {c[x]}; font-weight: 600"
-                        if x in c else "", subset=[column])
-
-    def cell(name: str, value) -> str:
-        text = print_cell(value, columns[name])
-        colour = badges[name].get(value) if name in badges else None
-        return f'<span class="badge" style="background:{colour}">{text}</span>' if colour else text
-
-    rows = [[cell(name, value) for name, value in row.items()] for row in shown.iter_rows(named=True)]
+    rows = [[print_cell(value, columns[name]) for name, value in row.items()] for row in shown.iter_rows(named=True)]
     header = [(config["label"], config["type_config"]["type"] == "number") for config in columns.values()]
     with st.container(key=f"printable_{key}"):
-        st.dataframe(data, hide_index=True, width="stretch", column_config=columns)
+        st.dataframe(shown, hide_index=True, width="stretch", column_config=columns)
         st.html(html_table(header, rows, "print-table"))
 
 

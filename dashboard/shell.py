@@ -31,7 +31,7 @@ class Filters:
 
 def ensure_warehouse() -> None:
     """With no warehouse yet, build the demo city in a subprocess (the app never imports the pipeline)."""
-    if location.current_database() is not None:
+    if queries.has_warehouse():
         return
     with st.status(t("first_run.title"), expanded=True) as status:
         log = st.empty()
@@ -42,7 +42,7 @@ def ensure_warehouse() -> None:
         for line in proc.stdout:
             lines.append(line.rstrip())
             log.code("\n".join(lines[-12:]))
-        if proc.wait() != 0 or location.current_database() is None:
+        if proc.wait() != 0 or not queries.has_warehouse():
             status.update(label=t("first_run.failed"), state="error")
             st.stop()
         status.update(label=t("first_run.done"), state="complete")
