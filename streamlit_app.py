@@ -19,7 +19,7 @@ if st.query_params.get("mode") == "meeting":
 
 st.session_state["_filters"] = shell.sidebar_filters()
 
-# (section key, [(page file, title key, url path)]); the first page is the default.
+# (section key, [(page file, title key, url path)]); the first page is the default, at / and at its own path.
 PAGES = [
     ("nav.leadership", [
         ("dashboard/pages/overview.py", "page.overview", "overview"),
@@ -43,9 +43,12 @@ PAGES = [
     ]),
 ]
 
-navigation = st.navigation({
-    t(section): [st.Page(path, title=t(title), url_path=url, default=(i == 0 and j == 0))
-                 for j, (path, title, url) in enumerate(pages)]
-    for i, (section, pages) in enumerate(PAGES)
-})
-navigation.run()
+sections = {t(section): [st.Page(path, title=t(title), url_path=url) for path, title, url in pages]
+            for section, pages in PAGES}
+# Streamlit serves the default page at / only: a hidden second entry serves it at its url path too, so a
+# shared link or bookmark to /overview opens it rather than "page not found".
+home, title, url = PAGES[0][1][0]
+first = sections[t(PAGES[0][0])]
+first[0] = st.Page(home, title=t(title), url_path="", default=True)
+first.append(st.Page(home, title=t(title), url_path=url, visibility="hidden"))
+st.navigation(sections).run()
