@@ -3,9 +3,11 @@
 import streamlit as st
 
 from dashboard import shell
-from dashboard.i18n import t
+from dashboard.i18n import EN, ZH, t
 
-st.set_page_config(page_title="武威市物业服务监管", page_icon="🏘️", layout="wide")
+# the browser tab's title in the language chosen (the switch's, else the link's, as the shell reads it)
+title_lang = EN if st.session_state.get("lang", st.query_params.get("lang")) == EN else ZH
+st.set_page_config(page_title=t("app.title", title_lang), page_icon="🏘️", layout="wide")
 shell.ensure_warehouse()
 
 if st.query_params.get("mode") == "meeting":
@@ -17,7 +19,7 @@ if st.query_params.get("mode") == "meeting":
 
 st.session_state["_filters"] = shell.sidebar_filters()
 
-# (section key, [(page file, title key, url path)]); the first page is the default.
+# (section key, [(page file, title key, url path)]); the first page is the default, at / and at its own path.
 PAGES = [
     ("nav.leadership", [
         ("dashboard/pages/overview.py", "page.overview", "overview"),
@@ -37,12 +39,16 @@ PAGES = [
         ("dashboard/pages/explore.py", "page.explore", "explore"),
         ("dashboard/pages/tables.py", "page.tables", "tables"),
         ("dashboard/pages/quality.py", "page.quality", "quality"),
+        ("dashboard/pages/submissions.py", "page.submissions", "submissions"),
     ]),
 ]
 
-navigation = st.navigation({
-    t(section): [st.Page(path, title=t(title), url_path=url, default=(i == 0 and j == 0))
-                 for j, (path, title, url) in enumerate(pages)]
-    for i, (section, pages) in enumerate(PAGES)
-})
-navigation.run()
+sections = {t(section): [st.Page(path, title=t(title), url_path=url) for path, title, url in pages]
+            for section, pages in PAGES}
+# Streamlit serves the default page at / only: a hidden second entry serves it at its url path too, so a
+# shared link or bookmark to /overview opens it rather than "page not found".
+home, title, url = PAGES[0][1][0]
+first = sections[t(PAGES[0][0])]
+first[0] = st.Page(home, title=t(title), url_path="", default=True)
+first.append(st.Page(home, title=t(title), url_path=url, visibility="hidden"))
+st.navigation(sections).run()

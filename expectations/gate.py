@@ -39,8 +39,6 @@ from warehouse import location
 
 ROW_KEY = ["_file", "_row"]
 COUNTY_COLUMNS = ("county", "registered_county")  # a row's own county comes before its file's
-QUARANTINE_SCHEMA, FINDINGS_SCHEMA, RowsNotConserved = \
-    assemble.QUARANTINE_SCHEMA, assemble.FINDINGS_SCHEMA, assemble.RowsNotConserved
 
 
 @dataclass
@@ -166,8 +164,8 @@ def _staged(frame: pl.DataFrame, ledger: Ledger) -> pl.DataFrame:
 @dataclass
 class GateResult:
     loaded: dict[str, pl.DataFrame]  # ledger -> rows to load: canonical columns + _row, _file, _warnings
-    quarantine: pl.DataFrame         # QUARANTINE_SCHEMA
-    findings: pl.DataFrame           # FINDINGS_SCHEMA: the cells flagged on loaded rows (nulled: severity cell)
+    quarantine: pl.DataFrame         # assemble.QUARANTINE_SCHEMA
+    findings: pl.DataFrame           # assemble.FINDINGS_SCHEMA: cells flagged on loaded rows (nulled: severity cell)
     files: pl.DataFrame              # one row per source file, with its outcome
     results: pl.DataFrame            # RESULTS_SCHEMA
     validated_at: datetime           # names this build's results among the saved ones

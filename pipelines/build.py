@@ -26,8 +26,9 @@ from expectations.gate import check_batch
 from pipelines import cache, read
 from pipelines.ledgers import LEDGERS
 from pipelines.read import SourceFile
+from pipelines.receipts import receipts
 from warehouse import location
-from warehouse.build import BuildInput, build_warehouse
+from warehouse.build import BuildInput, build_warehouse, load_frames
 
 SET_ASIDE = ("duplicate_file", "superseded")  # rejected because another file holds the same rows
 
@@ -143,6 +144,7 @@ def build_locked(landing: Path | None = None, progress: Callable[[str], None] | 
     memo = cache.Cache(full)
     found = read_and_check(landing, memo, progress, today)
     sources = list(found.sources.values())
+    received = receipts(sources, landing)
     file_decisions.decide(sources)
     from expectations import suites
 
@@ -156,10 +158,8 @@ def build_locked(landing: Path | None = None, progress: Callable[[str], None] | 
         progress("quality checks over all files")
         memo.stage(con)
         tables = gate["tables"] = assemble.load(con, catalogue, sources, reread(landing, found.sources))
-        history = validation_results.history(tables.results, validated_at)
-        con.register("_frame", history)
-        con.execute("create table audit_validation_history as select * from _frame")
-        con.unregister("_frame")
+        load_frames(con, {"audit_receipts": received,
+                          "audit_validation_history": validation_results.history(tables.results, validated_at)})
         status = dict(tables.files.select("path", "status").iter_rows())
         for record in source_files:
             record["status"] = status[record["path"]]

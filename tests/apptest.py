@@ -11,11 +11,17 @@ ROOT = Path(__file__).resolve().parent.parent
 APP = str(ROOT / "streamlit_app.py")
 
 
-def registered_pages() -> dict[str, str]:
-    """url path -> page file, read from the PAGES list in streamlit_app.py (without running the app)."""
+def page_list() -> list[tuple[str, str, str]]:
+    """(page file, title key, url path) of every page, from the PAGES list in streamlit_app.py (without
+    running the app)."""
     tree = ast.parse(Path(APP).read_text(encoding="utf-8"))
     node = next(n for n in tree.body if isinstance(n, ast.Assign) and getattr(n.targets[0], "id", "") == "PAGES")
-    return {url: path for _section, pages in ast.literal_eval(node.value) for path, _title, url in pages}
+    return [page for _section, pages in ast.literal_eval(node.value) for page in pages]
+
+
+def registered_pages() -> dict[str, str]:
+    """url path -> page file."""
+    return {url: path for path, _title, url in page_list()}
 
 
 def start(timeout: float = 60, **query_params: str) -> AppTest:
