@@ -59,8 +59,9 @@ class Validator:
         self.catalogue = catalogue
         self.context = gx.get_context(mode="ephemeral")
         self.context.variables.progress_bars = ProgressBarsConfig(globally=False)
-        self.source = self.context.data_sources.add_pandas("ledgers")
-        self.suites: dict[str, tuple] = {}  # ledger -> (types definition, values definition, value expectations)
+        self.batches = (self.context.data_sources.add_pandas("ledgers").add_dataframe_asset("batches")
+                        .add_batch_definition_whole_dataframe("batch"))
+        self.suites: dict[str, tuple] = {}  # ledger -> (types suite, values suite, value expectations)
         self.types_seen: dict[tuple, dict[int, str]] = {}  # (ledger, schema) -> types failed
 
     def validate(self, ledger: str, frame: pl.DataFrame) -> GxOutcome:
@@ -70,8 +71,7 @@ class Validator:
         columns = {c: dtype for c, dtype in frame.schema.items() if not c.startswith("_")}
         key = (ledger, tuple(columns.items()))
         if key not in self.types_seen:
-            results = types.run(batch_parameters={"dataframe": column_types(frame.select(list(columns)))},
-                                result_format=RESULT_FORMAT).results
+            results = self._run(types, column_types(frame.select(list(columns))))
             self._raise_if_raised(results)
             self.types_seen[key] = {r.expectation_config.meta["rule_id"]: _text(r.result.get("observed_value"))
                                     for r in results if not r.success}
@@ -81,7 +81,7 @@ class Validator:
         # Each file as a number (copied as cheaply as a category)
         paths = frame["_file"].unique(maintain_order=True).to_list()
         data = column_values(frame.select(*_columns_used(expectations), pl.col("_file").rle_id(), "_row"))
-        results = values.run(batch_parameters={"dataframe": data}, result_format=RESULT_FORMAT).results
+        results = self._run(values, data)
         self._raise_if_raised(results)
         failures = [_failure_rows(r.expectation_config.meta["rule_id"], r.result["unexpected_index_list"], paths)
                     for r in results if not r.success]
@@ -95,15 +95,14 @@ class Validator:
                     rule.expectation.meta["rule_id"] = rule_id  # results come back in their own order
                     is_type = isinstance(rule.expectation, gxe.ExpectColumnValuesToBeOfType)
                     (types if is_type else values).append(rule.expectation)
-            self.suites[ledger] = (self._definition(f"{ledger}: types", types),
-                                   self._definition(f"{ledger}: values", values), values)
+            self.suites[ledger] = (gx.ExpectationSuite(name=f"{ledger}: types", expectations=types),
+                                   gx.ExpectationSuite(name=f"{ledger}: values", expectations=values), values)
         return self.suites[ledger]
 
-    def _definition(self, name: str, expectations: list):
-        # the whole suite at once: adding expectations one by one re-serialises the suite each time
-        suite = self.context.suites.add(gx.ExpectationSuite(name=name, expectations=expectations))
-        batch = self.source.add_dataframe_asset(name).add_batch_definition_whole_dataframe("batch")
-        return self.context.validation_definitions.add(gx.ValidationDefinition(name=name, data=batch, suite=suite))
+    def _run(self, suite, data: pd.DataFrame) -> list:
+        # a batch validated on its own: no validation definition, so GX neither stores nor re-serialises anything
+        return self.batches.get_batch(batch_parameters={"dataframe": data}).validate(
+            suite, result_format=RESULT_FORMAT).results
 
     def _raise_if_raised(self, results: list) -> None:
         """An expectation that raised is a bug in the suite (the reader types every column by kind)."""

@@ -10,6 +10,7 @@ models. Memory holds one batch, never the ledgers.
 from __future__ import annotations
 
 import sys
+import threading
 import time
 import unicodedata
 from collections.abc import Callable
@@ -85,8 +86,16 @@ class _Read:
     seconds: float                  # in the gate's first stage
 
 
+def _import_gate() -> None:
+    from expectations import run_gx, suites  # noqa: F401  (Great Expectations: seconds of imports)
+
+
 def read_and_check(landing: Path, memo: cache.Cache, progress: Callable[[str], None], today) -> _Read:
-    """Every file of the landing folder, from the cache or read and checked one batch at a time."""
+    """Every file of the landing folder, from the cache or read and checked one batch at a time. Great
+    Expectations is imported meanwhile, in a thread: the files' hashes, the wait for files still being
+    written and the reading of the first batch mostly run outside Python's lock."""
+    importing = threading.Thread(target=_import_gate, daemon=True)
+    importing.start()
     paths = read.landing_files(landing)
     changing = read.still_changing(paths, read.settle_seconds())
     sources: dict[str, SourceFile] = {}
@@ -103,11 +112,14 @@ def read_and_check(landing: Path, memo: cache.Cache, progress: Callable[[str], N
         progress(f"read {len(sources):>4}  {relative}  ({found.ledger or '?'}, cached)")
     cached, seconds = len(sources), 0.0
     if misses:
-        from expectations import run_gx, suites  # Great Expectations takes seconds to import: only when checking
-
-        catalogue = suites.catalogue(today)
-        validator = run_gx.Validator(catalogue)
+        validator = None
         for batch in read.read_batches(read.reading_order(misses, landing), landing, changing):
+            if validator is None:
+                importing.join()
+                from expectations import run_gx, suites
+
+                catalogue = suites.catalogue(today)
+                validator = run_gx.Validator(catalogue)
             started = time.perf_counter()
             checked = check_batch(batch, catalogue, validator, today)
             seconds += time.perf_counter() - started
@@ -118,6 +130,7 @@ def read_and_check(landing: Path, memo: cache.Cache, progress: Callable[[str], N
                 outcome = "REJECTED" if src.rejected else f"{src.rows_read} rows"
                 progress(f"read {len(sources):>4}  {src.path}  ({src.ledger or '?'}, {outcome})")
     memo.keep_only(set(digests))
+    importing.join()
     return _Read({relative: sources[relative] for relative in digests}, cached, seconds)
 
 
