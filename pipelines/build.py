@@ -178,7 +178,8 @@ def build_locked(landing: Path | None = None, progress: Callable[[str], None] | 
             record["status"] = status[record["path"]]
         gate["seconds"] = time.perf_counter() - loading
 
-    database = build_warehouse(BuildInput(load=load, source_files=source_files), progress=progress)
+    database = build_warehouse(BuildInput(load=load, source_files=source_files,
+                                          rows=sum(src.rows_read for src in sources)), progress=progress)
     tables = gate["tables"]
     validation_results.save(tables.results, validated_at)  # only now: a failed build leaves no results
     if bulletin:

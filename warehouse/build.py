@@ -29,8 +29,12 @@ from pipelines.ledgers import LEDGERS
 from warehouse import location
 from warehouse.models import load_models
 
-# The build spills to disk rather than grow past this; readers of the previous warehouse keep running.
+# The build spills to disk rather than grow past its memory limit; readers of the previous warehouse keep
+# running. A few of the models' joins cannot spill below what their largest tables need (a mart needs
+# ~0.85 GB at 100 times the demo city), so the limit grows with the rows read: 768 MB and 64 bytes a row,
+# at most 6 GB (memory_limit).
 BUILD_CONFIG = {"memory_limit": "768MB"}
+MEMORY_PER_ROW, MEMORY_CAP = 64, 6 * 2**30
 CODE_COLUMNS = ("adcode", "parent_adcode", "county_code", "scope")
 
 
@@ -40,6 +44,11 @@ class BuildInput:
     # quality gate; the warehouse does not import it).
     load: Callable[[duckdb.DuckDBPyConnection], None]
     source_files: list[dict] = field(default_factory=list)  # path, sha256, ledger, rows... (load may update them)
+    rows: int = 0  # rows read, for the memory limit
+
+
+def memory_limit(rows: int) -> str:
+    return f"{min(768 * 2**20 + MEMORY_PER_ROW * rows, MEMORY_CAP) // 2**20}MB"
 
 
 def new_run_id(now: datetime) -> str:
@@ -242,7 +251,7 @@ def build_warehouse(inp: BuildInput, *, progress: Callable[[str], None] = lambda
               "database": path.name, "pid": os.getpid(), "source_files": inp.source_files}
     _save_run(record)
     try:
-        with duckdb.connect(str(path), config=BUILD_CONFIG) as con:
+        with duckdb.connect(str(path), config={**BUILD_CONFIG, "memory_limit": memory_limit(inp.rows)}) as con:
             progress("reference data")
             load_reference(con)
             load_ledgers(con)
