@@ -60,12 +60,17 @@ def cache_dir() -> Path:
 
 
 def file_digest(path: Path) -> str | None:
-    """The sha256 of a file's bytes, None if it cannot be read."""
+    """The sha256 of a file's bytes, None if it cannot be read. In large chunks: the reads and the hashing
+    run outside Python's lock, and few chunks need it back from the thread importing GX meanwhile."""
+    digest = hashlib.sha256()
     try:
-        with open(path, "rb") as handle:
-            return hashlib.file_digest(handle, "sha256").hexdigest()
+        with open(path, "rb", buffering=0) as handle:
+            chunk = bytearray(max(min(os.fstat(handle.fileno()).st_size, 16 * 2**20), 1))
+            while size := handle.readinto(chunk):
+                digest.update(memoryview(chunk)[:size])
     except OSError:
         return None
+    return digest.hexdigest()
 
 
 def _source_json(src: SourceFile) -> dict:
