@@ -1,8 +1,11 @@
-"""Command line: python -m pipelines {build,demo,bulletin}.
+"""Command line: python -m pipelines {build,demo,bulletin,accounts,audit}.
 
     build     read every ledger file in the landing folder and build a new warehouse
-    demo      generate the demo city into the landing folder, then build
+    demo      generate the demo city into the landing folder, then build; on a first start also
+              create one account per role and print their passwords once
     bulletin  write a month's bulletin (通报) or year-end assessment as .docx and .pdf from the current warehouse
+    accounts  the app's built-in accounts (list, add, passwd, role, disable, enable, unlock)
+    audit     print or export the audit trail, or check that it has not been altered
 """
 
 from __future__ import annotations
@@ -13,6 +16,8 @@ import sys
 from datetime import date
 from pathlib import Path
 
+from access import accounts, audit
+from access import cli as access_cli
 from pipelines.build import Progress, build_locked, format_summary
 from warehouse import location
 
@@ -42,8 +47,11 @@ def main(argv: list[str] | None = None) -> int:
     r.add_argument("--month", type=_month, required=True, help="YYYY-MM")
     r.add_argument("--kind", choices=["monthly", "year-end"], default="monthly")
     r.add_argument("--out", type=Path, default=None, help="default: <data>/reports")
+    access_cli.register(sub)
     args = parser.parse_args(argv)
 
+    if args.command in ("accounts", "audit"):
+        return access_cli.run(args)
     if args.command == "bulletin":  # reads the warehouse, builds nothing: no build lock
         return bulletin(args.month, args.kind, args.out)
     # Several app sessions may start the first-run demo at once: the later ones wait for the
@@ -62,6 +70,7 @@ def _run(args: argparse.Namespace) -> int:
     if args.command == "demo":
         if args.if_missing and location.current_database():
             print(f"数据仓库已存在 | Warehouse exists: {location.current_database()}")
+            first_accounts()
             return 0
         from pipelines.demo import generate  # the generator is only needed here
 
@@ -79,12 +88,25 @@ def _run(args: argparse.Namespace) -> int:
         summary = build_locked(landing, progress=progress, bulletin=True)
     except Exception as exc:
         progress.done()
+        audit.record("rebuild", audit.cli_actor(), command=args.command, outcome="failed", error=str(exc)[:500])
         print(f"构建失败，原数据仓库保持不变 | Build failed, the previous warehouse is unchanged: {exc}",
               file=sys.stderr)
         return 1
     progress.done()
+    audit.record("rebuild", audit.cli_actor(), command=args.command, outcome="succeeded",
+                 database=summary.database.name)
     print(format_summary(summary))
+    if args.command == "demo":
+        first_accounts()
     return 0
+
+
+def first_accounts() -> None:
+    """The first start: one account per role, their passwords printed here once (the app cannot show them)."""
+    made = accounts.create_defaults(actor=audit.cli_actor())
+    if made:
+        print("\n已为每个角色创建一个账户 | One account per role was created.")
+        access_cli.print_passwords(made)
 
 
 def bulletin(month: date, kind: str, out: Path | None) -> int:
