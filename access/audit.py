@@ -39,6 +39,11 @@ def cli_actor() -> str:
     return os.environ.get("WUWEI_ACTOR") or f"cli:{getpass.getuser()}"
 
 
+def cli_ip() -> str | None:
+    """The address of the app user who asked for a command (WUWEI_ACTOR_IP), if any."""
+    return os.environ.get("WUWEI_ACTOR_IP") or None
+
+
 def _last_line(f) -> bytes:
     pos = f.seek(0, os.SEEK_END)
     tail = b""

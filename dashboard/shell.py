@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -9,7 +10,7 @@ from datetime import date
 
 import streamlit as st
 
-from dashboard import queries
+from dashboard import auth, queries
 from dashboard.i18n import bound, language, month_label, t, v
 from warehouse import location
 
@@ -33,20 +34,26 @@ def ensure_warehouse() -> None:
     """With no warehouse yet, build the demo city in a subprocess (the app never imports the pipeline)."""
     if location.current_database() is not None:
         return
-    with st.status(t("first_run.title"), expanded=True) as status:
+    if run_pipeline(["demo", "--if-missing"], "first_run"):
+        st.rerun()
+    st.stop()
+
+
+def run_pipeline(args: list[str], labels: str, env: dict[str, str] | None = None) -> bool:
+    """`python -m pipelines <args>` in a subprocess, its output shown as it comes (status labels
+    <labels>.title/.failed/.done); whether it succeeded."""
+    with st.status(t(f"{labels}.title"), expanded=True) as status:
         log = st.empty()
         lines: list[str] = []
-        proc = subprocess.Popen([sys.executable, "-m", "pipelines", "demo", "--if-missing"],
-                                cwd=location.ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                                text=True, encoding="utf-8")
+        proc = subprocess.Popen([sys.executable, "-m", "pipelines", *args], cwd=location.ROOT,
+                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, encoding="utf-8",
+                                env={**os.environ, **(env or {})})
         for line in proc.stdout:
             lines.append(line.rstrip())
             log.code("\n".join(lines[-12:]))
-        if proc.wait() != 0 or location.current_database() is None:
-            status.update(label=t("first_run.failed"), state="error")
-            st.stop()
-        status.update(label=t("first_run.done"), state="complete")
-    st.rerun()
+        ok = proc.wait() == 0 and location.current_database() is not None
+        status.update(label=t(f"{labels}.{'done' if ok else 'failed'}"), state="complete" if ok else "error")
+    return ok
 
 
 def _from_url(key: str, options: list[str], default: str) -> None:
@@ -78,7 +85,8 @@ def sidebar_filters() -> Filters:
     codes = scopes["scope_code"].to_list()
     city = scopes.filter(scopes["scope_level"] == "city")["scope_code"][0]
     months = [m.strftime("%Y-%m") for m in queries.months()]
-    for key, options, default in (("lang", list(LANGUAGES), "zh"), ("scope", codes, city),
+    home = auth.current().records_county or city  # a county officer starts at the own county
+    for key, options, default in (("lang", list(LANGUAGES), "zh"), ("scope", codes, home),
                                   ("month", months, months[0])):
         _from_url(key, options, default)
     with st.sidebar:
@@ -116,6 +124,19 @@ def page_header(title_key: str, filters: Filters) -> None:
         t("footer.as_of", month=month_label(filters.month)),
         t("footer.built", time=info.finished_at.astimezone().strftime("%Y-%m-%d %H:%M")),
     ]))
+    records_notice(filters)
+
+
+def records_notice(filters: Filters) -> None:
+    """A county officer sees every scope's aggregates; record-level tables hold the own county's rows only
+    (the query layer keeps the rest out): say so, and refuse another county's records outright."""
+    county = auth.current().records_county
+    if county is None or filters.scope == county:
+        return
+    if filters.is_city:
+        st.info(t("access.records_city", county=v(county)))
+    else:
+        auth.refuse("records", filters.scope, scope=v(filters.scope), county=v(county))
 
 
 def filters() -> Filters:

@@ -88,12 +88,13 @@ def _run(args: argparse.Namespace) -> int:
         summary = build_locked(landing, progress=progress, bulletin=True)
     except Exception as exc:
         progress.done()
-        audit.record("rebuild", audit.cli_actor(), command=args.command, outcome="failed", error=str(exc)[:500])
+        audit.record("rebuild", audit.cli_actor(), ip=audit.cli_ip(), command=args.command, outcome="failed",
+                     error=str(exc)[:500])
         print(f"构建失败，原数据仓库保持不变 | Build failed, the previous warehouse is unchanged: {exc}",
               file=sys.stderr)
         return 1
     progress.done()
-    audit.record("rebuild", audit.cli_actor(), command=args.command, outcome="succeeded",
+    audit.record("rebuild", audit.cli_actor(), ip=audit.cli_ip(), command=args.command, outcome="succeeded",
                  database=summary.database.name)
     print(format_summary(summary))
     if args.command == "demo":

@@ -59,7 +59,7 @@ def test_nested_values_are_json_text_without_python_callbacks(monkeypatch):
     assert rows == [["tags", "point", "nested"], ['["a","=b"]', '{"x":1,"y":"凉州"}', "[[1],[2,3]]"], ["", "", ""]]
 
 
-def test_xlsx_has_data_filters_and_descriptions(golden_app_env):
+def test_xlsx_has_data_filters_and_descriptions(golden_app_env, as_analyst):
     preview = catalog.preview("core_scopes")
     data = to_xlsx(preview, META, descriptions=catalog.description_sheet("core_scopes", preview.columns))
     sheets = pl.read_excel(io.BytesIO(data), sheet_id=0, read_options={"header_row": None})
