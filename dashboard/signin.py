@@ -258,16 +258,19 @@ class Gate:
             session = await run_in_threadpool(_live_session, request)
             if session is None or not session.may(DOWNLOAD):
                 return await PlainTextResponse("403 Forbidden", status_code=403)(scope, receive, send)
-        elif self._page_load(request) and await run_in_threadpool(_live_session, request) is None:
+        elif self._page_load(request) and (checked := await run_in_threadpool(
+                sessions.resolve, request.cookies.get(COOKIE)))[0] is None:
             token, why = await run_in_threadpool(_sso_session, request)
+            why = checked[1] if why == "none" else why  # an expired cookie says so on the sign-in page
             here = path + (f"?{request.url.query}" if request.url.query else "")
             if token:
                 response = RedirectResponse(here, status_code=303)
                 _session_cookie(response, request, token)
             else:
-                query = {"next": here, **({"reason": why} if why in ("expired", "signed_out", "sso_refused") else {})}
+                query = {"next": here, **({"reason": why} if why in ("expired", "ended", "signed_out", "sso_refused")
+                                          else {})}
                 response = RedirectResponse(f"/signin?{urlencode(query)}", status_code=303)
-                if why != "none":  # an identity cookie whose login is over: drop it
+                if STREAMLIT_USER_COOKIES[0] in request.cookies:  # an identity cookie whose login is over: drop it
                     for name in STREAMLIT_USER_COOKIES:
                         response.delete_cookie(name, path="/")
             return await response(scope, receive, send)
