@@ -10,7 +10,8 @@ script_finished message. All sessions start together, as a meeting room does.
 
 Prints, per step, the median, 95th percentile and maximum time, the errors (an exception element
 on the page, a script that did not finish, a timeout or a dropped connection), the server's
-resident memory before and after, and whether /_stcore/health still answers. Without --url the
+resident memory before and after, the CPU time the server spent (a figure that holds on a busy
+machine, unlike the wall times), and whether /_stcore/health still answers. Without --url the
 script starts its own server on a free port of 127.0.0.1 over WUWEI_DATA_DIR (or data/), and
 always stops it. Only 127.0.0.1 is ever contacted; every wait is bounded. Each visitor is signed in
 (a session of a test analyst account in the same data folder, its cookie sent with the websocket).
@@ -175,6 +176,17 @@ def rss_mb(pid: int | None) -> float | None:
     return None
 
 
+def cpu_seconds(pid: int | None) -> float | None:
+    """The server's user + system CPU time so far: what the sessions cost it, however busy the machine is."""
+    if pid is None:
+        return None
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def start_server(port: int) -> subprocess.Popen:
     env = {**os.environ, "WUWEI_DATA_DIR": os.environ.get("WUWEI_DATA_DIR", str(ROOT / "data"))}
     server = subprocess.Popen(
@@ -244,12 +256,15 @@ def main() -> int:
         url, pid = f"http://127.0.0.1:{port}", server.pid
     try:
         load = os.getloadavg()[0]
-        before = rss_mb(pid)
+        before, cpu_before = rss_mb(pid), cpu_seconds(pid)
         began = time.perf_counter()
         results = asyncio.run(crowd(url.replace("http", "ws", 1) + "/_stcore/stream", args.sessions, args.timeout))
         wall = time.perf_counter() - began
         errors = report(results, wall)
-        after = rss_mb(pid)
+        after, cpu_after = rss_mb(pid), cpu_seconds(pid)
+        if cpu_before is not None and cpu_after is not None:
+            spent = cpu_after - cpu_before
+            print(f"server CPU {spent:.1f} s, {spent / args.sessions * 1000:.0f} ms a session (all three steps)")
         if before is not None and after is not None:
             print(f"server memory (RSS) {before:.0f} MB before, {after:.0f} MB after")
         alive = healthy(url)

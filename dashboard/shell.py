@@ -32,7 +32,7 @@ class Filters:
 
 def ensure_warehouse() -> None:
     """With no warehouse yet, build the demo city in a subprocess (the app never imports the pipeline)."""
-    if location.current_database() is not None:
+    if queries.has_warehouse():
         return
     if run_pipeline(["demo", "--if-missing"], "first_run"):
         st.rerun()
@@ -51,7 +51,7 @@ def run_pipeline(args: list[str], labels: str, env: dict[str, str] | None = None
         for line in proc.stdout:
             lines.append(line.rstrip())
             log.code("\n".join(lines[-12:]))
-        ok = proc.wait() == 0 and location.current_database() is not None
+        ok = proc.wait() == 0 and queries.has_warehouse()
         status.update(label=t(f"{labels}.{'done' if ok else 'failed'}"), state="complete" if ok else "error")
     return ok
 

@@ -61,6 +61,14 @@ def test_ranking_and_alerts(golden, golden_app_env):
     assert list(table["county"]) == ["凉州区", "民勤县"]  # tied at 75%: both rank 1, then by adcode
     assert list(table["rank"]) == [1, 1]
     assert list(table["coverage"]) == [75.0, 75.0]
+    statuses = golden.execute("""select coverage_status, committee_status from mart_county_ranking_monthly
+                                 where month = '2025-02-28' order by sort_order""").fetchall()
+    def label(cell):  # one status a cell, as a one-label list (or none)
+        return None if cell is None else (*cell,)[0]
+
+    shown = [(label(a), label(b))
+             for a, b in zip(table["coverage_status_label"], table["committee_status_label"], strict=True)]
+    assert shown == statuses  # each status in words (Chinese, the default language), coloured by the column
     alerts = [e.value for e in at.error] + [w.value for w in at.warning]
     expected = [r[0] for r in golden.execute(
         "select message_zh from mart_alerts where month = '2025-02-28'").fetchall()]

@@ -148,32 +148,36 @@ def ranking(month: date) -> pl.DataFrame:
 
 
 def ranking_table(frame: pl.DataFrame, month: date) -> None:
+    # Status in words on its colour: a one-label list in a read-only multiselect column, which colours each
+    # label in the browser (a pandas Styler did the same at a seventh of a cockpit's run, see bench_sessions.py).
+    statuses = [s for s in STATUS_HEX if s in set(frame["coverage_status"]) | set(frame["committee_status"])]
+    labels = [v(s) for s in statuses]
+
+    def status_list(column: str) -> pl.Expr:
+        label = pl.col(column).replace_strict(dict(zip(statuses, labels, strict=True)), default=None)
+        return pl.when(label.is_not_null()).then(pl.concat_list(label)).alias(f"{column}_label")
+
     shown = frame.with_columns(
         mapped(frame["scope_code"], v).alias("county"),
         (pl.col("coverage") * 100).round(1), (pl.col("committee_coverage") * 100).round(1),
-        pl.col("rolling12_rate").round(1),
-        mapped(frame["coverage_status"], v, nulls=True).alias("coverage_status_label"),
-        mapped(frame["committee_status"], v, nulls=True).alias("committee_status_label"),
+        pl.col("rolling12_rate").round(1), status_list("coverage_status"), status_list("committee_status"),
     )
-    columns = ["rank", "county", "coverage", "coverage_status_label", "remaining", "committee_coverage",
-               "committee_status_label", "rolling12_rate", "overdue_items", "coverage_trend"]
-    data = shown.select(columns).to_pandas()
-    statuses = dict(zip(frame["coverage_status"].to_list(), shown["coverage_status_label"].to_list(), strict=True))
-    statuses |= dict(zip(frame["committee_status"].to_list(), shown["committee_status_label"].to_list(),
-                         strict=True))
-    label_hex = {label: STATUS_HEX[s] for s, label in statuses.items() if s in STATUS_HEX}
-    styled = data.style.map(
-        lambda x: f"color: white; background-color: {label_hex[x]}; font-weight: 600" if x in label_hex else "",
-        subset=["coverage_status_label", "committee_status_label"])
     cc = st.column_config
-    st.dataframe(styled, hide_index=True, width="stretch", column_config={
+
+    def status_column() -> dict:
+        return cc.MultiselectColumn(t("overview.col_status"), options=labels,
+                                    color=[STATUS_HEX[s] for s in statuses])
+
+    st.dataframe(shown, hide_index=True, width="stretch", column_order=[
+        "rank", "county", "coverage", "coverage_status_label", "remaining", "committee_coverage",
+        "committee_status_label", "rolling12_rate", "overdue_items", "coverage_trend"], column_config={
         "rank": cc.NumberColumn(t("overview.col_rank"), width="small"),
         "county": cc.TextColumn(t("overview.col_county")),
         "coverage": cc.NumberColumn(t("metric.coverage"), format="%.1f%%"),
-        "coverage_status_label": cc.TextColumn(t("overview.col_status")),
+        "coverage_status_label": status_column(),
         "remaining": cc.NumberColumn(t("overview.remaining"), format="%d"),
         "committee_coverage": cc.NumberColumn(t("metric.committee_coverage"), format="%.1f%%"),
-        "committee_status_label": cc.TextColumn(t("overview.col_status")),
+        "committee_status_label": status_column(),
         "rolling12_rate": cc.NumberColumn(t("overview.complaint_rate"), format="%.1f"),
         "overdue_items": cc.NumberColumn(t("overview.overdue"), format="%d"),
         "coverage_trend": cc.AreaChartColumn(t("overview.col_trend"), y_min=0, y_max=1),
