@@ -18,7 +18,6 @@ import streamlit as st
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from access import audit, sessions
-from access.roles import ROLES
 from access.sessions import COOKIE, Session
 from access.settings import load as settings
 from dashboard.i18n import language, t, v
@@ -134,7 +133,3 @@ def refusal_page(url: str, needs: str) -> Callable[[], None]:
         refuse("page", url, page=url)
     refused.__name__ = f"refused_{url.replace('-', '_')}"
     return refused
-
-
-def roles_with(permission: str) -> list[str]:
-    return [code for code, role in ROLES.items() if permission in role.permissions]

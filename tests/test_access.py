@@ -10,6 +10,7 @@ from argon2 import PasswordHasher
 
 from access import accounts, audit, sessions, settings, store
 from access.accounts import AccountError, SignInRefused
+from access.roles import ROLES
 from pipelines.__main__ import main as cli
 
 
@@ -211,3 +212,10 @@ def test_command_line_manages_accounts_and_checks_the_audit(data, capsys, monkey
     assert cli(["audit", "--event", "role_changed", "--csv", str(out)]) == 0
     text = out.read_text(encoding="utf-8-sig")
     assert text.count("\n") == 2 and "cli:root" in text and '""role_after"": ""leader""' in text
+
+
+def test_every_audit_event_and_role_has_a_name_in_both_languages():
+    from dashboard.i18n import TEXT
+
+    for key in [f"event.{e}" for e in audit.EVENTS] + [f"role.{r}" for r in ROLES]:
+        assert all(TEXT[key]), key
