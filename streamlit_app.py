@@ -8,11 +8,13 @@ the same address, so editing the URL reaches the refusal, never the page.
 import streamlit as st
 
 from access.roles import DESK
-from dashboard import auth, shell
-from dashboard.i18n import t
+from dashboard import shell
+from dashboard.i18n import EN, ZH, t
 
-st.set_page_config(page_title="武威市物业服务监管", page_icon="🏘️", layout="wide")
-user = auth.gate()
+# the browser tab's title in the language chosen (the switch's, else the link's, as the shell reads it)
+title_lang = EN if st.session_state.get("lang", st.query_params.get("lang")) == EN else ZH
+st.set_page_config(page_title=t("app.title", title_lang), page_icon="🏘️", layout="wide")
+user = shell.gate()
 shell.ensure_warehouse()
 
 # (section key, [(page file, title key, url path, permission needed)]); the first page is the default.
@@ -35,12 +37,13 @@ PAGES = [
         ("dashboard/pages/explore.py", "page.explore", "explore", "console"),
         ("dashboard/pages/tables.py", "page.tables", "tables", "desk"),
         ("dashboard/pages/quality.py", "page.quality", "quality", "desk"),
+        ("dashboard/pages/submissions.py", "page.submissions", "submissions", "desk"),
     ]),
     ("nav.admin", [
         ("dashboard/pages/admin.py", "page.admin", "admin", "admin"),
     ]),
 ]
-REFUSED = [st.Page(auth.refusal_page(url, needs), title=t(title), url_path=url, visibility="hidden")
+REFUSED = [st.Page(shell.refusal_page(url), title=t(title), url_path=url, visibility="hidden")
            for _, pages in PAGES for _, title, url, needs in pages if not user.may(needs)]
 
 if st.query_params.get("mode") == "meeting" or not user.may(DESK):
@@ -51,7 +54,7 @@ if st.query_params.get("mode") == "meeting" or not user.may(DESK):
     st.stop()
 
 st.session_state["_filters"] = shell.sidebar_filters()
-auth.sidebar(user)
+shell.user_box(user)
 navigation = st.navigation({
     **{t(section): [st.Page(path, title=t(title), url_path=url, default=(i == 0 and j == 0))
                     for j, (path, title, url, needs) in enumerate(pages) if user.may(needs)]

@@ -3,7 +3,7 @@ Chinese and English description.
 
 The descriptions are written once, in the model headers (and for raw tables in the ledger
 definitions); the build stores them as COMMENTs in the form "中文 | English", read back here
-for the table browser and for the exports' 字段说明 sheet.
+for the table browser and for the exports' columns sheet (字段说明).
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ import polars as pl
 
 from dashboard import queries
 from dashboard.frames import mapped
+from dashboard.i18n import EN, language, t
 
 # table name prefix -> layer, in the order the browser lists them (what analysts want first)
 LAYERS = {"mart_": "mart", "core_": "core", "stg_": "staging", "raw_": "raw", "ref_": "reference",
@@ -67,9 +68,14 @@ def preview(table: str, rows: int = 100) -> pl.DataFrame:
     return queries.read(f"select * from {quoted(table)} limit {int(rows)}")
 
 
-def description_sheet(table: str, shown: list[str]) -> pl.DataFrame:
-    """The exports' 字段说明 sheet: each of the `shown` columns with the table's descriptions."""
-    return (pl.DataFrame({"column_name": shown}, schema={"column_name": pl.String})
-            .join(columns(table), on="column_name", how="left", maintain_order="left")
-            .select(pl.col("column_name").alias("字段 Column"), pl.col("data_type").alias("类型 Type"),
-                    pl.col("zh").alias("中文说明"), pl.col("en").alias("English description")))
+def description_sheet(table: str, shown: list[str], lang: str | None = None) -> pl.DataFrame:
+    """The exports' columns sheet (字段说明): each of the `shown` columns with the table's descriptions, both
+    in the Chinese view, the English one in the English view."""
+    described = (pl.DataFrame({"column_name": shown}, schema={"column_name": pl.String})
+                 .join(columns(table), on="column_name", how="left", maintain_order="left"))
+    headers = {"column_name": "tables.col_column", "data_type": "tables.col_type", "zh": "tables.col_zh",
+               "en": "tables.col_en"}
+    if (lang or language()) == EN:
+        headers = {**headers, "en": "tables.col_description"}
+        del headers["zh"]
+    return described.select(pl.col(c).alias(t(key, lang)) for c, key in headers.items())

@@ -12,7 +12,7 @@ import streamlit as st
 
 from dashboard.downloads import table_downloads
 from dashboard.frames import mapped
-from dashboard.i18n import language, month_label, t, v
+from dashboard.i18n import language, month_label, t, v, v_list
 
 if TYPE_CHECKING:
     from dashboard.shell import Filters
@@ -127,6 +127,11 @@ def translated(frame: pl.DataFrame, *columns: str) -> pl.DataFrame:
         pl.col(c).replace_strict({x: v(x) for x in frame[c].unique().to_list() if x is not None},
                                  default=None, return_dtype=pl.String).fill_null("—")
         for c in columns)
+
+
+def listed(frame: pl.DataFrame, *columns: str) -> pl.DataFrame:
+    """Lists the ledgers write with 、 in `columns`, each item through v() (v_list)."""
+    return frame.with_columns(mapped(frame[c], v_list, nulls=True) for c in columns)
 
 
 def filter_labels(f: Filters) -> dict[str, str]:

@@ -1,10 +1,12 @@
-"""The one download helper: every table in the app is downloaded through table_downloads().
+"""The one download helper: every table in the app is downloaded through table_downloads(); the
+bulletin (bulletin_downloads) and the ledger templates (template_download) through their own below.
 
 CSV is UTF-8 with a BOM so that Excel opens Chinese correctly, and data only: the header row
-first, so pandas and Excel import it as it is. XLSX has the data on its first sheet, the active
-filters and data month on a second (筛选条件) and, when the table is a warehouse table
-(`source_table`), its columns' Chinese and English descriptions on a third (字段说明). The file
-name carries the filters and the data month. Cells that a spreadsheet would run as a formula
+first, so pandas and Excel import it as it is. XLSX has the data on its first sheet (数据 · Data), the
+active filters and data month on a second (筛选条件 · Filters) and, when the table is a warehouse table
+(`source_table`), its columns' descriptions on a third (字段说明 · Columns); sheet names and headers
+are in the language of the view the file was downloaded from. The file name carries the filters and
+the data month. Cells that a spreadsheet would run as a formula
 (starting with = + - @, or a tab or carriage return), header cells and categorical values
 included, are prefixed with an apostrophe.
 
@@ -20,6 +22,7 @@ import io
 import re
 from collections.abc import Callable
 from datetime import date
+from pathlib import Path
 
 import polars as pl
 import streamlit as st
@@ -27,10 +30,11 @@ import streamlit as st
 from access import audit
 from access.roles import DOWNLOAD
 from dashboard import auth, catalog, queries
-from dashboard.i18n import t
+from dashboard.i18n import language, t
 from reports import bulletin  # the Word/PDF libraries and the chart renderer load only when a file is made
 
 FORMULA_START = r"^[=+\-@\t\r]"
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _safe_text(text: str) -> str:
@@ -60,12 +64,12 @@ def _flat(frame: pl.DataFrame) -> pl.DataFrame:
         for c in nested)
 
 
-def metadata(filters: dict[str, str], data_month: date) -> list[tuple[str, str]]:
-    return [("数据月份 Data month", data_month.strftime("%Y-%m")), *filters.items()]
+def metadata(filters: dict[str, str], data_month: date, lang: str | None = None) -> list[tuple[str, str]]:
+    return [(t("download.data_month", lang), data_month.strftime("%Y-%m")), *filters.items()]
 
 
 def to_csv(frame: pl.DataFrame) -> bytes:
-    """Data only, header row first (the filters are in the file name and the XLSX's 筛选条件 sheet)."""
+    """Data only, header row first (the filters are in the file name and the XLSX's filters sheet)."""
     return ("\ufeff" + neutralise(_flat(frame)).write_csv()).encode("utf-8")
 
 
@@ -75,19 +79,19 @@ def file_stem(name: str, filters: dict[str, str], data_month: date) -> str:
     return "_".join(re.sub(r'[\\/:*?"<>|\s]+', "-", str(p)).strip("-") for p in parts if str(p).strip())
 
 
-def to_xlsx(frame: pl.DataFrame, meta: list[tuple[str, str]], sheet: str = "数据",
-            descriptions: pl.DataFrame | None = None) -> bytes:
+def to_xlsx(frame: pl.DataFrame, meta: list[tuple[str, str]], descriptions: pl.DataFrame | None = None,
+            lang: str | None = None) -> bytes:
     buf = io.BytesIO()
     import xlsxwriter  # polars writes through it
 
     with xlsxwriter.Workbook(buf, {"strings_to_formulas": False, "strings_to_urls": False}) as wb:
-        neutralise(_flat(frame)).write_excel(wb, worksheet=sheet, autofit=True)
-        ws = wb.add_worksheet("筛选条件")
+        neutralise(_flat(frame)).write_excel(wb, worksheet=t("download.sheet_data", lang), autofit=True)
+        ws = wb.add_worksheet(t("download.sheet_filters", lang))
         for i, (k, val) in enumerate(meta):
             ws.write_string(i, 0, k)
             ws.write_string(i, 1, str(val))
         if descriptions is not None:
-            neutralise(descriptions).write_excel(wb, worksheet="字段说明", autofit=True)
+            neutralise(descriptions).write_excel(wb, worksheet=t("download.sheet_columns", lang), autofit=True)
     return buf.getvalue()
 
 
@@ -120,7 +124,8 @@ def table_downloads(frame: pl.DataFrame, name: str, filters: dict[str, str], dat
     `source_table` names the warehouse table it was read from, whose column descriptions the XLSX carries."""
     if not may_download():
         return
-    meta = metadata(filters, data_month)
+    lang = language()  # the files are made on a click, perhaps outside this run: fix the language now
+    meta = metadata(filters, data_month, lang)
     stem = file_stem(name, filters, data_month)
     # side by side at their own width, so a table in a narrow column still shows whole buttons
     row = st.container(horizontal=True)
@@ -130,12 +135,18 @@ def table_downloads(frame: pl.DataFrame, name: str, filters: dict[str, str], dat
                         f"{stem}.csv", "text/csv", key=f"{key}-csv", on_click="ignore")
 
     def xlsx() -> bytes:
-        descriptions = catalog.description_sheet(source_table, frame.columns) if source_table else None
-        return to_xlsx(frame, meta, descriptions=descriptions)
+        descriptions = catalog.description_sheet(source_table, frame.columns, lang) if source_table else None
+        return to_xlsx(frame, meta, descriptions, lang)
 
     row.download_button(t("common.download_xlsx"), guarded(xlsx, f"{stem}.xlsx", **what), f"{stem}.xlsx",
-                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                        key=f"{key}-xlsx", on_click="ignore")
+                        XLSX_TYPE, key=f"{key}-xlsx", on_click="ignore")
+
+
+def template_download(path: Path, label: str, file_name: str, key: str) -> None:
+    """A ledger template the build wrote (<data>/templates/), read when someone clicks."""
+    if may_download():
+        st.download_button(label, guarded(path.read_bytes, file_name), file_name, XLSX_TYPE, key=key,
+                           on_click="ignore")
 
 
 def bulletin_downloads(month: date, kind: str, key: str) -> None:
@@ -147,7 +158,7 @@ def bulletin_downloads(month: date, kind: str, key: str) -> None:
         with queries.cursor() as con:
             return (bulletin.docx_bytes if fmt == "docx" else bulletin.pdf_bytes)(con, month, kind)
 
-    stem = bulletin.stem(month, kind)
+    stem = t(f"bulletin.{kind}_file", month=month.strftime("%Y-%m"))  # as the CLI names it, in the view's language
     row = st.container(horizontal=True)
     row.download_button(t(f"bulletin.{kind}_docx"), guarded(lambda: make("docx"), f"{stem}.docx"), f"{stem}.docx",
                         "application/vnd.openxmlformats-officedocument.wordprocessingml.document",

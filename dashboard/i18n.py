@@ -1,18 +1,22 @@
 """The one translation table. Chinese first; English behind the switch.
 
 Every label the app shows goes through t(key). Keys are grouped by page; a page adds its keys
-in its own group. Values from the data (county names, statuses) are translated with the
-`value` groups below, so a Chinese value never shows in the English view.
+in its own group. Values from the data (statuses, modes, categories) are translated with the
+`value` entries below, through v(); county and city names come from the warehouse (core_scopes,
+from the region pack), so a Chinese value never shows in the English view.
+
+A count in a template names its noun with a `~` format spec, so English says "1 month left" and
+"2 months left": "{n:~month} left", "{n:~county|counties}" (see counted()).
 """
 
 from __future__ import annotations
 
-import csv
+import string
 
 import streamlit as st
 
 from access.roles import ROLES
-from warehouse.location import REFERENCE
+from dashboard import queries
 
 ZH, EN = "zh", "en"
 
@@ -35,11 +39,17 @@ TEXT: dict[str, tuple[str, str]] = {
     "first_run.done": ("数据仓库已就绪", "Warehouse ready"),
     "common.download_csv": ("下载 CSV", "Download CSV"),
     "common.download_xlsx": ("下载 Excel", "Download Excel"),
+    "download.sheet_data": ("数据", "Data"),
+    "download.sheet_filters": ("筛选条件", "Filters"),
+    "download.sheet_columns": ("字段说明", "Columns"),
+    "download.data_month": ("数据月份", "Data month"),
     "bulletin.heading": ("通报", "Bulletin"),
     "bulletin.monthly_docx": ("本月通报 Word", "This month's bulletin (Word)"),
     "bulletin.monthly_pdf": ("本月通报 PDF", "This month's bulletin (PDF)"),
     "bulletin.year-end_docx": ("年终考核 Word", "Year-end assessment (Word)"),
     "bulletin.year-end_pdf": ("年终考核 PDF", "Year-end assessment (PDF)"),
+    "bulletin.monthly_file": ("通报_{month}", "bulletin_{month}"),
+    "bulletin.year-end_file": ("年终考核_{month}", "year-end_assessment_{month}"),
     "bulletin.caption": ("按所选月份生成（约10秒），数字取自数据仓库；措辞与文头可在 warehouse/reference/bulletin/ 的模板中修改。",
                          "Made for the month in view (about 10 s) from the warehouse; wording and letterhead are the templates in warehouse/reference/bulletin/."),
     "common.no_data": ("当前筛选条件下没有数据。", "No data for the current filters."),
@@ -47,6 +57,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "common.compounds": ("个小区", "compounds"),
     "common.pp": ("个百分点", "pp"),
     "common.unchanged": ("持平", "no change"),
+    "common.list_separator": ("、", ", "),
     "common.in_progress": ("{period}（进行中）", "{period} (in progress)"),
     # -- values from the data ----------------------------------------------------------------------
     "value.已完成": ("已完成", "Achieved"),
@@ -60,6 +71,51 @@ TEXT: dict[str, tuple[str, str]] = {
     "value.业主自管": ("业主自管", "Owner-managed"),
     "value.单位自管": ("单位自管", "Employer-managed"),
     "value.无物业": ("无物业", "No management"),
+    "value.全部": ("全部", "All"),
+    # complaints (12345 work orders): appeal types, and the levels above the street
+    "value.投诉": ("投诉", "Complaint"),
+    "value.举报": ("举报", "Report"),
+    "value.求助": ("求助", "Request for help"),
+    "value.咨询": ("咨询", "Enquiry"),
+    "value.建议": ("建议", "Suggestion"),
+    "value.表扬": ("表扬", "Praise"),
+    "value.县区部门": ("县区部门", "County department"),
+    "value.市级部门": ("市级部门", "City department"),
+    # rectification items: status and category; inspection items (listed with 、); the two upload platforms
+    "value.未整改": ("未整改", "Not started"),
+    "value.整改中": ("整改中", "Being rectified"),
+    "value.已销号": ("已销号", "Closed"),
+    "value.安全管理": ("安全管理", "Safety management"),
+    "value.收费公示": ("收费公示", "Fee disclosure"),
+    "value.档案管理": ("档案管理", "Records"),
+    "value.消防安全": ("消防安全", "Fire safety"),
+    "value.环境卫生": ("环境卫生", "Sanitation"),
+    "value.设施设备": ("设施设备", "Facilities and equipment"),
+    "value.合同履行": ("合同履行", "Contract performance"),
+    "value.投诉处理": ("投诉处理", "Complaint handling"),
+    "value.消防设施": ("消防设施", "Fire equipment"),
+    "value.电梯安全": ("电梯安全", "Lift safety"),
+    "value.二次供水": ("二次供水", "Secondary water supply"),
+    "value.秩序维护": ("秩序维护", "Order and security"),
+    "value.绿化养护": ("绿化养护", "Landscaping"),
+    "value.设施设备维护": ("设施设备维护", "Facility maintenance"),
+    "value.电梯维保": ("电梯维保", "Lift maintenance"),
+    "value.消防": ("消防", "Fire safety"),
+    "value.甘肃省互联网+监管系统": ("甘肃省互联网+监管系统", "Gansu Internet + Supervision system"),
+    "value.武威市信用信息共享平台": ("武威市信用信息共享平台", "Wuwei credit-sharing platform"),
+    # firm credit events (信用信息记录)
+    "value.日常检查": ("日常检查", "Routine inspection"),
+    "value.街道意见": ("街道意见", "Street office's opinion"),
+    "value.行政处罚": ("行政处罚", "Administrative penalty"),
+    "value.表彰": ("表彰", "Commendation"),
+    # mediation: dispute types
+    "value.停车纠纷": ("停车纠纷", "Parking dispute"),
+    "value.公共收益纠纷": ("公共收益纠纷", "Common-income dispute"),
+    "value.噪音纠纷": ("噪音纠纷", "Noise dispute"),
+    "value.服务质量纠纷": ("服务质量纠纷", "Service-quality dispute"),
+    "value.漏水纠纷": ("漏水纠纷", "Leak dispute"),
+    "value.物业费纠纷": ("物业费纠纷", "Fee dispute"),
+    "value.装修纠纷": ("装修纠纷", "Renovation dispute"),
     "metric.coverage": ("专业物业覆盖率", "Professional coverage"),
     "metric.committee_coverage": ("业委会（物管会）覆盖率", "Owners' committee coverage"),
     "metric.complaint_rate_ratio": ("投诉率（较基准年）", "Complaint rate vs baseline"),
@@ -71,8 +127,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "meeting.pause": ("暂停", "Pause"),
     "meeting.resume": ("继续", "Resume"),
     "meeting.target_line": ("目标 {target}（{deadline}），{left}", "Target {target} by {deadline}, {left}"),
-    "meeting.months_left": ("剩 {n} 个月", "{n} months left"),
-    "meeting.months_left_one": ("剩 {n} 个月", "{n} month left"),
+    "meeting.months_left": ("剩 {n} 个月", "{n:~month} left"),
     "meeting.complaint_rate": ("年投诉率（每千户）", "Complaints per 1,000 households a year"),
     "meeting.ratio": ("为基准年的 {ratio}", "{ratio} of the baseline year"),
     "meeting.remaining": ("尚无专业物业的小区", "Compounds without a firm"),
@@ -113,11 +168,11 @@ TEXT: dict[str, tuple[str, str]] = {
     "quality.scope_note": ("本页报告最新一次构建（{time}）的质量检查，不随月份筛选变化；选择县区时只含该县区的文件和行。",
                            "This page reports the quality checks of the latest build ({time}), whatever the month chosen; a county shows its own files and rows."),
     "quality.pass_rate": ("规则通过率", "Rule pass rate"),
-    "quality.pass_rate_note": ("{checked} 条规则中 {passed} 条未发现问题", "{passed} of {checked} rules found no problem"),
+    "quality.pass_rate_note": ("{checked} 条规则中 {passed} 条未发现问题", "{passed} of {checked:~rule} found no problem"),
     "quality.pass_rate_help": ("所检查的规则中，没有任何一行（文件）未通过的规则所占的比例。规则的严重程度：严重＝整份文件拒收；错误＝该行隔离、不入库（只用于无法确定编码、县区或所属月份的行）；单元格置空＝该单元格置空、该行入库；警告＝该行入库并标注。",
                                "The share of the rules checked that no row (or file) failed. Severity: critical = the whole file is rejected; error = the row is quarantined, not loaded (only a row whose key, county or month cannot be established); cell nulled = the cell is set to null and the row loaded; warning = the row is loaded and flagged."),
     "quality.files_rejected": ("拒收文件", "Files rejected"),
-    "quality.files_note": ("共收到 {n} 个文件", "{n} files received"),
+    "quality.files_note": ("共收到 {n} 个文件", "{n:~file} received"),
     "quality.files_help": ("打不开、认不出是哪类台账、缺必填列或没有数据行的文件整份拒收；该台账保留其他文件，县区快照沿用上一期。",
                            "A file that will not open, whose ledger cannot be told, that lacks a required column or has no data rows is rejected whole; the ledger keeps its other files and a county's snapshot carries the last one forward."),
     "quality.rows_quarantined": ("隔离行", "Rows quarantined"),
@@ -147,7 +202,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "quality.no_quarantine": ("没有被隔离的行。", "No row is quarantined."),
     "quality.rejected": ("拒收的文件", "Rejected files"),
     "quality.no_rejected": ("没有拒收的文件。", "No file is rejected."),
-    "quality.shown_rows": ("仅显示前 {shown} 行（共 {n} 行），下载可得全部。", "Showing the first {shown} of {n} rows; download them all."),
+    "quality.shown_rows": ("仅显示前 {shown} 行（共 {n} 行），下载可得全部。", "Showing the first {shown} of {n:~row}; download them all."),
     "quality.rules_file": ("未通过的规则", "failed_rules"),
     "quality.quarantine_file": ("隔离行", "quarantined_rows"),
     "quality.rejected_file": ("拒收文件", "rejected_files"),
@@ -157,9 +212,7 @@ TEXT: dict[str, tuple[str, str]] = {
                               "or loaded."),
     "quality.replaced": ("被后报文件取代的快照", "Snapshots replaced by a later file"),
     "quality.replaced_note": ("同一县区同一月份报了多份小区或业委会台账时，以文件路径排在最后的一份为准；下列文件的行未计入统计（标明“更正”的文件另按更正处理，见上表）。",
-                              "When a county sent several compounds or committees ledgers for one month, the file sorted "
-                              "last counts; the rows of the files below are not counted (a file marked 更正 is handled "
-                              "as a correction instead, see above)."),
+                              "When a county sent several compounds or committees ledgers for one month, the file sorted last counts; the rows of the files below are not counted (a file marked as a correction is handled as such instead, see above)."),
     "quality.no_replaced": ("没有被取代的快照文件。", "No snapshot file is replaced."),
     "quality.replaced_file": ("被取代的文件", "replaced_files"),
     "quality.col_rows_replaced": ("未计入的行数", "Rows not counted"),
@@ -206,6 +259,80 @@ TEXT: dict[str, tuple[str, str]] = {
     "quality.ledger.joint_meetings": ("联席会议", "Joint meetings"),
     "quality.ledger.credit_events": ("信用信息", "Credit events"),
     "quality.ledger.unidentified": ("未识别的文件", "Unidentified files"),
+    # 报送情况 (dashboard/pages/submissions.py), and its line on 总览
+    "page.submissions": ("报送情况", "Submissions"),
+    "submissions.scope_note": ("本页报告最新一次构建（{time}）时落地文件夹中的文件，按截止日判定，不随月份筛选变化；"
+                               "截止日为每期结束后次月 {day} 日（settings.csv 的 reporting_deadline_day）。"
+                               "收到时间为文件放入落地文件夹的时间，报送单位为文件标题中的“填报单位”。",
+                               "This page reports the files in the landing folder at the latest build ({time}), judged at "
+                               "the deadline, whatever the month filter: day {day} of the month after each period "
+                               "(reporting_deadline_day in settings.csv). Received is when a file was put in the "
+                               "landing folder; the sender is the reporting unit its title names."),
+    "submissions.current": ("当前报送月：{month}（{deadline} 截止）", "Month now being reported: {month} (due {deadline})"),
+    "submissions.no_current": ("还没有收到任何台账文件。", "No ledger file has been received yet."),
+    "submissions.expected": ("应报", "Due"),
+    "submissions.expected_help": ("本月结束的报送期中，按台账声明的报送周期（pipelines/ledgers.py）应当报送的项数："
+                                  "县区报送的台账每县区一项，全市报送的台账（如12345工单）一项。",
+                                  "Submissions due for periods ending this month, by each ledger's declared cadence "
+                                  "(pipelines/ledgers.py): one per county for ledgers the counties send, one for "
+                                  "ledgers the city sends (such as the 12345 export)."),
+    "submissions.received": ("已收到", "Received"),
+    "submissions.received_note": ("按时 {on_time}，逾期 {late}", "{on_time} on time, {late} late"),
+    "submissions.received_help": ("收到了可用的文件（装入，或被更正版取代）。截止日当天或之前收到为按时。",
+                                  "A usable file arrived (loaded, or replaced by a correction). On or before the "
+                                  "deadline is on time."),
+    "submissions.outstanding": ("未收到", "Outstanding"),
+    "submissions.outstanding_note": ("缺报 {missing}，未到期 {not_due}，拒收 {rejected}",
+                                     "{missing} missing, {not_due} not yet due, {rejected} rejected"),
+    "submissions.outstanding_help": ("还没有可用文件的项：截止日已过为缺报，未过为未到期；只有拒收文件的为拒收，须重新报送。",
+                                     "Items without a usable file: missing once the deadline has passed, not yet "
+                                     "due before it; rejected if only rejected files came, to be sent again."),
+    "submissions.completeness": ("完成度", "Complete"),
+    "submissions.completeness_help": ("已收到 ÷ 应报。", "Received ÷ due."),
+    "submissions.reminders": ("催报清单", "Reminders"),
+    "submissions.reminders_caption": ("当前报送月尚未收到可用文件的报送方和台账，可下载后发送催报。",
+                                      "The senders and ledgers of the month now being reported without a usable file: "
+                                      "download the list to send reminders."),
+    "submissions.no_reminders": ("当前报送月的台账已全部收到。", "Every ledger due this month has arrived."),
+    "submissions.reminders_file": ("催报清单", "reminders"),
+    "submissions.matrix": ("近12个月报送情况", "The last 12 months"),
+    "submissions.matrix_caption": ("每格为一个报送方的一个台账在该月结束的报送期（季度、半年台账只在期末月）：{legend}。"
+                                   "右上角带 * 的格有文件被更正版或后报文件取代。",
+                                   "Each cell is one sender's ledger for the period ending that month (quarterly and "
+                                   "half-yearly ledgers at the period's last month): {legend}. A * marks a cell where a "
+                                   "correction or a later file replaced a file."),
+    "submissions.details": ("近12个月明细", "Details, last 12 months"),
+    "submissions.details_file": ("报送明细", "submissions"),
+    "submissions.unplaced": ("{n} 个文件无法确定报送方、台账或月份，未计入上表，见“数据质量”页的拒收文件。",
+                             "Not placed by sender, ledger or month, so left out above: {n:~file}; see the rejected "
+                             "files on the Data quality page."),
+    "submissions.templates": ("台账模板", "Ledger templates"),
+    "submissions.templates_caption": ("由台账定义生成的 Excel 模板：中文表头、下拉选项、数值和日期校验、填表说明；"
+                                      "按模板填写的文件可直接通过质量检查。文件名已带报送方、台账和当前报送月。",
+                                      "Excel templates made from the ledger declarations: Chinese headers, drop-down "
+                                      "lists, number and date checks, and instructions; a file filled in from one "
+                                      "passes the quality checks. The file name carries the sender, ledger and month."),
+    "submissions.no_templates": ("模板尚未生成：运行一次构建（python -m pipelines build）即可生成。",
+                                 "No templates yet: a build (python -m pipelines build) writes them."),
+    "submissions.col_sender_scope": ("报送方", "Sender"),
+    "submissions.col_ledger": ("台账", "Ledger"),
+    "submissions.col_period": ("报送期", "Period"),
+    "submissions.col_deadline": ("截止日", "Deadline"),
+    "submissions.col_status": ("结果", "Outcome"),
+    "submissions.col_received_at": ("收到时间", "Received"),
+    "submissions.col_sender": ("填报单位", "Sent by"),
+    "submissions.col_files": ("文件数", "Files"),
+    "submissions.col_replaced": ("被取代", "Replaced"),
+    "submissions.col_days_late": ("逾期天数", "Days late"),
+    "submissions.col_reasons": ("拒收原因", "Why rejected"),
+    "submissions.col_file": ("首个可用文件", "First usable file"),
+    "submissions.status.on_time": ("按时", "On time"),
+    "submissions.status.late": ("逾期", "Late"),
+    "submissions.status.rejected": ("拒收", "Rejected"),
+    "submissions.status.missing": ("缺报", "Missing"),
+    "submissions.status.not_due": ("未到期", "Not yet due"),
+    "submissions.status.received": ("已收到（不定期）", "Received (no cadence)"),
+    "submissions.unknown_sender": ("不明", "unknown"),
     # 投诉分析 (dashboard/pages/complaints.py) and 企业评价 (dashboard/pages/firms.py)
     "page.complaints": ("投诉分析", "Complaints"),
     "complaints.rate_title": ("投诉率与降低目标", "Complaint rate against the reduction target"),
@@ -215,15 +342,14 @@ TEXT: dict[str, tuple[str, str]] = {
     "complaints.unmatched_title": ("未匹配到小区的投诉", "Complaints not matched to a compound"),
     "complaints.rolling12": ("近12个月投诉率", "12-month rate"),
     "complaints.rolling12_help": ("近12个月投诉（投诉+举报）数 ÷ 平均户数 × 1000。方案只要求“显著降低”，目标比例为可修改的默认值。",
-                                  "Complaints (投诉 + 举报) in the last 12 months per 1,000 households. The plan only says "
-                                  "'markedly lower'; the target ratio is a default the city can change."),
+                                  "Complaints and reports in the last 12 months per 1,000 households. The plan only says 'markedly lower'; the target ratio is a default the city can change."),
     "complaints.baseline_note": ("每千户；基准年 {year}：{base}，当前为基准的 {ratio}", "Per 1,000 households; baseline {year}: {base}, now {ratio} of it"),
     "complaints.monthly_rate": ("当月投诉率", "Monthly rate"),
     "complaints.monthly_rate_help": ("当月受理的投诉（投诉+举报）÷ 户数 × 1000；同比为较上年同月的变化。",
                                      "Complaints received in the month per 1,000 households; year on year against "
                                      "the same month last year."),
     "complaints.yoy": ("同比 {change}", "YoY {change}"),
-    "complaints.count_note": ("每千户；当月投诉 {n} 件", "Per 1,000 households; {n} complaints this month"),
+    "complaints.count_note": ("每千户；当月投诉 {n} 件", "Per 1,000 households; {n:~complaint} this month"),
     "complaints.on_time": ("按时办结率", "Closed on time"),
     "complaints.on_time_help": ("当月受理、已办结的投诉中，在办理时限内办结的比例。",
                                 "Of the complaints received in the month and closed, the share closed by their deadline."),
@@ -231,7 +357,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "complaints.satisfaction_help": ("（满意 + 基本满意）÷ 已回访。", "(Satisfied + fairly satisfied) ÷ followed up."),
     "complaints.repeat_share": ("重复投诉占比", "Repeat complaints"),
     "complaints.repeat_note": ("重复件 {repeats} 件；当月来电两次及以上 {callers} 人",
-                               "{repeats} repeats; {callers} callers with two or more this month"),
+                               "{repeats:~repeat}; {callers:~caller} with two or more this month"),
     "complaints.repeat_help": ("标注为重复件的投诉 ÷ 当月投诉。重复来电人按诉求人加盐哈希统计，不保存姓名和电话。",
                                "Complaints marked as repeats ÷ complaints. Repeat callers are counted by a salted hash; "
                                "no name or phone number is kept."),
@@ -283,9 +409,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "complaints.ladder_help": ("已办结投诉中在该层级及以下办结的比例（按受理月份）。", "Of the complaints closed, the share closed at this level or below (by month received)."),
     "complaints.hotspot_size": ("显示", "Show"),
     "complaints.hotspot_line": ("按每百户投诉数排名前 **{n}** 个小区（占小区总数的 {compound_share}）产生了近12个月全部投诉的 **{share}**（分母含未匹配小区的投诉）。",
-                                "The top **{n}** compounds by complaints per 100 households ({compound_share} of all "
-                                "compounds) made **{share}** of all complaints in the last 12 months (unmatched "
-                                "complaints included in the total)."),
+                                "The top **{n:~compound}** by complaints per 100 households ({compound_share} of all compounds) made **{share}** of all complaints in the last 12 months (unmatched complaints included in the total)."),
     "complaints.col_rank": ("排名", "Rank"),
     "complaints.col_compound": ("小区", "Compound"),
     "complaints.col_compound_id": ("小区编码", "Compound code"),
@@ -360,7 +484,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "firms.grade_title": ("服务等级与质价相符", "Service grades and fees"),
     "firms.grade_caption": ("各县区小区物业服务等级构成（条内数字为小区数），取当月小区台账。",
                             "Compounds by service grade in each county (numbers: compounds), from the month's compound ledger."),
-    "firms.fee_above_cap_title": ("质价不符（收费高于等级上限）", "Fee above the grade's cap (质价不符)"),
+    "firms.fee_above_cap_title": ("质价不符（收费高于等级上限）", "Fee above the grade's cap"),
     "firms.downgraded_title": ("考评降级", "Downgraded at assessment"),
     "firms.fee_above_cap_file": ("质价不符小区", "fee_above_cap"),
     "firms.downgraded_file": ("考评降级小区", "downgraded_compounds"),
@@ -383,6 +507,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "firms.explain": ("得分解释：年初 {start} 分 + 加分 {gained} − 扣分 {lost} = {score} 分 → {level}级{listed}",
                       "Score explained: {start} at the start of the year + {gained} gained − {lost} lost = {score} → "
                       "level {level}{listed}"),
+    "firms.listed": ("（{list}）", " ({list})"),
     "firms.threshold": ("{level}级 {score}", "{level} {score}"),
     "firms.history_caption": ("该企业各季度信用分（年度累计）与等级线。", "The firm's credit score by quarter (year to date) against the level lines."),
     "firms.deductions_title": ("{year}年计分明细（截至 {end}）", "Points in {year} (to {end})"),
@@ -488,18 +613,18 @@ TEXT: dict[str, tuple[str, str]] = {
     # 业主自治 · 监督检查 · 矛盾化解 · 小区档案 (dashboard/pages/committees.py, inspections.py, mediation.py, compound.py)
     "page.committees": ("业主自治", "Owners' committees"),
     "committees.coverage_note": ("已成立 {n} / {total} 个小区，筹备中 {preparing} 个",
-                                 "{n} of {total} compounds established, {preparing} being set up"),
-    "committees.ending_soon": ("任期{days}天内届满", "Terms ending within {days} days"),
+                                 "{n} of {total:~compound} established, {preparing} being set up"),
+    "committees.ending_soon": ("任期{days}天内届满", "Terms ending within {days:~day}"),
     "committees.ending_soon_help": ("已成立、任期届满日期在月末起{days}天内的业委会（物管会），应提前筹备换届。天数为可修改的设定（upcoming_term_days）。",
-                                    "Established committees whose term ends within {days} days of the month end: prepare the re-election. The number of days is a setting (upcoming_term_days)."),
+                                    "Established committees whose term ends within {days:~day} of the month end: prepare the re-election. The number of days is a setting (upcoming_term_days)."),
     "committees.overdue": ("逾期未换届", "Overdue for re-election"),
     "committees.overdue_help": ("状态为“到期未换届”，或已成立但任期届满日期已过的业委会（物管会）。",
-                                "Committees reported as 到期未换届, or established with their term already ended."),
+                                "Committees reported with their term expired, or established with their term already ended."),
     "committees.party_share": ("党员委员占比", "Party members among members"),
-    "committees.party_note": ("党员 {party} 人 / 委员 {members} 人", "{party} party members of {members} members"),
+    "committees.party_note": ("党员 {party} 人 / 委员 {members} 人", "{party:~party member} of {members:~member}"),
     "committees.party_help": ("已成立业委会（物管会）的党员委员人数 ÷ 委员人数。", "Party members ÷ members of established committees."),
     "committees.trainings": ("本年培训次数", "Trainings this year"),
-    "committees.trainings_note": ("{n} 个业委会开展过培训，占 {share}", "{n} committees trained, {share} of all"),
+    "committees.trainings_note": ("{n} 个业委会开展过培训，占 {share}", "{n:~committee} trained, {share} of all"),
     "committees.history": ("成立情况变化", "Committees over time"),
     "committees.history_caption": ("各月小区业委会（物管会）状态构成：已成立、筹备中、到期未换届、已解散、未组建的小区数。",
                                    "Compounds by committee status each month: established, being set up, expired, dissolved, none."),
@@ -541,7 +666,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "inspections.tab_spot": ("双随机检查", "Spot inspections"),
     "inspections.tab_rectification": ("整改销号", "Rectification"),
     "inspections.rounds": ("{quarter} 检查轮次", "Rounds in {quarter}"),
-    "inspections.rounds_note": ("本季度已检查的县区 {n} / {total}", "{n} of {total} counties inspected this quarter"),
+    "inspections.rounds_note": ("本季度已检查的县区 {n} / {total}", "{n} of {total:~county|counties} inspected this quarter"),
     "inspections.rounds_help": ("同一县区、同一部门、同一天的检查算一轮。方案要求每个县区每季度至少开展一轮双随机检查。",
                                 "Inspections by one department in one county on one day are one round. The plan asks for at least one round a quarter in every county."),
     "inspections.compliance": ("累计季度达标率", "Quarters with a round (to date)"),
@@ -549,23 +674,23 @@ TEXT: dict[str, tuple[str, str]] = {
                                     "Of the completed quarters: county-quarters with at least one round ÷ all county-quarters."),
     "inspections.findings": ("发现问题数", "Problems found"),
     "inspections.findings_note": ("责令整改 {orders} 次，立案处罚 {cases} 次，罚款 {fines} 元",
-                                  "{orders} rectification orders, {cases} penalty cases, fines {fines} yuan"),
-    "inspections.upload_supervision": ("上传互联网+监管系统", "Uploaded to 互联网+监管"),
+                                  "{orders:~rectification order}, {cases:~penalty case}, fines {fines} yuan"),
+    "inspections.upload_supervision": ("上传互联网+监管系统", "Uploaded to Internet + Supervision"),
     "inspections.upload_credit": ("上传信用信息共享平台", "Uploaded to the credit platform"),
-    "inspections.upload_note": ("本季度检查 {n} 次", "{n} inspections this quarter"),
+    "inspections.upload_note": ("本季度检查 {n} 次", "{n:~inspection} this quarter"),
     "inspections.pending": ("待补传检查记录", "Records still to upload"),
     "inspections.pending_help": ("截至所选月份，尚未上传甘肃省互联网+监管系统或武威市信用信息共享平台的检查记录（下方清单可下载）。",
-                                 "Inspections up to the month chosen not yet uploaded to 甘肃省互联网+监管系统 or 武威市信用信息共享平台 (list below, downloadable)."),
+                                 "Inspections up to the month chosen not yet uploaded to Gansu's Internet + Supervision system or Wuwei's credit-sharing platform (list below, downloadable)."),
     "inspections.grid": ("各县区每季度检查轮次", "Rounds per county and quarter"),
-    "inspections.round_unit": ("轮", "rounds"),
+    "inspections.rounds_cell": ("{n} 轮", "{n:~round}"),
     "inspections.grid_caption": ("每格为该县区该季度的检查轮次与状态：达标（至少一轮）、未完成（季度已结束仍未检查）、进行中（本季度尚未检查）。",
-                                 "Rounds held per county and quarter, with the status: 达标 (at least one), 未完成 (quarter over, none), 进行中 (quarter under way, none yet)."),
+                                 "Rounds held per county and quarter, with the status: on track (at least one), not achieved (quarter over, none), under way (quarter under way, none yet)."),
     "inspections.results": ("检查结果", "Results"),
     "inspections.col_inspections": ("检查次数", "Inspections"),
     "inspections.results_caption": ("各季度双随机检查次数，按检查结果（未发现问题、责令整改、立案处罚）分色。",
                                     "Spot inspections per quarter, coloured by result."),
     "inspections.uploads": ("上传情况", "Uploads"),
-    "inspections.platform_supervision": ("甘肃省互联网+监管系统", "Gansu 互联网+监管 system"),
+    "inspections.platform_supervision": ("甘肃省互联网+监管系统", "Gansu Internet + Supervision system"),
     "inspections.platform_credit": ("武威市信用信息共享平台", "Wuwei credit-sharing platform"),
     "inspections.upload_caption": ("各季度检查记录上传两个平台的比例（已上传 ÷ 检查次数）。",
                                    "Share of each quarter's inspections uploaded to the two platforms."),
@@ -582,10 +707,10 @@ TEXT: dict[str, tuple[str, str]] = {
     "inspections.file_pending": ("检查记录_待上传", "inspections_to_upload"),
     "inspections.file_grid": ("双随机检查_季度达标", "inspections_per_quarter"),
     "inspections.open_items": ("在办整改事项", "Items open"),
-    "inspections.items_note": ("累计发现问题 {n} 项", "{n} items found to date"),
-    "inspections.longest_overdue": ("最长逾期 {days} 天", "Longest {days} days overdue"),
+    "inspections.items_note": ("累计发现问题 {n} 项", "{n:~item} found to date"),
+    "inspections.longest_overdue": ("最长逾期 {days} 天", "Longest {days:~day} overdue"),
     "inspections.close_rate": ("销号率", "Closure rate"),
-    "inspections.close_note": ("已销号 {closed} / {items} 项", "{closed} of {items} items closed"),
+    "inspections.close_note": ("已销号 {closed} / {items} 项", "{closed} of {items:~item} closed"),
     "inspections.close_rate_help": ("截至月末已销号的问题 ÷ 截至月末已发现的问题。", "Items closed by the month end ÷ items found by then."),
     "inspections.median_days": ("销号用时中位数（天）", "Median days to close"),
     "inspections.median_days_help": ("截至月末已销号事项从发现到销号天数的中位数。", "Median days from finding to closure of the items closed by the month end."),
@@ -616,7 +741,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "mediation.tab_cases": ("人民调解", "Mediation"),
     "mediation.tab_meetings": ("联席会议", "Joint meetings"),
     "mediation.census_coverage": ("排查覆盖率", "Census coverage"),
-    "mediation.census_note": ("已排查 {n} 个小区", "{n} compounds surveyed"),
+    "mediation.census_note": ("已排查 {n} 个小区", "{n:~compound} surveyed"),
     "mediation.census_help": ("已完成水电气暖产权排查的小区 ÷ 小区总数（每个小区每类管线取所选月份及以前最近一次排查）。",
                               "Compounds with a utilities census ÷ all compounds (each compound and utility: the latest census at or before the month)."),
     "mediation.ownership_rate": ("产权明晰率", "Ownership clarified"),
@@ -628,7 +753,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "mediation.col_utility": ("类别", "Utility"),
     "mediation.col_surveyed": ("已排查小区", "Compounds surveyed"),
     "mediation.file_utilities": ("水电气暖_各县区", "utilities_by_county"),
-    "mediation.gaps": ("尚未完成的小区（{n} 个小区，{rows} 项管线）", "Compounds with work left ({n} compounds, {rows} utilities)"),
+    "mediation.gaps": ("尚未完成的小区（{n} 个小区，{rows} 项管线）", "Compounds with work left ({n:~compound}, {rows:~utility|utilities})"),
     "mediation.col_ownership": ("产权明晰", "Ownership clarified"),
     "mediation.col_billed": ("收费到户", "Billed to households"),
     "mediation.col_serviced": ("服务到户", "Serviced to households"),
@@ -676,6 +801,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "value.转诉讼": ("转诉讼", "Referred to court"),
     "value.调解中": ("调解中", "In progress"),
     "page.compound": ("小区档案", "Compound profile"),
+    "compound.name_id": ("{name}（{id}）", "{name} ({id})"),
     "compound.pick": ("小区", "Compound"),
     "compound.pick_placeholder": ("输入小区名称或编码查找…", "Type a compound's name or id…"),
     "compound.none_chosen": ("请选择一个小区，或点击其他页面表格中的小区编码进入。",
@@ -684,7 +810,7 @@ TEXT: dict[str, tuple[str, str]] = {
                          "There is no compound with the id “{id}”: check the link, or choose one above."),
     "compound.not_yet": ("小区 {id} 在 {month} 还没有台账记录（最早见于 {first}）：请选择更晚的数据月份。",
                          "Compound {id} has no ledger record by {month} (first seen {first}): choose a later month."),
-    "compound.households": ("{n} 户", "{n} households"),
+    "compound.households": ("{n} 户", "{n:~household}"),
     "compound.built": ("{year} 年建成", "built {year}"),
     "compound.carried_forward": ("本月未报送台账，沿用 {month} 的数据。", "No ledger this month: the {month} one is carried forward."),
     "compound.mode": ("管理方式", "Management"),
@@ -697,7 +823,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "compound.per_100": ("每百户 {n} 件", "{n} per 100 households"),
     "compound.overdue_note": ("其中逾期 {n} 项", "{n} overdue"),
     "compound.history": ("逐月情况：投诉与管理沿革", "Month by month: complaints and management history"),
-    "compound.complaints_caption": ("该小区近24个月每月投诉（投诉+举报）件数。", "The compound's complaints (投诉 + 举报) each month, last 24 months."),
+    "compound.complaints_caption": ("该小区近24个月每月投诉（投诉+举报）件数。", "The compound's complaints and reports each month, last 24 months."),
     "compound.col_month": ("月份", "Month"),
     "compound.col_changed": ("管理变更", "Changed"),
     "compound.col_fee": ("收费（元/㎡·月）", "Fee (yuan/m²·month)"),
@@ -729,9 +855,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "page.tables": ("数据表", "Tables"),
     "explore.intro": ("在当前数据仓库上运行只读 SQL 查询（DuckDB 语法）：每次一条 SELECT 语句，最长 {seconds} 秒，"
                       "最多返回 {rows} 行；不能修改数据，也不能读写文件。表和字段的说明见“数据表”页。",
-                      "Run read-only SQL (DuckDB dialect) over the current warehouse: one SELECT at a time, at most "
-                      "{seconds} s and {rows} rows; nothing can be changed and no file read or written. The Tables "
-                      "page describes every table and column."),
+                      "Run read-only SQL (DuckDB dialect) over the current warehouse: one SELECT at a time, at most {seconds} s and {rows:~row}; nothing can be changed and no file read or written. The Tables page describes every table and column."),
     "explore.whole_city": ("此处的 SQL 查询范围始终是全市全部数据，不受页面顶部所选范围和月份的限制；"
                            "如需某县区或某月，请在查询中用 where 条件筛选。",
                            "SQL here always runs over the whole city's data, whatever scope and month the header "
@@ -746,10 +870,9 @@ TEXT: dict[str, tuple[str, str]] = {
     "explore.sql_placeholder": ("例如：select * from mart_coverage_monthly order by month desc limit 20",
                                 "e.g. select * from mart_coverage_monthly order by month desc limit 20"),
     "explore.run": ("运行", "Run"),
-    "explore.summary": ("{rows} 行 · {columns} 列 · 用时 {ms} 毫秒", "{rows} rows · {columns} columns · {ms} ms"),
+    "explore.summary": ("{rows} 行 · {columns} 列 · 用时 {ms} 毫秒", "{rows:~row} · {columns:~column} · {ms} ms"),
     "explore.truncated": ("结果已截断：只显示和下载前 {rows} 行。请用 where 条件、聚合或 limit 缩小结果。",
-                          "Result truncated: only the first {rows} rows are shown and downloaded. Narrow it with "
-                          "where, an aggregate or limit."),
+                          "Result truncated: only the first {rows:~row} are shown and downloaded. Narrow it with where, an aggregate or limit."),
     "explore.no_rows": ("查询没有返回任何行。", "The query returned no rows."),
     "explore.tab_table": ("结果表", "Table"),
     "explore.tab_chart": ("快速图表", "Quick chart"),
@@ -778,7 +901,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "explore.outcome.truncated": ("成功（已截断）", "OK (truncated)"),
     "explore.error_detail": ("数据库返回的信息：", "What the database said:"),
     "explore.error.empty": ("请输入一条 SQL 查询。", "Enter an SQL query."),
-    "explore.error.too_long": ("查询语句过长（最多 {detail} 个字符）。", "The query is too long (at most {detail} characters)."),
+    "explore.error.too_long": ("查询语句过长（最多 {detail} 个字符）。", "The query is too long (at most {detail:~character})."),
     "explore.error.syntax": ("SQL 语法错误。", "SQL syntax error."),
     "explore.error.result_type": ("结果中有无法显示的数据类型（如 INTERVAL、UNION）：请用 ::varchar 转换该列。",
                                   "The result has a type that cannot be shown (such as INTERVAL or UNION): "
@@ -816,17 +939,16 @@ TEXT: dict[str, tuple[str, str]] = {
                                "subqueries or brackets."),
     "tables.intro": ("数据仓库中的全部表：每张表和每个字段的中英文说明、类型与行数。说明写在 SQL 模型旁，"
                      "导出的 Excel 在“字段说明”页附带这些说明。",
-                     "Every table in the warehouse: each table and column with its Chinese and English description, "
-                     "type and row count. The descriptions are written next to the SQL models; Excel exports carry "
-                     "them on a 字段说明 sheet."),
+                     "Every table in the warehouse: each table and column with its description, type and row count. The descriptions are written next to the SQL models; Excel exports carry them on a Columns sheet."),
     "tables.all": ("全部数据表", "All tables"),
     "tables.pick": ("查看数据表", "Show table"),
     "tables.columns": ("字段", "Columns"),
-    "tables.preview": ("数据预览（前 {n} 行，共 {total} 行）", "Preview (first {n} of {total} rows)"),
+    "tables.preview": ("数据预览（前 {n} 行，共 {total} 行）", "Preview (first {n} of {total:~row})"),
     "tables.col_table": ("表名", "Table"),
     "tables.col_layer": ("层级", "Layer"),
     "tables.col_zh": ("中文说明", "Chinese description"),
     "tables.col_en": ("英文说明", "English description"),
+    "tables.col_description": ("说明", "Description"),
     "tables.col_columns": ("列数", "Columns"),
     "tables.col_rows": ("行数", "Rows"),
     "tables.col_column": ("字段", "Column"),
@@ -847,10 +969,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "plan.intro": ("《武威市物业管理服务提质增效专项行动实施方案》（武政办发〔2024〕55号）五项重点任务的每条职责：完成时限、牵头单位、"
                    "衡量指标及全市和各县区的数值与状态。状态按基线（2024年11月）到期限的直线进度判定；方案未给数值的职责默认目标100%"
                    "（“即知即改、长期坚持”），可在 targets.csv 中修改；没有目标的指标只列数值。",
-                   "Every duty of the five key tasks of the plan (武政办发〔2024〕55号): deadline, lead units, the measure, and "
-                   "the city's and each county's value and status. Status against the straight line from the baseline "
-                   "(2024-11) to the deadline; where the plan gives no number the target defaults to 100% (\"at once, "
-                   "and for good\"), changeable in targets.csv; a measure with no target shows its value only."),
+                   'Every duty of the five key tasks of the plan (Wuwei Municipal Government Office document [2024] No. 55): deadline, lead units, the measure, and the city\'s and each county\'s value and status. Status against the straight line from the baseline (2024-11) to the deadline; where the plan gives no number the target defaults to 100% ("at once, and for good"), changeable in targets.csv; a measure with no target shows its value only.'),
     "plan.task_heading": ("{n}、{title}", "{n}. {title}"),
     "plan.col_no": ("序号", "No."),
     "plan.col_duty": ("职责", "Duty"),
@@ -868,10 +987,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "plan.detail": ("职责明细：公示、备案、承接查验与示范创建", "Duty details: disclosure, filing, takeover inspection, showcases"),
     "plan.detail_caption": ("各县区专业物业小区中已公示、合同已备案、项目经理在册的小区数；“未填报”为台账该项为空或无效的小区，计入分母；"
                             "合同将到期为月末后 {days} 天内到期，已到期为合同结束日期早于月末、台账未见续签。",
-                            "Per county, of the compounds under professional service: disclosure posted, contract filed, "
-                            "project manager on file; unknown: the ledger cell is blank or invalid (kept in the denominator). "
-                            "Ending soon: within {days} days after the month end; ended: the contract on file ended before "
-                            "the month end and no renewal is reported."),
+                            "Per county, of the compounds under professional service: disclosure posted, contract filed, project manager on file; unknown: the ledger cell is blank or invalid (kept in the denominator). Ending soon: within {days:~day} after the month end; ended: the contract on file ended before the month end and no renewal is reported."),
     "plan.detail_file": ("方案职责明细", "plan_duty_details"),
     "plan.col_scope": ("范围", "Scope"),
     "plan.col_professional": ("专业物业小区", "Professional compounds"),
@@ -898,7 +1014,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "plan.compound.ending_soon": ("（即将到期）", " (ending soon)"),
     "plan.compound.manager": ("项目经理 {name}", "project manager: {name}"),
     "plan.compound.none": ("未在册", "none on file"),
-    "plan.compound.open_items": ("承接查验问题在办 {n} 项", "{n} takeover items open"),
+    "plan.compound.open_items": ("承接查验问题在办 {n} 项", "{n:~takeover item} open"),
     "plan.compound.red_property": ("红色物业项目", "red-property project"),
     "plan.compound.beautiful_home": ("美好家园小区", "beautiful-home compound"),
     "plan.metric.carried_forward": ("当月未报送小区数", "Compounds not reported this month"),
@@ -937,13 +1053,15 @@ TEXT: dict[str, tuple[str, str]] = {
     "map.unit.committee_coverage": ("已成立业委会或物管会的小区 ÷ 小区总数",
                                     "Compounds with an established committee ÷ all compounds"),
     "map.unit.complaint_rate": ("近12个月投诉（投诉+举报）÷ 户数 × 1000；分级对所有月份相同",
-                                "Complaints (投诉 + 举报) in 12 months per 1,000 households; same classes in every month"),
-    "map.detail_coverage": ("{covered} / {compounds} 个小区", "{covered} of {compounds} compounds"),
-    "map.detail_committee": ("{with_committee} / {compounds} 个小区", "{with_committee} of {compounds} compounds"),
-    "map.detail_complaints": ("近12个月投诉 {rolling12_complaints} 件", "{rolling12_complaints} complaints in 12 months"),
+                                "Complaints and reports in 12 months per 1,000 households; same classes in every month"),
+    "map.detail_coverage": ("{covered} / {compounds} 个小区", "{covered} of {compounds:~compound}"),
+    "map.detail_committee": ("{with_committee} / {compounds} 个小区", "{with_committee} of {compounds:~compound}"),
+    "map.detail_complaints": ("近12个月投诉 {rolling12_complaints} 件", "{rolling12_complaints:~complaint} in 12 months"),
+    "map.value_line": ("{metric}：{value}", "{metric}: {value}"),
     "map.status": ("状态：{status}", "Status: {status}"),
     "map.no_data": ("无数据", "No data"),
-    "map.compound_detail": ("{town} · {households} 户\n{mode}\n{firm}", "{town} · {households} households\n{mode}\n{firm}"),
+    "map.compound_detail": ("{town} · {households}\n{mode}\n{firm}", "{town} · {households}\n{mode}\n{firm}"),
+    "map.households": ("{n} 户", "{n:~household}"),
     "map.show_points": ("显示小区点位", "Show compounds"),
     "map.points_legend": ("小区（按管理方式）", "Compounds by management mode"),
     "map.mode_count": ("{mode}（{n}）", "{mode} ({n})"),
@@ -981,19 +1099,15 @@ TEXT: dict[str, tuple[str, str]] = {
     "targets.sentence": ("{month}{noun} {actual}，按进度应达 {expected}；距{deadline}目标 {target} 还有 {months} 个月，"
                          "需每月新增约 {per_month} 个小区（每月提高 {rate}）。按近{recent}个月速度预计 {projected} 达标"
                          "（乐观 {best}，保守 {worst}）。",
-                         "{noun} {actual} in {month} against {expected} expected; {months} months left to "
-                         "{target} by {deadline}, about {per_month} compounds a month ({rate} a month). At the last "
-                         "{recent} months' pace: {projected} (best {best}, worst {worst})."),
+                         "{noun} {actual} in {month} against {expected} expected; {months:~month} left to {target} by {deadline}, about {per_month:~compound} a month ({rate} a month). At the pace of the last {recent:~month}: {projected} (best {best}, worst {worst})."),
     "targets.sentence_done": ("{month}{noun} {actual}，已达到{deadline}目标 {target}。",
                               "{noun} {actual} in {month}, the {target} target for {deadline} is met."),
     "targets.sentence_missed": ("{deadline}目标 {target} 未完成，{overdue}尚差 {short} 个小区；{month}为 {actual}，"
                                 "需全部完成。按近{recent}个月速度预计 {projected} 达标（乐观 {best}，保守 {worst}）。",
-                                "The {target} target for {deadline} is not met{overdue}, {short} compounds short; "
-                                "{actual} in {month}, all of it needed now. At the last {recent} months' pace: "
-                                "{projected} (best {best}, worst {worst})."),
-    "targets.overdue": ("逾期 {months} 个月，", ", {months} months overdue"),
+                                "The {target} target for {deadline} is not met{overdue}, {short:~compound} short; {actual} in {month}, all of it needed now. At the pace of the last {recent:~month}: {projected} (best {best}, worst {worst})."),
+    "targets.overdue": ("逾期 {months} 个月，", ", {months:~month} overdue"),
     "targets.required_overdue_note": ("{deadline}目标逾期 {months} 个月，需全部完成（提高 {rate}）",
-                                      "{deadline} target {months} months overdue: all needed now ({rate})"),
+                                      "{deadline} target {months:~month} overdue: all needed now ({rate})"),
     "targets.required_due_note": ("{deadline}目标本月到期，需全部完成（提高 {rate}）",
                                   "{deadline} target due this month: all needed now ({rate})"),
     "targets.result_met": ("达标", "Met"),
@@ -1002,9 +1116,9 @@ TEXT: dict[str, tuple[str, str]] = {
     "targets.col_result": ("期限当月判定", "At the deadline"),
     "targets.col_reached": ("其后达到", "Reached later"),
     "targets.expected_note": ("按进度应达 {expected}（{deadline}目标）", "{expected} expected on the line to {deadline}"),
-    "targets.of_total": ("小区总数 {total} 个", "of {total} compounds"),
+    "targets.of_total": ("小区总数 {total} 个", "of {total:~compound}"),
     "targets.required": ("每月需新增小区", "Compounds needed a month"),
-    "targets.required_note": ("每月提高 {rate}，剩 {months} 个月", "{rate} a month, {months} months left"),
+    "targets.required_note": ("每月提高 {rate}，剩 {months} 个月", "{rate} a month, {months:~month} left"),
     "targets.required_help": ("（期限目标所需小区数 − 当前已覆盖数）÷ 剩余月数；目标所需小区数按当月小区总数计算。",
                               "(compounds the target needs − compounds covered now) ÷ months left, at this month's "
                               "number of compounds."),
@@ -1050,23 +1164,19 @@ TEXT: dict[str, tuple[str, str]] = {
                                                 "Compounds without a committee in the city and each county (own scales), against the ideal line to the deadline in force and the projection; titles give the status."),
     "targets.method": ("理想进度：基线（2024年11月）到各期限目标的直线，按当月小区数折算为小区个数；预计达标：按近{recent}个月月均进度外推；"
                        "区间：近12个月内最快与最慢的连续{window}个月速度。",
-                       "Ideal line: straight from the baseline (2024-11) to each deadline's target, in compounds at each "
-                       "month's number of compounds. Projection: the average pace of the last {recent} months; band: the "
-                       "fastest and slowest {window}-month runs within the last 12 months."),
+                       "Ideal line: straight from the baseline (2024-11) to each deadline's target, in compounds at each month's number of compounds. Projection: the average pace of the last {recent:~month}; band: the fastest and slowest {window}-month runs within the last 12 months."),
     # (end of 覆盖地图 · 目标进度)
     "page.overview": ("总览", "Overview"),
     "overview.no_target": ("方案实施前（2024年11月起考核）", "Before the plan's start (measured from 2024-11)"),
     "overview.status_line": ("{status}：实际 {actual}，按进度应达 {expected}；{deadline} 目标 {target}，"
                              "剩 {months} 个月，每月需提高 {required}",
-                             "{status}: {actual} against {expected} expected on the line to {target} by "
-                             "{deadline}; {months} months left, {required} a month needed"),
+                             "{status}: {actual} against {expected} expected on the line to {target} by {deadline}; {months:~month} left, {required} a month needed"),
     "overview.status_overdue": ("{status}：{deadline}目标 {target}，逾期 {months} 个月，实际 {actual}{short}",
-                                "{status}: the {target} target for {deadline} is not met, {months} months overdue; "
-                                "{actual} now{short}"),
+                                "{status}: the {target} target for {deadline} is not met, {months:~month} overdue; {actual} now{short}"),
     "overview.status_due_now": ("{status}：{deadline}目标 {target} 本月到期，实际 {actual}{short}",
                                 "{status}: the {target} target for {deadline} falls due this month and is not met; "
                                 "{actual} now{short}"),
-    "overview.short": ("，尚差 {n} 个小区", ", {n} compounds short"),
+    "overview.short": ("，尚差 {n} 个小区", ", {n:~compound} short"),
     "overview.status_ratio": ("{status}：近12个月投诉率为基准年的 {actual}，按进度应不高于 {expected}；"
                               "{deadline} 目标不高于 {target}",
                               "{status}: the 12-month rate is {actual} of the baseline against {expected} "
@@ -1077,24 +1187,23 @@ TEXT: dict[str, tuple[str, str]] = {
     "overview.committee_help": ("已成立业主委员会或物业管理委员会的小区数 ÷ 小区总数。",
                                 "Compounds with an established owners' or management committee ÷ all compounds."),
     "overview.complaint_rate": ("年投诉率（每千户）", "Complaints / 1,000 households / yr"),
-    "overview.mode_unknown": ("（{n} 个小区管理方式不明，计为未覆盖）", "({n} compounds' management mode unknown, counted as not covered)"),
-    "overview.households_unknown": ("（{n} 个小区户数不明，未计入分母）", "({n} compounds' households unknown, left out of the denominator)"),
+    "overview.mode_unknown": ("（{n} 个小区管理方式不明，计为未覆盖）", "(management mode unknown for {n:~compound}, counted as not covered)"),
+    "overview.households_unknown": ("（{n} 个小区户数不明，未计入分母）", "(households unknown for {n:~compound}, left out of the denominator)"),
     "overview.complaint_note": ("基准年 {year}：{base}；当前为基准的 {ratio}（默认目标：降低20%）",
                                 "Baseline {year}: {base}; now {ratio} of it (default target: 20% lower)"),
     "overview.complaint_help": ("近12个月投诉（投诉+举报）数 ÷ 平均户数 × 1000。方案仅要求“显著降低”，"
                                 "降低20%为可修改的默认目标。",
-                                "Complaints (投诉 + 举报) in the last 12 months per 1,000 households. The plan only "
-                                "says 'markedly lower'; 20% lower is a default the city can change."),
+                                "Complaints and reports in the last 12 months per 1,000 households. The plan only says 'markedly lower'; 20% lower is a default the city can change."),
     "overview.remaining": ("尚无专业物业的小区", "Compounds without professional service"),
     "overview.remaining_note": ("按期完成需每月新增 {n} 个", "{n} a month needed to meet the deadline"),
     "overview.remaining_overdue_note": ("{deadline}目标逾期 {months} 个月，尚差 {n} 个小区",
-                                        "{deadline} target {months} months overdue, {n} compounds short"),
-    "overview.remaining_due_note": ("{deadline}目标本月到期，尚差 {n} 个小区", "{deadline} target due this month, {n} compounds short"),
+                                        "{deadline} target {months:~month} overdue, {n:~compound} short"),
+    "overview.remaining_due_note": ("{deadline}目标本月到期，尚差 {n} 个小区", "{deadline} target due this month, {n:~compound} short"),
     "overview.remaining_help": ("社区托管、业主自管、单位自管和无物业小区：方案要求2026年底清零。",
                                 "Community-hosted, owner- or employer-managed and unmanaged compounds: to be "
                                 "cleared by end-2026."),
     "overview.overdue": ("逾期整改事项", "Overdue rectification items"),
-    "overview.overdue_note": ("在办事项共 {n} 项", "{n} items open in all"),
+    "overview.overdue_note": ("在办事项共 {n} 项", "{n:~item} open in all"),
     "overview.overdue_help": ("月末未销号且已超过整改期限的问题。", "Items not closed and past their deadline at the month end."),
     "overview.ranking": ("县区排名", "County ranking"),
     "overview.ranking_caption": ("按专业物业覆盖率排名；状态为当月适用期限的进度判定，趋势为近12个月覆盖率。",
@@ -1105,9 +1214,13 @@ TEXT: dict[str, tuple[str, str]] = {
     "overview.col_county": ("县区", "County"),
     "overview.col_status": ("状态", "Status"),
     "overview.col_trend": ("近12个月", "Last 12 months"),
+    "overview.submissions": ("本月报送（{month}，{deadline} 截止）：应报 {expected} 项，已收到 {received} 项（{share}），"
+                             "其中逾期 {late} 项；尚缺 {outstanding} 项。[查看报送情况]({href})",
+                             "Submissions for {month} (due {deadline}): {received} of {expected} received ({share}), "
+                             "{late} of them late; {outstanding} outstanding. [See Submissions]({href})"),
     "overview.alerts": ("预警", "Alerts"),
     "overview.no_alerts": ("当月没有预警。", "No alerts this month."),
-    "overview.other_alerts": ("一般预警 {n} 条", "{n} other alerts"),
+    "overview.other_alerts": ("一般预警 {n} 条", "{n:~other alert}"),
     # -- sign-in, roles and refusals (dashboard/signin.py, dashboard/auth.py; role names: access/roles.py) -
     "signin.title": ("登录", "Sign in"),
     "signin.username": ("用户名", "User name"),
@@ -1228,32 +1341,74 @@ def language() -> str:
     return EN if st.session_state.get("lang") == EN else ZH
 
 
-
-def scope_names() -> dict[str, tuple[str, str]]:
-    """County and city names by adcode, from the region pack (warehouse/reference/counties.csv): the one
-    spelling the warehouse (core_scopes, mart_alerts) uses too."""
-    with open(REFERENCE / "counties.csv", encoding="utf-8") as fh:
-        return {f"value.{r['adcode']}": (r["name_zh"], r["name_en"]) for r in csv.DictReader(fh)}
+def counted(n, one: str, many: str | None = None) -> str:
+    """A count and its noun: "1 month", "2 months", "1,234 compounds"; `many` for an irregular plural.
+    `n` as shown (a number or its formatted text): only exactly one takes the singular."""
+    return f"{n} {one if str(n) == '1' else many or one + 's'}"
 
 
-TEXT |= scope_names()
 TEXT |= {f"role.{code}": (role.zh, role.en) for code, role in ROLES.items()}
+
+
+class _Formatter(string.Formatter):
+    """str.format, plus the count spec: "{n:~month}" -> counted(n, "month"), "{n:~county|counties}"."""
+
+    def format_field(self, value, format_spec: str) -> str:
+        if format_spec.startswith("~"):
+            return counted(value, *format_spec[1:].split("|", 1))
+        return super().format_field(value, format_spec)
+
+
+_FORMATTER = _Formatter()
 
 
 def t(key: str, lang: str | None = None, **fmt) -> str:
     zh, en = TEXT[key]
     text = en if (lang or language()) == EN else zh
-    return text.format(**fmt) if fmt else text
+    return _FORMATTER.format(text, **fmt) if fmt else text
+
+
+def _scope_name(code: str) -> tuple[str, str] | None:
+    try:
+        return queries.scope_names().get(code)
+    except queries.NoWarehouse:
+        return None
 
 
 def v(value, lang: str | None = None) -> str:
-    """A value from the data, translated when the table knows it."""
+    """A value from the data, translated when the table knows it; a scope code as its name in the warehouse."""
     if value is None:
         return "—"
-    pair = TEXT.get(f"value.{value}")
+    pair = TEXT.get(f"value.{value}") or _scope_name(str(value))
     if pair is None:
         return str(value)
     return pair[1] if (lang or language()) == EN else pair[0]
+
+
+LIST_SEPARATOR = "、"
+
+
+def v_list(text: str | None, lang: str | None = None) -> str:
+    """A list as the ledgers write it ("电梯安全、二次供水"): each item through v(), joined the language's way."""
+    if text is None:
+        return "—"
+    return t("common.list_separator", lang).join(v(item, lang) for item in text.split(LIST_SEPARATOR))
+
+
+# The warehouse keeps some texts in both languages in one string: "中文 | English" (rules, messages,
+# descriptions) or "中文／English" (a rejected file's message).
+BILINGUAL_SEPARATORS = (" | ", "／")
+
+
+def half(text: str | None, lang: str | None = None) -> str | None:
+    """The current language's half of a bilingual text; a text in one language as it is."""
+    if text is None:
+        return None
+    for separator in BILINGUAL_SEPARATORS:
+        if separator in text:
+            zh, en = text.split(separator, 1)
+            return (en if (lang or language()) == EN else zh).strip()
+    return text
 
 
 def month_label(d, lang: str | None = None) -> str:

@@ -13,13 +13,16 @@ table expression put in front of the query), whatever the page or the URL asked 
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import re
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
+from types import MappingProxyType
 
 import duckdb
 import polars as pl
@@ -78,8 +81,9 @@ def cursor() -> duckdb.DuckDBPyConnection:
 # What a session bound to one county (a county officer) reads of each warehouse table; every other role
 # reads every row. SHARED: aggregates by scope, reference data, the build's own facts, firms' scores.
 # RECORDS: a row a compound, complaint, deduction, inspection, case, file or flagged row: only the
-# county's own (county_code). Any other table (raw ledger rows, staging rows without a county code): none.
-# tests/test_access_queries.py checks that every table of a build is in one of the three.
+# county's own (by the column naming its county). Any other table (raw ledger rows, staging rows without a
+# county code): none.
+# tests/test_app_access.py checks that every table of a build is in one of the three.
 SHARED = frozenset({
     "build_runs", "core_firms", "core_months", "core_scopes", "core_settings", "mart_alerts",
     "mart_committee_coverage_monthly", "mart_committee_governance_monthly", "mart_committee_status_monthly",
@@ -90,20 +94,21 @@ SHARED = frozenset({
     "mart_inspection_quarterly", "mart_inspection_results_quarterly", "mart_joint_meetings_monthly",
     "mart_mediation_monthly", "mart_plan_duties_monthly", "mart_plan_scorecard", "mart_quality_overview",
     "mart_quality_pass_rate", "mart_quality_row_drops", "mart_rectification_monthly", "mart_service_grades_monthly",
-    "mart_target_progress", "mart_target_status", "mart_utilities_monthly",
+    "mart_submission_completeness", "mart_submissions", "mart_target_progress", "mart_target_status",
+    "mart_utilities_monthly",
 })
 SHARED_PREFIX = "ref_"
-RECORDS = frozenset({
-    "audit_cell_findings", "audit_quarantine", "audit_source_files", "audit_validation", "audit_validation_history",
-    "core_committee_months", "core_complaints", "core_compound_months", "core_compounds", "core_grade_assessments",
-    "core_inspections", "core_rectification_months", "core_rectifications", "mart_committee_compounds_monthly",
-    "mart_complaint_records", "mart_compound_complaints_monthly", "mart_compound_map",
-    "mart_compound_plan_duties_monthly", "mart_compound_profile_monthly", "mart_firm_credit_deductions",
-    "mart_grade_assessments_monthly", "mart_inspection_records", "mart_inspection_uploads_pending",
-    "mart_joint_meeting_records", "mart_mediation_cases", "mart_open_rectifications_monthly",
-    "mart_quality_replaced_files", "mart_utilities_compounds_monthly", "stg_committees", "stg_complaints",
-    "stg_compounds", "stg_inspections", "stg_joint_meetings",
-})
+RECORDS = dict.fromkeys([
+    "audit_cell_findings", "audit_quarantine", "audit_receipts", "audit_source_files", "audit_validation",
+    "audit_validation_history", "core_committee_months", "core_complaints", "core_compound_months", "core_compounds",
+    "core_grade_assessments", "core_inspections", "core_rectification_months", "core_rectifications",
+    "mart_committee_compounds_monthly", "mart_complaint_records", "mart_compound_complaints_monthly",
+    "mart_compound_map", "mart_compound_plan_duties_monthly", "mart_compound_profile_monthly",
+    "mart_firm_credit_deductions", "mart_grade_assessments_monthly", "mart_inspection_records",
+    "mart_inspection_uploads_pending", "mart_joint_meeting_records", "mart_mediation_cases",
+    "mart_open_rectifications_monthly", "mart_quality_replaced_files", "mart_utilities_compounds_monthly",
+    "stg_committees", "stg_complaints", "stg_compounds", "stg_inspections", "stg_joint_meetings",
+], "county_code") | {"mart_submission_files": "scope_code"}  # table -> the column naming its county
 NO_ROWS_PREFIX = "raw_"
 NO_ROWS = frozenset({"core_credit_deductions", "stg_credit_events", "stg_firms", "stg_grade_assessments",
                      "stg_mediations", "stg_rectifications", "stg_utilities"})
@@ -137,7 +142,7 @@ def restricted(sql: str, county: str, tables: frozenset[str]) -> str:
     if not named:
         return sql
     ctes = ", ".join(f"{n} as (select * from main.{n} where "
-                     f"{f'county_code = {county!r}' if access_of(n) == 'records' else 'false'})" for n in named)
+                     f"{f'{RECORDS[n]} = {county!r}' if access_of(n) == 'records' else 'false'})" for n in named)
     head = _WITH.match(sql)
     return f"{sql[:head.end()]}{ctes}, {sql[head.end():]}" if head else f"with {ctes} {sql}"
 
@@ -173,8 +178,8 @@ def hidden_record(table: str, column: str, key) -> bool:
     county = auth.current().records_county
     if county is None or table not in RECORDS:
         return False
-    return _read(str(database()), f"select count(*) from {table} where {column} = ? and county_code is distinct "
-                 "from ?", (key, county)).item() > 0
+    return _read(str(database()), f"select count(*) from {table} where {column} = ? and {RECORDS[table]} is "
+                 "distinct from ?", (key, county)).item() > 0
 
 
 def value(sql: str, *params):
@@ -206,6 +211,18 @@ def months() -> list[date]:
 
 def scopes() -> pl.DataFrame:
     return read("select scope_code, name_zh, name_en, scope_level from core_scopes order by sort_order, scope_code")
+
+
+def scope_names() -> Mapping[str, tuple[str, str]]:
+    """Each scope's (Chinese, English) name by its code: the one spelling of county and city names."""
+    return _scope_names(str(database()))
+
+
+@functools.lru_cache(maxsize=4)
+def _scope_names(db: str) -> Mapping[str, tuple[str, str]]:
+    # looked up for every value v() translates: kept per warehouse file, read-only
+    frame = _read(db, "select scope_code, name_zh, name_en from core_scopes", ())
+    return MappingProxyType({code: (zh, en) for code, zh, en in frame.iter_rows()})
 
 
 def boundaries() -> dict:

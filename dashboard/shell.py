@@ -1,15 +1,22 @@
-"""The frame around every page: first-run build, global filters kept in the URL, page header."""
+"""The frame around every page: the sign-in gate and who is signed in, first-run build, global filters kept
+in the URL, page header, and the refusals a role gets."""
 
 from __future__ import annotations
 
 import os
 import subprocess
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
+from html import escape
+from urllib.parse import urlencode, urlsplit
 
 import streamlit as st
 
+from access import audit
+from access.sessions import Session
+from access.settings import load as load_settings
 from dashboard import auth, queries
 from dashboard.i18n import bound, language, month_label, t, v
 from warehouse import location
@@ -100,6 +107,71 @@ def sidebar_filters() -> Filters:
     return Filters(scope=st.session_state["scope"], month=as_of, city=city, latest=info.data_month)
 
 
+# -- who is signed in: the gate, the user box, refusals -------------------------------------------------
+
+REFUSED_KEY = "_auth_refused"  # refusals already audited in this browser session
+
+
+def gate() -> Session:
+    """The live session of this browser, or the sign-in screen (and the run stops)."""
+    session, why = auth.signed_in()
+    if session is None:
+        sign_in_screen(why)
+        st.stop()
+    return session
+
+
+def _here() -> str:
+    """The path and query of the page in view, to come back to after signing in."""
+    path = urlsplit(st.context.url or "/").path or "/"
+    query = urlencode(st.query_params.to_dict())
+    return path + (f"?{query}" if query else "")
+
+
+def sign_in_screen(why: str) -> None:
+    """No live session: say why, and offer the sign-in page (and single sign-on when it is set up)."""
+    if load_settings().oidc and st.query_params.get("sso") == "1":
+        st.login()  # Streamlit sends the browser to the provider; the sign-in door takes it from there
+    st.title(t("app.title"))
+    st.info(t({"expired": "signin.expired", "ended": "signin.signed_out"}.get(why, "auth.need_sign_in")))
+    query = urlencode({"next": _here(), "lang": language()})
+    st.markdown(f'<a href="/signin?{escape(query)}" target="_self">{escape(t("auth.sign_in"))}</a>',
+                unsafe_allow_html=True)
+
+
+def role_label(session: Session) -> str:
+    label = t(f"role.{session.role}")
+    return f"{label} · {v(session.county_code)}" if session.county_code else label
+
+
+def user_box(session: Session) -> None:
+    """Who is signed in, and the way out, at the foot of the sidebar."""
+    with st.sidebar:
+        st.caption(t("auth.signed_in_as", name=session.display_name, role=role_label(session)))
+        st.markdown(f'<a href="/signout?lang={language()}" target="_self">{escape(t("auth.sign_out"))}</a>',
+                    unsafe_allow_html=True)
+
+
+def refuse(kind: str, target: str, **fmt) -> None:
+    """Show a refusal (message access.refused.<kind>) and audit it, once per browser session and target."""
+    session = auth.current()
+    st.error(t(f"access.refused.{kind}", role=t(f"role.{session.role}"), **fmt))
+    seen = st.session_state.setdefault(REFUSED_KEY, set())
+    if (kind, target) not in seen:
+        seen.add((kind, target))
+        audit.record("refused", session.username, role=session.role, ip=auth.client_ip(session), kind=kind,
+                     target=target)
+
+
+def refusal_page(url: str) -> Callable[[], None]:
+    """A page for `url` when the session may not open it: the refusal instead (the page itself never runs)."""
+    def refused() -> None:
+        st.title(t("app.title"))
+        refuse("page", url, page=url)
+    refused.__name__ = f"refused_{url.replace('-', '_')}"
+    return refused
+
+
 # Desk pages: KPI labels wrap instead of being cut ("专业物业覆…" at 1280–1366 px); printing gives A4
 # landscape without the sidebar, toolbar or download buttons.
 DESK_CSS = """<style>
@@ -136,7 +208,7 @@ def records_notice(filters: Filters) -> None:
     if filters.is_city:
         st.info(t("access.records_city", county=v(county)))
     else:
-        auth.refuse("records", filters.scope, scope=v(filters.scope), county=v(county))
+        refuse("records", filters.scope, scope=v(filters.scope), county=v(county))
 
 
 def filters() -> Filters:

@@ -104,7 +104,7 @@ def status_words(row: dict | None) -> str | None:
         return None
     months = row["months_left"]
     return t("meeting.target_line", target=pct(row["target_value"], 0), deadline=row["deadline"].strftime("%Y-%m"),
-             left=t("meeting.months_left_one" if months == 1 else "meeting.months_left", n=months))
+             left=t("meeting.months_left", n=months))
 
 
 # -- data (selects from marts only) --------------------------------------------------------------

@@ -1,9 +1,11 @@
-"""Command line: python -m pipelines {build,demo,bulletin,accounts,audit}.
+"""Command line: python -m pipelines {build,demo,bulletin,check,template,accounts,audit}.
 
     build     read every ledger file in the landing folder and build a new warehouse
     demo      generate the demo city into the landing folder, then build; on a first start also
               create one account per role and print their passwords once
     bulletin  write a month's bulletin (通报) or year-end assessment as .docx and .pdf from the current warehouse
+    check     read and check ledger files as the build would, without building (exit 1 if one is rejected)
+    template  write a ledger's .xlsx template (drop-downs, checks, 填表说明) for a county and month
     accounts  the app's built-in accounts (list, add, passwd, role, disable, enable, unlock)
     audit     print or export the audit trail, or check that it has not been altered
 """
@@ -19,6 +21,7 @@ from pathlib import Path
 from access import accounts, audit
 from access import cli as access_cli
 from pipelines.build import Progress, build_locked, format_summary
+from pipelines.ledgers import LEDGERS
 from warehouse import location
 
 EXIT_BUSY = 75  # EX_TEMPFAIL: another build is running, try again later
@@ -47,11 +50,27 @@ def main(argv: list[str] | None = None) -> int:
     r.add_argument("--month", type=_month, required=True, help="YYYY-MM")
     r.add_argument("--kind", choices=["monthly", "year-end"], default="monthly")
     r.add_argument("--out", type=Path, default=None, help="default: <data>/reports")
+    c = sub.add_parser("check", help="read and check files as the build would; the warehouse is untouched")
+    c.add_argument("files", type=Path, nargs="+", metavar="FILE")
+    c.add_argument("--json", action="store_true", help="print the report as JSON (schema in the README)")
+    t = sub.add_parser("template", help="a ledger's .xlsx template")
+    t.add_argument("ledger", help="the ledger: " + ", ".join(LEDGERS) + " (or its Chinese name)")
+    t.add_argument("--county", default=None, help="adcode of the county (default: the whole city)")
+    t.add_argument("--month", type=_month, default=None, help="YYYY-MM: the month (period) the file is for")
+    t.add_argument("--out", type=Path, default=None, help="the .xlsx file to write (default: the name the "
+                   "reader recognises in the current folder, e.g. 凉州区_住宅小区物业管理台账_2024-03.xlsx)")
     access_cli.register(sub)
     args = parser.parse_args(argv)
 
     if args.command in ("accounts", "audit"):
         return access_cli.run(args)
+
+    if args.command == "check":  # reads files only: no build lock, nothing written to the warehouse
+        from pipelines import check
+
+        return check.main(args.files, args.json)
+    if args.command == "template":
+        return template(args.ledger, args.county, args.month, args.out)
     if args.command == "bulletin":  # reads the warehouse, builds nothing: no build lock
         return bulletin(args.month, args.kind, args.out)
     # Several app sessions may start the first-run demo at once: the later ones wait for the
@@ -97,8 +116,39 @@ def _run(args: argparse.Namespace) -> int:
     audit.record("rebuild", audit.cli_actor(), ip=audit.cli_ip(), command=args.command, outcome="succeeded",
                  database=summary.database.name)
     print(format_summary(summary))
+    print(write_templates())
     if args.command == "demo":
         first_accounts()
+    return 0
+
+
+def write_templates() -> str:
+    """Every ledger template into <data>/templates/ for the app. The warehouse is published already, so a
+    failure is said, not raised."""
+    from pipelines import template
+
+    try:
+        written = template.write_all()
+    except Exception as exc:
+        return (f"✗ 台账模板未能生成（数据仓库已更新）| The ledger templates could not be written: "
+                f"{type(exc).__name__}: {exc}")
+    return f"台账模板 templates: {len(written)} → {location.templates_dir()}"
+
+
+def template(name: str, county: str | None, month: date | None, out: Path | None) -> int:
+    from pipelines import template as templates
+
+    ledger = LEDGERS.get(name) or next((lg for lg in LEDGERS.values() if lg.zh == name), None)
+    if ledger is None:
+        print(f"未知台账 | Unknown ledger {name!r}: one of {', '.join(LEDGERS)}", file=sys.stderr)
+        return 2
+    try:
+        content = templates.template_bytes(ledger, county, month)
+    except ValueError as exc:
+        print(exc, file=sys.stderr)
+        return 2
+    out = out or Path(templates.file_name(ledger, county, month))
+    print(f"模板已生成 | Written: {templates.write(out, content)}")
     return 0
 
 

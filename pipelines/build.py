@@ -16,6 +16,7 @@ from expectations.gate import check
 from pipelines.ledgers import LEDGERS
 from pipelines.normalise import POLARS_TYPES
 from pipelines.read import SourceFile, read_landing
+from pipelines.receipts import receipts
 from warehouse import location
 from warehouse.build import BuildInput, build_warehouse
 
@@ -92,6 +93,7 @@ def build_locked(landing: Path | None = None, progress: Callable[[str], None] | 
     if not landing.is_dir():
         raise FileNotFoundError(f"落地文件夹不存在 | The landing folder does not exist: {landing}")
     sources = read_all(landing, progress)
+    received = receipts(sources, landing)
     progress("quality checks")
     gate_started = time.perf_counter()
     gate = check(sources)
@@ -103,7 +105,7 @@ def build_locked(landing: Path | None = None, progress: Callable[[str], None] | 
     inp = BuildInput(
         raw=raw,
         audit={"audit_source_files": gate.files, "audit_quarantine": gate.quarantine,
-               "audit_cell_findings": gate.findings,
+               "audit_cell_findings": gate.findings, "audit_receipts": received,
                "audit_validation": gate.results,
                "audit_validation_history": validation_results.history(gate.results, gate.validated_at)},
         source_files=gate.files.select("path", "sha256", "ledger", "rows_read", "status").to_dicts(),

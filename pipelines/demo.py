@@ -19,10 +19,13 @@ import csv
 import itertools
 import json
 import math
+import os
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import numpy as np
 import polars as pl
@@ -1911,12 +1914,19 @@ def _parse_any_date(text: str) -> date:
 # The generator
 
 
-class _Writer:
-    """Writes one ledger file: XLSX with title, unit line, headers and 合计 (scale <= 5), else CSV."""
+LATE_SHARE = 0.06  # of the files sent after their deadline (the 5th), by up to LATE_DAYS days
+LATE_DAYS = 15
 
-    def __init__(self, landing: Path, xlsx: bool, defects: Defects, progress: Progress | None):
+
+class _Writer:
+    """Writes one ledger file: XLSX with title, unit line, headers and 合计 (scale <= 5), else CSV. Each file's
+    modification time is when its county sent it (the submission tracker reads it): in the days up to its
+    填报日期, or for a few files up to LATE_DAYS after it; never later than now."""
+
+    def __init__(self, landing: Path, xlsx: bool, defects: Defects, progress: Progress | None, seed: int):
         self.landing, self.xlsx, self.defects, self.progress = landing, xlsx, defects, progress
         self.rows: dict[str, int] = dict.fromkeys(LEDGERS, 0)
+        self.sending = np.random.default_rng([seed, 40])
 
     def sheet(self, ledger: Ledger, df: pl.DataFrame, *, stem: str, title: str, unit: str, filled: date,
               style: Style | None, county: str, period: str) -> None:
@@ -1931,19 +1941,24 @@ class _Writer:
         else:
             path = self.landing / f"{stem}.csv"
             write_csv(path, out)
-        self._done(ledger, df.height, path)
+        self._done(ledger, df.height, path, filled)
 
     def table(self, ledger: Ledger, df: pl.DataFrame, *, name: str, encoding: str, county: str,
-              period: str) -> None:
+              period: str, filled: date) -> None:
         canonical = [c for c in df.columns if not c.startswith("_")]
         out = render(df, ledger, None, excel_dates=False)
         names = dict(zip(canonical, out.columns, strict=True))
         out = self.defects.apply(ledger.name, county, period, out, names)
         path = self.landing / name
         write_csv(path, out, encoding)
-        self._done(ledger, df.height, path)
+        self._done(ledger, df.height, path, filled)
 
-    def _done(self, ledger: Ledger, rows: int, path: Path) -> None:
+    def _done(self, ledger: Ledger, rows: int, path: Path, filled: date) -> None:
+        late = self.sending.random() < LATE_SHARE
+        days = int(self.sending.integers(1, LATE_DAYS + 1)) if late else -int(self.sending.integers(0, 5))
+        sent = datetime.combine(filled + timedelta(days=days), datetime.min.time(), ZoneInfo("Asia/Shanghai"))
+        moment = min(sent.timestamp() + float(self.sending.integers(9 * 3600, 18 * 3600)), time.time())
+        os.utime(path, (moment, moment))
         self.rows[ledger.name] += rows
         if self.progress:
             self.progress(f"{ledger.name}: {path.name} ({rows} rows)")
@@ -1966,7 +1981,7 @@ def generate(landing: Path, *, seed: int = 2024, scale: float = 1.0, through: da
     region = load_region()
     city = build_city(region, seed, scale, last)
     bad = Defects(defects, seed, region.counties, last)
-    out = _Writer(landing, scale <= 5, bad, progress)
+    out = _Writer(landing, scale <= 5, bad, progress, seed)
 
     _write_snapshots(city, out, last)
     _write_firms(city, out, last)
@@ -2075,10 +2090,10 @@ def _write_mediations_and_meetings(city: City, out: _Writer, seed: int, last: in
             rng = np.random.default_rng([seed, 30, q0, ci])
             out.table(LEDGERS["mediations"], mediations_frame(city, rng, ci, q0, last),
                       name=f"{county.name}_人民调解台账_{y}Q{q}.csv", encoding="utf-8-sig",
-                      county=county.adcode, period=f"{y}Q{q}")
+                      county=county.adcode, period=f"{y}Q{q}", filled=_filled(min(q0 + 2, last)))
             out.table(LEDGERS["joint_meetings"], meetings_frame(city, rng, ci, q0, last),
                       name=f"{county.name}_三方联动联席会议台账_{y}Q{q}.csv", encoding="utf-8-sig",
-                      county=county.adcode, period=f"{y}Q{q}")
+                      county=county.adcode, period=f"{y}Q{q}", filled=_filled(min(q0 + 2, last)))
 
 
 def _write_complaints(city: City, out: _Writer, seed: int, book: CreditBook, last: int) -> None:
@@ -2088,7 +2103,7 @@ def _write_complaints(city: City, out: _Writer, seed: int, book: CreditBook, las
         df = complaints_month(city, m, last, seed, book, seen)
         period = _label(m)
         out.table(ledger, df, name=f"武威市12345热线物业工单_{period}.csv",
-                  encoding=out.defects.encoding(period, "gbk"), county="", period=period)
+                  encoding=out.defects.encoding(period, "gbk"), county="", period=period, filled=_filled(m))
 
 
 def _write_credit_events(out: _Writer, events: list[dict], last: int) -> None:
@@ -2097,4 +2112,4 @@ def _write_credit_events(out: _Writer, events: list[dict], last: int) -> None:
     for m in range(SNAPSHOTS_FROM, last + 1):
         df = credit_events_frame(events, m).select(columns)
         out.table(ledger, df, name=f"武威市_物业企业信用信息记录_{_label(m)}.csv", encoding="utf-8",
-                  county="", period=_label(m))
+                  county="", period=_label(m), filled=_filled(m))

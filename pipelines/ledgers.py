@@ -14,6 +14,12 @@ Column kinds (what the normaliser turns a cell into):
     datetime  a date plus an optional time (local, Asia/Shanghai)
     county    any variant of a county's name, or its adcode -> the adcode
     enum      one of `values`
+A bool column's `values`, when given, are the two words a template offers for it (true first);
+otherwise 是/否.
+
+What the counties owe (the submission tracker, 报送情况): `cadence` is how often a ledger is due
+(month, quarter, half_year; None: sent when something changes, never "missing"), `reported_by`
+who sends it (county: each county its own file; city: one file for the whole city).
 """
 
 from __future__ import annotations
@@ -48,6 +54,8 @@ class Ledger:
     title_words: tuple[str, ...] = ()
     # A monthly snapshot: each file is the full state of one county at one month end.
     snapshot: bool = False
+    cadence: str | None = None   # CADENCES, or None
+    reported_by: str = "county"  # county | city
 
     def column(self, name: str) -> Column:
         return next(c for c in self.columns if c.name == name)
@@ -56,6 +64,8 @@ class Ledger:
     def column_names(self) -> list[str]:
         return [c.name for c in self.columns]
 
+
+CADENCES = ("month", "quarter", "half_year")
 
 MANAGEMENT_MODES = ("专业物业", "社区托管", "业主自管", "单位自管", "无物业")
 SERVICE_GRADES = ("一级", "二级", "三级", "未评定")
@@ -82,7 +92,7 @@ C = Column
 
 COMPOUNDS = Ledger(
     "compounds", "住宅小区物业管理台账", "Residential compounds",
-    key=("compound_id", "as_of"), snapshot=True,
+    key=("compound_id", "as_of"), snapshot=True, cadence="month",
     title_words=("住宅小区物业管理台账", "小区物业管理台账", "住宅小区台账", "compounds"),
     columns=(
         C("as_of", "统计月份", "date", aliases=("报送月份", "截止日期", "填报月份")),
@@ -123,13 +133,13 @@ COMPOUNDS = Ledger(
 
 FIRMS = Ledger(
     "firms", "物业服务企业台账", "Property-service firms",
-    key=("firm_credit_code",),
+    key=("firm_credit_code",), reported_by="city",
     title_words=("物业服务企业台账", "物业企业台账", "firms"),
     columns=(
         C("firm_credit_code", "统一社会信用代码", "code", True, aliases=("信用代码", "企业信用代码")),
         C("firm_name", "企业名称", "str", True, aliases=("物业企业名称", "名称")),
         C("registered_county", "注册地", "county", aliases=("注册县区", "注册地址")),
-        C("is_local", "本地/外地", "bool", aliases=("是否本地企业", "本地企业")),
+        C("is_local", "本地/外地", "bool", values=("本地", "外地"), aliases=("是否本地企业", "本地企业")),
         C("founded_on", "成立日期", "date", aliases=("成立时间",)),
         C("staff", "从业人数", "int", aliases=("员工人数", "从业人员")),
         C("has_party_org", "党组织", "bool", aliases=("是否建立党组织", "有无党组织")),
@@ -138,7 +148,7 @@ FIRMS = Ledger(
 
 COMPLAINTS = Ledger(
     "complaints", "12345热线物业工单", "Complaints (12345 work orders)",
-    key=("ticket_id",),
+    key=("ticket_id",), cadence="month", reported_by="city",
     title_words=("12345", "工单", "信访", "complaints"),
     columns=(
         C("ticket_id", "工单编号", "code", True, aliases=("工单号", "编号")),
@@ -167,8 +177,8 @@ COMPLAINTS = Ledger(
 )
 
 INSPECTIONS = Ledger(
-    "inspections", "双随机一公开检查记录", "Spot inspections (双随机、一公开)",
-    key=("inspection_id",),
+    "inspections", "双随机一公开检查记录", "Spot inspections",
+    key=("inspection_id",), cadence="quarter",
     title_words=("双随机", "检查记录", "inspections"),
     columns=(
         C("inspection_id", "检查编号", "code", True, aliases=("编号",)),
@@ -189,7 +199,7 @@ INSPECTIONS = Ledger(
 
 GRADE_ASSESSMENTS = Ledger(
     "grade_assessments", "物业服务等级考评", "Service-grade assessments",
-    key=("compound_id", "period"),
+    key=("compound_id", "period"), cadence="half_year",
     title_words=("服务等级考评", "等级考评", "grade_assessments"),
     columns=(
         C("compound_id", "小区编码", "code", True, aliases=("小区代码",)),
@@ -222,7 +232,7 @@ RECTIFICATIONS = Ledger(
 
 COMMITTEES = Ledger(
     "committees", "业主大会业主委员会台账", "Owners' committees",
-    key=("compound_id", "as_of"), snapshot=True,
+    key=("compound_id", "as_of"), snapshot=True, cadence="month",
     title_words=("业主委员会", "业主大会", "物业管理委员会", "committees"),
     columns=(
         C("as_of", "统计月份", "date", aliases=("报送月份", "截止日期", "填报月份")),
@@ -239,7 +249,7 @@ COMMITTEES = Ledger(
 )
 
 UTILITIES_LEDGER = Ledger(
-    "utilities", "水电气暖产权排查台账", "Utilities census (水电气暖)",
+    "utilities", "水电气暖产权排查台账", "Utilities census (water, power, gas, heat)",
     key=("compound_id", "utility"),
     title_words=("水电气暖", "产权排查", "utilities"),
     columns=(
@@ -254,8 +264,8 @@ UTILITIES_LEDGER = Ledger(
 )
 
 MEDIATIONS = Ledger(
-    "mediations", "人民调解台账", "Mediations (人民调解)",
-    key=("case_id",),
+    "mediations", "人民调解台账", "Mediations",
+    key=("case_id",), cadence="quarter",
     title_words=("人民调解", "调解", "mediations"),
     columns=(
         C("case_id", "案件编号", "code", True, aliases=("编号",)),
@@ -267,8 +277,8 @@ MEDIATIONS = Ledger(
 )
 
 JOINT_MEETINGS = Ledger(
-    "joint_meetings", "三方联动联席会议台账", "Joint meetings (三方联动)",
-    key=("meeting_id",),
+    "joint_meetings", "三方联动联席会议台账", "Joint meetings (community, committee and firm)",
+    key=("meeting_id",), cadence="quarter",
     title_words=("联席会议", "三方联动", "joint_meetings"),
     columns=(
         C("meeting_id", "会议编号", "code", True, aliases=("编号",)),
@@ -283,7 +293,7 @@ JOINT_MEETINGS = Ledger(
 
 CREDIT_EVENTS = Ledger(
     "credit_events", "物业企业信用信息记录", "Credit events",
-    key=("event_id",),
+    key=("event_id",), cadence="month", reported_by="city",
     title_words=("信用信息", "credit_events"),
     columns=(
         C("event_id", "记录编号", "code", True, aliases=("编号",)),

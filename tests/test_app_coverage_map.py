@@ -108,7 +108,7 @@ def test_english_tooltips(golden_app_env):
     at = switch_to_english(run_page("coverage-map", scope="620602", month="2025-02"))
     features = layer(deck_spec(at), "counties")["data"]["features"]
     assert features[0]["properties"]["title"] == "Liangzhou District"
-    assert features[0]["properties"]["detail"] == "Professional coverage：75.0%\n6 of 8 compounds\nStatus: On track"
+    assert features[0]["properties"]["detail"] == "Professional coverage: 75.0%\n6 of 8 compounds\nStatus: On track"
     point = layer(deck_spec(at), "compounds")["data"][0]
     assert "households" in point["detail"]
 

@@ -119,3 +119,19 @@ def test_english_switch(golden_app_env):
     assert {"Firms rated", "Level A (red list)", "Score"} <= set(metrics(at))
     assert any(m.value.startswith("**Score explained: 100 at the start") for m in at.markdown)
     assert "Complaint" in set(table_with(at, "ref_id", "source")["source"])
+
+
+def test_points_explained_in_english(golden_app_env):
+    """EXPECTED.md's five entries of F1 in 2024Q4, in English: the sentence written for the English view, the
+    category, inspection items and event kind it names translated (as the golden ledgers have them)."""
+    at = run_page("firms", scope="620600", month="2024-12", firm=F1, lang="en")
+    deductions = table_with(at, "ref_id", "points", "source_row")
+    assert list(zip(deductions["ref_id"], deductions["detail"], strict=True)) == [
+        ("E1", "Commendation (凉州区住建局)"),
+        ("I001", "2 problems found: Fire lanes, Lift maintenance"),
+        ("T0027", "Substantiated complaint: Heating"),
+        ("T0027", "Closed late: due 2024-12-10 18:00, closed 2024-12-12 09:00"),
+        ("R1", "Overdue: deadline 2024-12-15, closed 2024-12-20"),
+    ]
+    assert list(deductions["rule"]) == ["Credit event", "Inspection finding", "Substantiated complaint",
+                                        "Complaint closed after its deadline", "Overdue rectification item"]

@@ -84,6 +84,22 @@ def run_models(con: duckdb.DuckDBPyConnection, progress: Callable[[str], None]) 
             con.execute(f"comment on column {model.name}.{column} is {_sql_text(f'{zh} | {en}')}")
 
 
+def load_ledgers(con: duckdb.DuckDBPyConnection) -> None:
+    """ref_ledgers: each ledger as declared in pipelines/ledgers.py: names, and what the counties owe."""
+    frame = pl.DataFrame([{"ledger": lg.name, "name_zh": lg.zh, "name_en": lg.en, "is_snapshot": lg.snapshot,
+                           "cadence": lg.cadence, "reported_by": lg.reported_by, "sort_order": i}
+                          for i, lg in enumerate(LEDGERS.values())],
+                         schema_overrides={"cadence": pl.String})
+    load_frames(con, {"ref_ledgers": frame})
+    con.execute("comment on table ref_ledgers is '台账（pipelines/ledgers.py 的声明）：名称、报送周期与报送方 | "
+                "Ledgers as declared in pipelines/ledgers.py: names, how often they are due and who sends them'")
+    for column, zh, en in (("cadence", "报送周期（month 每月、quarter 每季度、half_year 每半年；空为有变化时报送）",
+                            "How often it is due (month, quarter, half_year; empty: when something changes)"),
+                           ("reported_by", "报送方（county 各县区、city 全市一份）",
+                            "Who sends it (county: each county; city: one file for the city)")):
+        con.execute(f"comment on column ref_ledgers.{column} is {_sql_text(f'{zh} | {en}')}")
+
+
 def describe_raw_tables(con: duckdb.DuckDBPyConnection) -> None:
     for ledger in LEDGERS.values():
         table = f"raw_{ledger.name}"
@@ -226,6 +242,7 @@ def build_warehouse(inp: BuildInput, *, progress: Callable[[str], None] = lambda
         with duckdb.connect(str(path), config=BUILD_CONFIG) as con:
             progress("reference data")
             load_reference(con)
+            load_ledgers(con)
             progress("raw ledgers")
             load_frames(con, {f"raw_{name}": frame for name, frame in inp.raw.items()})
             load_frames(con, inp.audit)

@@ -5,6 +5,7 @@
                           PREVIOUS pointer (the one CURRENT named before), build.lock, runs/*.json
     <data>/validation/    each build's validation results as JSON
     <data>/reports/       the bulletins (通报) as .docx and .pdf
+    <data>/templates/     the ledger templates (.xlsx) the app offers, written by each build
 
 A build writes a new database file and then atomically replaces CURRENT (a one-line text file
 naming it). Readers resolve CURRENT each time and key their cached connection on the resolved
@@ -51,6 +52,15 @@ def validation_dir() -> Path:
 
 def reports_dir() -> Path:
     return data_dir() / "reports"
+
+
+def templates_dir() -> Path:
+    return data_dir() / "templates"
+
+
+def template_path(ledger: str, scope: str) -> Path:
+    """A ledger's template for a county (or, under the city's adcode, for the whole city), as the build writes it."""
+    return templates_dir() / f"{ledger}_{scope}.xlsx"
 
 
 def pointer_file() -> Path:

@@ -176,7 +176,7 @@ f = filters()
 page_header("page.admin", f)
 user = auth.current()
 if not user.may(ADMIN):  # the page registry does not show this page to other roles; this is the second lock
-    auth.refuse("page", "admin", page="admin")
+    shell.refuse("page", "admin", page="admin")
     st.stop()
 ip = auth.client_ip(user)
 tab_accounts, tab_audit, tab_rebuild, tab_settings = st.tabs(

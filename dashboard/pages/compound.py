@@ -13,6 +13,7 @@ from dashboard.components import (
     as_percent,
     chart,
     kpi_tile,
+    listed,
     month_labels,
     num,
     percent_column,
@@ -22,7 +23,7 @@ from dashboard.components import (
     translated,
 )
 from dashboard.i18n import month_label, t, v
-from dashboard.shell import Filters, filters, page_header
+from dashboard.shell import Filters, filters, page_header, refuse
 
 URL_KEY = "compound"
 HISTORY_MONTHS_CHARTED = 24
@@ -34,7 +35,7 @@ def choices(f: Filters) -> dict[str, str]:
         select compound_id, compound_name from mart_compound_profile_monthly
         where month = $1 and ($2 = $3 or county_code = $2) order by county_code, town, compound_id
     """, f.month, f.scope, f.city)
-    return {cid: f"{name}（{cid}）" for cid, name in frame.iter_rows()}
+    return {cid: t("compound.name_id", name=name, id=cid) for cid, name in frame.iter_rows()}
 
 
 def profile(compound_id: str, month: date) -> dict | None:
@@ -52,7 +53,7 @@ def pick(f: Filters) -> str | None:
     wanted = st.query_params.get(URL_KEY)
     options = choices(f)
     if wanted and wanted not in options and (row := profile(wanted, f.month)):
-        options = {wanted: f"{row['compound_name']}（{wanted}）", **options}
+        options = {wanted: t("compound.name_id", name=row["compound_name"], id=wanted), **options}
     ids = list(options)
     picked = st.selectbox(t("compound.pick"), ids, index=ids.index(wanted) if wanted in options else None,
                           format_func=options.get, placeholder=t("compound.pick_placeholder"))
@@ -65,7 +66,7 @@ def explain_missing(compound_id: str | None, month: date) -> None:
     if not compound_id:
         st.info(t("compound.none_chosen"))
     elif queries.hidden_record("mart_compound_profile_monthly", "compound_id", compound_id):
-        auth.refuse("record", compound_id, record=compound_id, county=v(auth.current().records_county))
+        refuse("record", compound_id, record=compound_id, county=v(auth.current().records_county))
     elif (first := first_month(compound_id)) is None:
         st.warning(t("compound.unknown", id=compound_id))
     else:
@@ -73,7 +74,7 @@ def explain_missing(compound_id: str | None, month: date) -> None:
 
 
 def heading(p: dict) -> None:
-    st.subheader(f"{p['compound_name']}（{p['compound_id']}）")
+    st.subheader(t("compound.name_id", name=p["compound_name"], id=p["compound_id"]))
     details = [v(p["county_code"]), p["town"], p["community"], t("compound.households", n=num(p["households"])),
                p["built_year"] and t("compound.built", year=p["built_year"]), p["address"]]
     st.caption(" · ".join(str(d) for d in details if d))
@@ -166,7 +167,7 @@ def inspection_list(compound_id: str, f: Filters) -> None:
         from mart_inspection_records where compound_id = ? and inspected_on <= ? order by inspected_on desc
     """, compound_id, f.month)
     cc = st.column_config
-    table(translated(frame, "result"), {
+    table(listed(translated(frame, "result"), "items"), {
         "inspection_id": cc.TextColumn(t("inspections.col_id")),
         "inspected_on": cc.DateColumn(t("inspections.col_date"), format="YYYY-MM-DD"),
         "department": cc.TextColumn(t("inspections.col_department")),
@@ -188,7 +189,7 @@ def open_items(compound_id: str, f: Filters) -> None:
     """, compound_id, f.month)
     state = pl.when(pl.col("overdue_at_month")).then(pl.lit("逾期")).otherwise(pl.lit("在办"))
     cc = st.column_config
-    table(translated(frame.with_columns(state=state), "source", "state"), {
+    table(translated(frame.with_columns(state=state), "source", "state", "category"), {
         "issue_id": cc.TextColumn(t("inspections.col_issue")),
         "state": cc.TextColumn(t("overview.col_status")),
         "days_overdue": cc.NumberColumn(t("inspections.col_days_overdue"), format="%d"),
@@ -214,7 +215,7 @@ def disputes_and_utilities(compound_id: str, f: Filters) -> None:
     left, right = st.columns(2)
     with left:
         st.markdown(f"**{t('mediation.tab_cases')}**")
-        table(translated(cases, "outcome"), {
+        table(translated(cases, "outcome", "dispute_type"), {
             "case_id": cc.TextColumn(t("mediation.col_case")),
             "opened_on": cc.DateColumn(t("mediation.col_opened_on"), format="YYYY-MM-DD"),
             "dispute_type": cc.TextColumn(t("mediation.col_dispute_type")),

@@ -21,7 +21,7 @@ from pydeck.bindings.json_tools import default_serialize
 from pydeck.types import String
 
 from dashboard import queries
-from dashboard.components import CHART_FONT, MODE_HEX, STATUS_HEX, num, pct
+from dashboard.components import CHART_FONT, MODE_HEX, STATUS_HEX, num, pct, translated
 from dashboard.downloads import table_downloads
 from dashboard.frames import mapped
 from dashboard.i18n import month_label, t, v
@@ -170,7 +170,7 @@ def shown_value(metric: Metric, value) -> str:
 def county_tooltip(metric_code: str, row: dict) -> str:
     metric = METRICS[metric_code]
     value = row[metric.value]
-    lines = [f"{t(f'map.metric.{metric_code}')}：{shown_value(metric, value)}"]
+    lines = [t("map.value_line", metric=t(f"map.metric.{metric_code}"), value=shown_value(metric, value))]
     if value is not None:
         lines.append(t(metric.detail, **row))
     if row[metric.status]:
@@ -195,13 +195,13 @@ def county_features(collection: dict, values: pl.DataFrame, metric_code: str, sc
         value = row.get(metric.value)
         features.append({**feature, "properties": {
             "adcode": adcode, "value": value, "fill": rgba(county_fill(metric, row, scale, view), 230),
-            "status": row.get(metric.status),
+            "status": v(row[metric.status]) if row.get(metric.status) else None,  # in words, as the label shows it
             "title": v(adcode), "detail": county_tooltip(metric_code, row) if row else t("map.no_data")}})
     return features
 
 
 def formatted(template: str, **fields: pl.Expr) -> pl.Expr:
-    """A translated template such as "{town} · {households} 户" filled column-wise from `fields`."""
+    """A translated template such as "{town} · {households}" filled column-wise from `fields` (no format specs)."""
     parts = []
     for literal, name, _spec, _conversion in string.Formatter().parse(template):
         parts.append(pl.lit(literal))
@@ -221,7 +221,7 @@ def compound_points(frame: pl.DataFrame) -> list[dict]:
         pl.col("compound_name").alias("title"),
         formatted(t("map.compound_detail"),
                   town=pl.col("town").fill_null("—"),
-                  households=pl.lit(mapped(frame["households"], num, nulls=True)),
+                  households=pl.lit(mapped(frame["households"], lambda n: t("map.households", n=num(n)), nulls=True)),
                   mode=pl.col("mode_label").fill_null(pl.col("management_mode")).fill_null("—"),
                   firm=pl.col("firm_name").fill_null("—")).alias("detail"),
     ).to_dicts()
@@ -253,7 +253,7 @@ def no_base_map(layers: list[pdk.Layer], view: pdk.ViewState) -> pdk.Deck:
 
 def label_text(adcode: str, status: str | None, view: str) -> str:
     """The county's name, and in the status view its status in words, so the map does not rely on colour."""
-    return f"{v(adcode)}\n{v(status)}" if view == "status" and status else v(adcode)
+    return f"{v(adcode)}\n{status}" if view == "status" and status else v(adcode)
 
 
 def deck(features: list[dict], labels: list[dict], points: list[dict], scope: str,
@@ -339,7 +339,9 @@ def county_table(values: pl.DataFrame, f: Filters) -> None:
         config[code] = st.column_config.TextColumn(t(f"map.metric.{code}"))
         config[f"{code}_status"] = st.column_config.TextColumn(t(f"map.col_status.{code}"))
     st.dataframe(shown.to_pandas(), hide_index=True, width="stretch", column_config=config)
-    table_downloads(counties, t("map.file"), {t("filter.month"): month_label(f.month)}, f.month, key="map-counties")
+    download = translated(counties.with_columns(county=pl.col("scope_code")), "county",
+                          *(metric.status for metric in METRICS.values()))
+    table_downloads(download, t("map.file"), {t("filter.month"): month_label(f.month)}, f.month, key="map-counties")
 
 
 # -- the page -------------------------------------------------------------------------------------

@@ -14,6 +14,7 @@ from dashboard import queries
 from dashboard.components import (
     chart,
     kpi_tile,
+    listed,
     num,
     period_label,
     plotly_layout,
@@ -22,7 +23,8 @@ from dashboard.components import (
     translated,
     with_profile_links,
 )
-from dashboard.i18n import language, t, v
+from dashboard.frames import mapped
+from dashboard.i18n import language, t, v, v_list
 from dashboard.queries import trailing_months
 from dashboard.shell import Filters, filters, page_header, url_choice
 
@@ -106,7 +108,8 @@ def score_history(firm: str, quarter: str) -> pl.DataFrame:
 def deductions(firm: str, year: int, quarter_end: date) -> pl.DataFrame:
     """What the score of the year to date is made of, one row per deduction or event."""
     return queries.read("""
-        select occurred_on, rule_zh, rule_en, ref_type, ref_id, points, detail, compound_name, source_file, source_row
+        select occurred_on, rule_zh, rule_en, ref_type, ref_id, points, detail, detail_en, detail_term, compound_name,
+               source_file, source_row
         from mart_firm_credit_deductions
         where firm_credit_code = ? and year = ? and occurred_on <= ?
         order by occurred_on, rule
@@ -294,11 +297,20 @@ def explanation(firm: dict) -> str:
     listed = firm["list_en" if language() == "en" else "list_zh"]
     return t("firms.explain", start=f"{firm['start_points']:.0f}", gained=f"{firm['points_gained']:.0f}",
              lost=f"{firm['points_lost']:.0f}", score=f"{firm['score']:.0f}", level=firm["level"],
-             listed=f"（{listed}）" if listed else "")
+             listed=t("firms.listed", list=listed) if listed else "")
+
+
+def detail_text(frame: pl.DataFrame) -> pl.Expr:
+    """What the points are for: the Chinese sentence, or the English one with its term translated."""
+    if language() != "en":
+        return pl.col("detail")
+    terms = mapped(frame["detail_term"], v_list, nulls=True)
+    return pl.col("detail_en").str.replace("{term}", pl.lit(terms), literal=True).alias("detail")
 
 
 def deduction_table(frame: pl.DataFrame, f: Filters, firm: dict) -> None:
-    shown = translated(frame, "compound_name").with_columns(
+    shown = frame.with_columns(
+        detail_text(frame), pl.col("compound_name").fill_null("—"),
         pl.col("rule_en" if language() == "en" else "rule_zh").alias("rule"),
         pl.col("ref_type").replace_strict({r: t(f"firms.ref_{r}") for r in REF_TYPES}, default=None).alias("source"))
     cc = st.column_config
@@ -362,7 +374,7 @@ def record_tabs(firm: dict, f: Filters) -> None:
         }, name=t("firms.complaints_file", firm=name), key="firm-complaints", source_table="mart_complaint_records",
             f=f)
     with tabs[2]:
-        table(translated(inspections, "result"), {
+        table(listed(translated(inspections, "result"), "items"), {
             "inspection_id": cc.TextColumn(t("firms.col_inspection")),
             "inspected_on": cc.DateColumn(t("firms.col_date"), format="YYYY-MM-DD"),
             "compound_name": cc.TextColumn(t("firms.col_compound")),
@@ -375,7 +387,7 @@ def record_tabs(firm: dict, f: Filters) -> None:
         }, name=t("firms.inspections_file", firm=name), key="firm-inspections",
             source_table="mart_inspection_records", f=f)
     with tabs[3]:
-        table(translated(open_items, "source"), {
+        table(translated(open_items, "source", "category"), {
             "issue_id": cc.TextColumn(t("firms.col_issue")),
             "source": cc.TextColumn(t("firms.col_issue_source")),
             "compound_name": cc.TextColumn(t("firms.col_compound")),

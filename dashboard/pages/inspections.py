@@ -15,6 +15,7 @@ from dashboard.components import (
     chart,
     filter_labels,
     kpi_tile,
+    listed,
     month_labels,
     num,
     pct,
@@ -28,6 +29,7 @@ from dashboard.components import (
     with_profile_links,
 )
 from dashboard.downloads import table_downloads
+from dashboard.frames import mapped
 from dashboard.i18n import t, v
 from dashboard.shell import Filters, filters, page_header
 
@@ -92,14 +94,15 @@ def compliance_grid(f: Filters) -> None:
         st.info(t("common.no_data"))
         return
     cells = translated(frame.with_columns(label=pl.col("status"), county=pl.col("county_code")), "label", "county")
-    cells = cells.with_columns(cell=pl.format("{} {} · {}", "rounds", pl.lit(t("inspections.round_unit")), "label"))
+    rounds = mapped(cells["rounds"], lambda n: t("inspections.rounds_cell", n=n))  # "1 round", "2 rounds"
+    cells = cells.with_columns(cell=pl.format("{} · {}", pl.lit(rounds), "label"))
     text = cells.pivot("quarter", index="county", values="cell", sort_columns=True).to_pandas().set_index("county")
     status = cells.pivot("quarter", index="county", values="status", sort_columns=True).to_pandas().set_index("county")
     css = status.map(lambda s: f"color: white; background-color: {CELL_HEX[s]}; font-weight: 600" if s else "")
     st.dataframe(text.style.apply(lambda _: css, axis=None), width="stretch",
                  column_config={"county": st.column_config.TextColumn(t("overview.col_county"))})
-    table_downloads(cells.select("county_code", "county", "quarter", "rounds", "status"), t("inspections.file_grid"),
-                    filter_labels(f), f.month, key="inspections-grid",
+    table_downloads(cells.select("county_code", "county", "quarter", "rounds", pl.col("label").alias("status")),
+                    t("inspections.file_grid"), filter_labels(f), f.month, key="inspections-grid",
                     source_table="mart_inspection_compliance_quarterly")
     st.caption(t("inspections.grid_caption"))
 
@@ -150,8 +153,8 @@ def pending_list(f: Filters) -> None:
         order by inspected_on, inspection_id
     """, f.month, f.scope, f.city)
     st.subheader(t("inspections.pending_list", n=frame.height))
-    shown = translated(with_profile_links(frame.with_columns(county=pl.col("county_code")), f.scope, f.month),
-                       "county", "result")
+    shown = listed(translated(with_profile_links(frame.with_columns(county=pl.col("county_code")), f.scope, f.month),
+                              "county", "result"), "pending_platforms")
     cc = st.column_config
     table(shown, {
         "inspection_id": cc.TextColumn(t("inspections.col_id")),
@@ -273,7 +276,7 @@ def open_items(f: Filters) -> None:
     st.subheader(t("inspections.open_list", n=frame.height))
     state = pl.when(pl.col("overdue_at_month")).then(pl.lit("逾期")).otherwise(pl.lit("在办"))
     shown = translated(with_profile_links(frame.with_columns(county=pl.col("county_code"), state=state),
-                                          f.scope, f.month), "county", "source", "state")
+                                          f.scope, f.month), "county", "source", "state", "category")
     cc = st.column_config
     table(shown, {
         "issue_id": cc.TextColumn(t("inspections.col_issue")),

@@ -11,6 +11,7 @@ from dashboard.components import (
     as_percent,
     chart,
     kpi_tile,
+    listed,
     month_labels,
     num,
     pct,
@@ -169,7 +170,8 @@ def outcome_chart(monthly: pl.DataFrame) -> None:
 
 def dispute_table(by_type: pl.DataFrame, f: Filters) -> None:
     cc = st.column_config
-    table(as_percent(by_type.sort("opened_12m", "dispute_type", descending=[True, False]), "success_rate_12m"), {
+    ordered = by_type.sort("opened_12m", "dispute_type", descending=[True, False])
+    table(as_percent(translated(ordered, "dispute_type"), "success_rate_12m"), {
         "dispute_type": cc.TextColumn(t("mediation.col_dispute_type")),
         "opened_12m": cc.NumberColumn(t("mediation.cases_12m"), format="%d"),
         "succeeded_12m": cc.NumberColumn(t("mediation.outcome_succeeded"), format="%d"),
@@ -190,7 +192,7 @@ def case_list(f: Filters) -> None:
     st.subheader(t("mediation.cases", n=frame.height))
     cc = st.column_config
     shown = translated(with_profile_links(frame.with_columns(county=pl.col("county_code")), f.scope, f.month),
-                       "county", "outcome")
+                       "county", "outcome", "dispute_type")
     table(shown, {
         "case_id": cc.TextColumn(t("mediation.col_case")),
         "opened_on": cc.DateColumn(t("mediation.col_opened_on"), format="YYYY-MM-DD"),
@@ -252,7 +254,7 @@ def meeting_list(f: Filters) -> None:
         order by held_on desc, meeting_id
     """, f.month, f.scope, f.city)
     cc = st.column_config
-    table(translated(frame.with_columns(county=pl.col("county_code")), "county"), {
+    table(listed(translated(frame.with_columns(county=pl.col("county_code")), "county"), "compound_ids"), {
         "meeting_id": cc.TextColumn(t("mediation.col_meeting")),
         "held_on": cc.DateColumn(t("mediation.col_held_on"), format="YYYY-MM-DD"),
         "county": cc.TextColumn(t("overview.col_county")),

@@ -8,7 +8,7 @@ import polars as pl
 import streamlit as st
 
 from dashboard import plan, queries
-from dashboard.components import STATUS_HEX, kpi_tile, num, pct, pp, shown_pp
+from dashboard.components import STATUS_HEX, kpi_tile, num, pct, pp, shown_pp, translated
 from dashboard.downloads import bulletin_downloads, may_bulletin, table_downloads
 from dashboard.frames import mapped
 from dashboard.i18n import language, month_label, t, v
@@ -168,9 +168,10 @@ def ranking_table(frame: pl.DataFrame, month: date) -> None:
         return cc.MultiselectColumn(t("overview.col_status"), options=labels,
                                     color=[STATUS_HEX[s] for s in statuses])
 
-    st.dataframe(shown, hide_index=True, width="stretch", column_order=[
-        "rank", "county", "coverage", "coverage_status_label", "remaining", "committee_coverage",
-        "committee_status_label", "rolling12_rate", "overdue_items", "coverage_trend"], column_config={
+    order = ["rank", "county", "coverage", "coverage_status_label", "remaining", "committee_coverage",
+             "committee_status_label", "rolling12_rate", "overdue_items", "coverage_trend"]
+    # only the columns shown travel to the browser (the codes and Chinese statuses stay here)
+    st.dataframe(shown.select(order), hide_index=True, width="stretch", column_config={
         "rank": cc.NumberColumn(t("overview.col_rank"), width="small"),
         "county": cc.TextColumn(t("overview.col_county")),
         "coverage": cc.NumberColumn(t("metric.coverage"), format="%.1f%%"),
@@ -182,7 +183,8 @@ def ranking_table(frame: pl.DataFrame, month: date) -> None:
         "overdue_items": cc.NumberColumn(t("overview.overdue"), format="%d"),
         "coverage_trend": cc.AreaChartColumn(t("overview.col_trend"), y_min=0, y_max=1),
     })
-    table_downloads(frame.drop("coverage_trend"), t("overview.ranking_file"),
+    download = frame.drop("coverage_trend").with_columns(county=pl.col("scope_code"))
+    table_downloads(translated(download, "county", "coverage_status", "committee_status"), t("overview.ranking_file"),
                     {t("filter.month"): month_label(month)}, month, key="ranking")
 
 
@@ -206,9 +208,22 @@ def alerts(scope: str, city: str, month: date) -> None:
                 st.warning(row[text])
 
 
+def submissions_line(scope: str) -> None:
+    """How complete the month now being reported is (mart_submission_completeness), linked to 报送情况."""
+    frame = queries.read("select * from mart_submission_completeness where scope_code = ? and is_current", scope)
+    if frame.height == 0:
+        return
+    row = frame.row(0, named=True)
+    st.markdown(t("overview.submissions", month=month_label(row["month"]), deadline=row["deadline"],
+                  expected=num(row["expected"]), received=num(row["received"]), share=pct(row["completeness"]),
+                  late=num(row["late"]), outstanding=num(row["missing"] + row["not_due"] + row["rejected"]),
+                  href=f"submissions?scope={scope}&lang={language()}"))
+
+
 f = filters()
 page_header("page.overview", f)
 tiles(f.scope, f.month)
+submissions_line(f.scope)
 st.subheader(t("overview.ranking"))
 ranking_table(ranking(f.month), f.month)
 st.caption(t("overview.ranking_caption"))

@@ -15,7 +15,8 @@ import streamlit as st
 
 from dashboard import queries
 from dashboard.components import chart, kpi_tile, num, pct, plotly_layout, table, translated
-from dashboard.i18n import language, t, v
+from dashboard.frames import mapped
+from dashboard.i18n import half, language, t, v
 from dashboard.shell import Filters, filters, page_header
 
 LEDGERS = ("compounds", "firms", "complaints", "inspections", "grade_assessments", "rectifications", "committees",
@@ -34,7 +35,9 @@ def ledger_label(name: str) -> str:
 
 
 def labelled(frame: pl.DataFrame) -> pl.DataFrame:
-    """Ledger and severity in words, the county through v()."""
+    """Ledger and severity in words, the county through v(), a bilingual message in the view's language."""
+    if "message" in frame.columns:
+        frame = frame.with_columns(mapped(frame["message"], half))
     return translated(frame.with_columns(
         pl.col("ledger").replace_strict({n: ledger_label(n) for n in (*LEDGERS, ALL)}, default=pl.col("ledger"),
                                         return_dtype=pl.String),
@@ -211,10 +214,10 @@ def row_drops(f: Filters) -> None:
     """Warnings: a ledger's rows for a county far below its previous month (mart_quality_row_drops)."""
     frame = queries.read(f"""
         select ledger, scope_code as county_code, month, rows_received, previous_rows, drop_share,
-               array_to_string(files, '、') as files
+               array_to_string(files, $3) as files
         from mart_quality_row_drops where is_sharp_drop and {IN_SCOPE.replace("county_code", "scope_code")}
         order by month desc, ledger, scope_code
-    """, f.scope, f.city)
+    """, f.scope, f.city, t("common.list_separator"))
     share = queries.value("select row_drop_share from core_settings")
     st.caption(t("quality.drops_note", share=pct(share, 0)))
     if frame.height == 0:

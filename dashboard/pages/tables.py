@@ -1,5 +1,5 @@
-"""数据表: the table browser — every warehouse table and column with its Chinese and English
-description (dashboard/catalog), type, row count and a preview."""
+"""数据表: the table browser — every warehouse table and column with its description (dashboard/catalog;
+Chinese and English in the Chinese view, English in the English one), type, row count and a preview."""
 
 from __future__ import annotations
 
@@ -9,40 +9,48 @@ import streamlit as st
 from dashboard import catalog
 from dashboard.downloads import table_downloads
 from dashboard.frames import mapped
-from dashboard.i18n import t
+from dashboard.i18n import EN, language, t
 from dashboard.shell import filters, page_header
 
 PREVIEW_ROWS = 100
 
 
+def description_columns() -> dict:
+    """The description columns the view shows: both languages in Chinese, the English one in English."""
+    cc = st.column_config
+    if language() == EN:
+        return {"en": cc.TextColumn(t("tables.col_description"))}
+    return {"zh": cc.TextColumn(t("tables.col_zh")), "en": cc.TextColumn(t("tables.col_en"))}
+
+
 def table_list(tables: pl.DataFrame, data_month) -> None:
     st.subheader(t("tables.all"))
+    descriptions = description_columns()
     shown = (tables.with_columns(mapped(tables["layer"], lambda x: t(f"tables.layer.{x}")))
-             .select("table_name", "layer", "rows", "columns", "zh", "en"))  # counts before the long texts
+             .select("table_name", "layer", "rows", "columns", *descriptions))  # counts before the long texts
     cc = st.column_config
     st.dataframe(shown, hide_index=True, width="stretch", column_config={
         "table_name": cc.TextColumn(t("tables.col_table")),
         "layer": cc.TextColumn(t("tables.col_layer")),
-        "zh": cc.TextColumn(t("tables.col_zh")),
-        "en": cc.TextColumn(t("tables.col_en")),
         "columns": cc.NumberColumn(t("tables.col_columns"), format="%d"),
         "rows": cc.NumberColumn(t("tables.col_rows"), format="localized"),
+        **descriptions,
     })
-    table_downloads(tables, t("tables.list_file"), {}, data_month, key="tables-list")
+    table_downloads(shown, t("tables.list_file"), {}, data_month, key="tables-list")
 
 
 def table_detail(table: str, tables: pl.DataFrame, data_month) -> None:
     about = tables.filter(pl.col("table_name") == table).row(0, named=True)
     st.subheader(table)
-    st.markdown(" · ".join(x for x in (about["zh"], about["en"]) if x))
+    descriptions = description_columns()
+    st.markdown(" · ".join(about[c] for c in descriptions if about[c]))
     st.markdown(f"**{t('tables.columns')}**")
-    columns = catalog.columns(table)
+    columns = catalog.columns(table).select("column_name", "data_type", *descriptions)
     cc = st.column_config
     st.dataframe(columns, hide_index=True, width="stretch", column_config={
         "column_name": cc.TextColumn(t("tables.col_column")),
         "data_type": cc.TextColumn(t("tables.col_type")),
-        "zh": cc.TextColumn(t("tables.col_zh")),
-        "en": cc.TextColumn(t("tables.col_en")),
+        **descriptions,
     })
     table_downloads(columns, t("tables.columns_file", table=table), {t("tables.filter_table"): table}, data_month,
                     key="tables-columns")

@@ -18,6 +18,7 @@ PAGES = [
     ("mediation", "排查覆盖率"),
     ("compound", "请选择一个小区"),
     ("quality", "各台账、各县区的规则通过率（最新构建）"),
+    ("submissions", "催报清单"),
 ]
 
 

@@ -17,7 +17,7 @@
 -- column has_elevator: 有电梯 | Has lifts
 -- column households: 总户数 | Households
 -- column occupied_households: 入住户数 | Occupied households
--- column is_old_compound: 老旧小区 | Old compound (老旧小区)
+-- column is_old_compound: 老旧小区 | Old compound
 -- column management_mode: 管理方式（专业物业 / 社区托管 / 业主自管 / 单位自管 / 无物业） | Management mode (professional firm / community-hosted / owner-managed / employer-managed / none)
 -- column is_professional: 专业物业服务 | Served by a professional property firm
 -- column firm_credit_code: 物业企业统一社会信用代码 | Firm's unified social credit code
@@ -31,8 +31,8 @@
 -- column fee_collection_rate: 物业费收缴率 | Fee collection rate
 -- column disclosure_posted: 已在小区公示服务内容、等级、收费和投诉电话 | Disclosure board posted (service, grade, fees, complaint line)
 -- column takeover_inspected: 已完成承接查验 | Takeover inspection done
--- column red_property: 红色物业项目 | Red property (红色物业) project
--- column beautiful_home: 美好家园小区 | Beautiful home (美好家园) compound
+-- column red_property: 红色物业项目 | Red-property project
+-- column beautiful_home: 美好家园小区 | Beautiful-home compound
 with snapshots as (
     select distinct county_code, as_of from stg_compounds
 ),

@@ -9,6 +9,8 @@
 -- column year: 计分年度 | Scoring year
 -- column quarter: 季度（如 2025Q3） | Quarter (e.g. 2025Q3)
 -- column detail: 扣分或加减分的依据 | What the points are for
+-- column detail_en: 扣分或加减分的依据（英文；{term} 处为 detail_term 的译文） | What the points are for, in English ({term}: detail_term, translated)
+-- column detail_term: 依据中的分类、检查事项或信用事项（原值） | The category, inspection items or credit-event kind in the detail, as stored
 with rules as (
     select rule, points from ref_credit_rules
 ),
@@ -16,28 +18,35 @@ settings as (select data_month from core_settings),
 events as (
     select firm_credit_code, received_at::date as occurred_on, 'substantiated_complaint' as rule,
            'complaint' as ref_type, ticket_id as ref_id, 1 as units,
-           '属实投诉：' || coalesce(category, '') as detail
+           '属实投诉：' || coalesce(category, '') as detail,
+           'Substantiated complaint: {term}' as detail_en, category as detail_term
     from core_complaints
     where is_complaint and substantiated and firm_credit_code is not null
     union all
     select firm_credit_code, closed_at::date, 'late_closed_complaint', 'complaint', ticket_id, 1,
-           '超期办结：时限 ' || strftime(due_at, '%Y-%m-%d %H:%M') || '，办结 ' || strftime(closed_at, '%Y-%m-%d %H:%M')
+           '超期办结：时限 ' || strftime(due_at, '%Y-%m-%d %H:%M') || '，办结 ' || strftime(closed_at, '%Y-%m-%d %H:%M'),
+           'Closed late: due ' || strftime(due_at, '%Y-%m-%d %H:%M') || ', closed ' || strftime(closed_at, '%Y-%m-%d %H:%M'),
+           null
     from core_complaints
     where is_complaint and closed_late and firm_credit_code is not null
     union all
     select firm_credit_code, inspected_on, 'inspection_finding', 'inspection', inspection_id, findings,
-           '检查发现问题 ' || findings || ' 项：' || coalesce(items, '')
+           '检查发现问题 ' || findings || ' 项：' || coalesce(items, ''),
+           findings || (case when findings = 1 then ' problem' else ' problems' end) || ' found: {term}', items
     from core_inspections
     where findings > 0 and firm_credit_code is not null
     union all
     select firm_credit_code, inspected_on, 'penalty_case', 'inspection', inspection_id, 1,
-           '立案处罚，罚款 ' || penalty_cny || ' 元'
+           '立案处罚，罚款 ' || penalty_cny || ' 元',
+           'Penalty case, fine ' || penalty_cny || ' yuan', null
     from core_inspections
     where result = '立案处罚' and firm_credit_code is not null
     union all
     -- an item counts as overdue the day after its deadline, whether closed late or still open
     select r.firm_credit_code, r.deadline + 1, 'overdue_rectification', 'rectification', r.issue_id, 1,
-           '整改逾期：期限 ' || r.deadline::varchar || coalesce('，销号 ' || r.closed_on::varchar, '，尚未销号')
+           '整改逾期：期限 ' || r.deadline::varchar || coalesce('，销号 ' || r.closed_on::varchar, '，尚未销号'),
+           'Overdue: deadline ' || r.deadline::varchar || coalesce(', closed ' || r.closed_on::varchar, ', not yet closed'),
+           null
     from core_rectifications r, settings s
     where r.firm_credit_code is not null
       and (r.closed_late or (not r.is_closed and r.deadline < s.data_month))
@@ -51,7 +60,9 @@ select
     e.ref_type,
     e.ref_id,
     r.points * e.units as points,
-    e.detail
+    e.detail,
+    e.detail_en,
+    e.detail_term
 from events e
 join rules r using (rule)
 union all
@@ -64,5 +75,7 @@ select
     'credit_event',
     event_id,
     points,
-    kind || coalesce('：' || note, '') || coalesce('（' || source_unit || '）', '')
+    kind || coalesce('：' || note, '') || coalesce('（' || source_unit || '）', ''),
+    '{term}' || coalesce(': ' || note, '') || coalesce(' (' || source_unit || ')', ''),
+    kind
 from stg_credit_events

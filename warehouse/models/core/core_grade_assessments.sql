@@ -1,7 +1,7 @@
 -- zh: 服务等级考评（含收费标准与等级收费上限对比）
 -- en: Grade assessments (with the compound's fee against its grade's cap)
 -- column fee_cap_per_m2_month: 核定等级对应收费上限（元/㎡·月） | Fee cap of the assessed grade
--- column fee_above_cap: 考评期末收费高于核定等级上限（按月的质价不符见 mart_grade_assessments_monthly） | Fee at the end of the period above the assessed grade's cap (质价不符 by month: mart_grade_assessments_monthly)
+-- column fee_above_cap: 考评期末收费高于核定等级上限（按月的质价不符见 mart_grade_assessments_monthly） | Fee at the end of the period above the assessed grade's cap (by month: mart_grade_assessments_monthly)
 -- column downgraded: 降级（核定等级低于原等级） | Downgraded (assessed grade below the previous grade)
 -- column compound_id: 小区编码 | Compound id
 -- column period: 考评周期（如 2025H1） | Assessment period (e.g. 2025H1)

@@ -17,7 +17,7 @@
 -- column county_code: 小区所在县区行政区划代码 | County adcode of the compound
 -- column town: 小区所在街道/乡镇 | Town of the compound
 -- column compound_name: 小区名称 | Compound name
--- column is_closed: 已销号 | Closed (销号)
+-- column is_closed: 已销号 | Closed (signed off)
 -- column _file: 来源文件 | Source file
 -- column _row: 来源文件中的行号 | Row number in the source file
 with settings as (select data_month from core_settings)

@@ -15,6 +15,7 @@
 -- column landing_settle_seconds: 落地文件大小和修改时间须保持不变的秒数（此后才读取） | Seconds a landing file's size and modification time must stay unchanged before it is read
 -- column row_drop_share: 行数骤降阈值：较上月减少至少该比例即预警 | Sharp-drop threshold: a month's rows at least this share below the previous month's
 -- column contract_expiry_days: 合同将到期的提前天数 | Days ahead a service contract's end counts as ending soon
+-- column reporting_deadline_day: 报送截止日：每期结束后次月的第几天 | Reporting deadline: this day of the month after a period
 select
     max(value) filter (where key = 'plan_baseline_month')::date as plan_baseline_month,
     max(value) filter (where key = 'at_risk_share')::double as at_risk_share,
@@ -29,6 +30,7 @@ select
     max(value) filter (where key = 'landing_settle_seconds')::double as landing_settle_seconds,
     max(value) filter (where key = 'row_drop_share')::double as row_drop_share,
     max(value) filter (where key = 'contract_expiry_days')::int as contract_expiry_days,
+    max(value) filter (where key = 'reporting_deadline_day')::int as reporting_deadline_day,
     (select max(as_of) from stg_compounds) as data_month,
     (select min(adcode) from ref_counties where level = 'city') as city_code
 from ref_settings

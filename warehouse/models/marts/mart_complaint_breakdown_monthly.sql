@@ -3,7 +3,7 @@
 -- column dimension: 维度 category 诉求分类 / channel 来源渠道 / appeal_type 诉求类型 / resolved_level 办结层级 / match_method 小区匹配方式 | Dimension
 -- column value: 维度取值（空值记为“未填写”） | Value (blank: 未填写)
 -- column work_orders: 工单数（全部诉求类型） | Work orders (all appeal types)
--- column complaints: 投诉数（投诉+举报） | Complaints (投诉 + 举报)
+-- column complaints: 投诉数（投诉+举报） | Complaints and reports
 -- column complaint_share: 占当月本范围投诉的比例（同一维度内） | Share of the scope's complaints that month (within the dimension)
 -- column scope_code: 范围代码（全市或县区行政区划代码） | Scope adcode (city or county)
 -- column month: 月份（月末） | Month (month end)

@@ -3,14 +3,14 @@
 -- column closed: 已办结投诉数 | Complaints closed
 -- column on_time_rate: 按时办结率（时限内办结 ÷ 已办结） | On-time closure (closed by the deadline ÷ closed)
 -- column visited: 已回访数 | Complaints followed up
--- column satisfaction_rate: 满意率（满意+基本满意 ÷ 已回访） | Satisfaction ((满意 + 基本满意) ÷ followed up)
+-- column satisfaction_rate: 满意率（满意+基本满意 ÷ 已回访） | Satisfaction ((satisfied + fairly satisfied) ÷ followed up)
 -- column closed_community_or_below: 在小区或社区化解数 | Closed at compound or community level
 -- column repeat_share: 重复件占比 | Share marked as repeats
 -- column repeat_callers: 当月来电两次及以上的诉求人数 | Callers with two or more complaints in the month
 -- column unmatched: 未匹配到小区的投诉数 | Complaints not matched to a compound
 -- column scope_code: 范围代码（全市或县区行政区划代码） | Scope adcode (city or county)
 -- column month: 月份（月末） | Month (month end)
--- column complaints: 当月受理投诉（投诉+举报）数 | Complaints (投诉 + 举报) received in the month
+-- column complaints: 当月受理投诉（投诉+举报）数 | Complaints and reports received in the month
 -- column closed_on_time: 时限内办结数 | Closed by the deadline
 -- column satisfied: 回访满意或基本满意数 | Satisfied or fairly satisfied at follow-up
 -- column closed_at_compound: 在小区化解数 | Closed at compound level

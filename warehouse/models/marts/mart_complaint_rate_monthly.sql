@@ -1,6 +1,6 @@
 -- zh: 物业投诉率（每千户投诉数：当月、近12个月，及与基准年对比）
 -- en: Complaint rate per 1,000 households: monthly, rolling 12 months, and against the baseline year
--- column complaints: 当月投诉（投诉+举报）数 | Complaints (投诉 + 举报) received in the month
+-- column complaints: 当月投诉（投诉+举报）数 | Complaints and reports received in the month
 -- column households: 户数（早于首期快照的月份取首期快照） | Households (months before the first snapshot use the first)
 -- column households_unknown: 户数不明的小区数（户数单元格无效已置空，其户数不计入分母） | Compounds whose households are unknown (the cell was invalid and nulled): not in the denominator
 -- column rate_per_1000: 当月每千户投诉数 | Complaints per 1,000 households in the month

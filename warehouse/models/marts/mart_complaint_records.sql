@@ -1,5 +1,5 @@
 -- zh: 投诉明细（投诉+举报；已脱敏：不含诉求人、电话、地址与诉求内容），含小区匹配方式、企业信用扣分及来源文件与行号
--- en: Complaint list (投诉 + 举报; de-identified: no caller, phone, address or content), with the compound match, credit points and the source file and row
+-- en: Complaint list (complaints and reports; de-identified: no caller, phone, address or content), with the compound match, credit points and the source file and row
 -- column compound_name: 小区名称（已匹配的取小区台账名称，未匹配的取工单所写名称） | Compound name (the ledger's when matched, as written when not)
 -- column reported_compound_name: 工单所写小区名称 | Compound name as written in the work order
 -- column credit_points: 该工单导致的企业信用分变化 | Credit points this complaint cost its firm

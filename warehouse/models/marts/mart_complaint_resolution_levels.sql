@@ -1,5 +1,5 @@
 -- zh: 投诉办结层级阶梯“小事不出小区、难事不出社区、大事不出街道”（按受理月份：当月与近12个月；已办结投诉按办结层级的占比）
--- en: The resolution-level ladder (小区 / 社区 / 街道 / above): closed complaints by the level that closed them, for the month received and the last 12 months
+-- en: The resolution-level ladder (compound / community / street / above): closed complaints by the level that closed them, for the month received and the last 12 months
 -- column period: 统计口径 month 当月 / 12m 近12个月 | month: received that month; 12m: received in the last 12 months
 -- column level: 办结层级 小区 / 社区 / 街道 / 街道以上 / 未填写 | Level that closed the complaint (街道以上: county or city departments)
 -- column level_order: 阶梯顺序（1 最低） | Order on the ladder (1: lowest)

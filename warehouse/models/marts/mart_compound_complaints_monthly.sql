@@ -19,7 +19,7 @@
 -- column firm_name: 物业企业名称 | Firm name
 -- column service_grade: 服务等级（未报送记为“未评定”） | Service grade (未评定 when not reported)
 -- column fee_per_m2_month: 物业费收费标准（元/㎡·月） | Service fee (yuan per m² a month)
--- column complaints: 当月投诉数（投诉+举报） | Complaints (投诉 + 举报) in the month
+-- column complaints: 当月投诉数（投诉+举报） | Complaints and reports in the month
 -- column county_rank: 本县区排名（按每百户投诉数） | Rank in the county (by complaints per 100 households)
 -- column county_cumulative_share: 本县区累计投诉占比（按投诉数从高到低，分母为已匹配小区的投诉） | Cumulative share of the county's matched complaints (compounds by complaints, descending)
 with counts as (

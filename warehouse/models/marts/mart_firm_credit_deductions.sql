@@ -13,6 +13,8 @@
 -- column ref_id: 来源编号（工单编号、检查编号、问题编号或记录编号） | Source id
 -- column points: 分值（负数为扣分） | Points (negative: deduction)
 -- column detail: 扣分或加减分的依据 | What the points are for
+-- column detail_en: 扣分或加减分的依据（英文；{term} 处为 detail_term 的译文） | What the points are for, in English ({term}: detail_term, translated)
+-- column detail_term: 依据中的分类、检查事项或信用事项（原值） | The category, inspection items or credit-event kind in the detail, as stored
 -- column firm_name: 物业企业名称 | Firm name
 -- column compound_id: 小区编码 | Compound id
 -- column compound_name: 小区名称 | Compound name

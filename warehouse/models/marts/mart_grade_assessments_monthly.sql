@@ -1,5 +1,5 @@
 -- zh: 每月各小区的在用服务等级与质价不符：在用等级取截至当月最近一次核定等级（考评周期已结束），无考评时取当月小区台账的服务等级；质价不符 = 当月台账收费标准高于在用等级的收费上限（DOMAIN §8）
--- en: Each compound's grade in force each month and 质价不符: the latest assessed grade up to that month (periods ended by then), else the grade in that month's compound ledger; 质价不符 = that month's fee above the cap of the grade in force (DOMAIN §8)
+-- en: Each compound's grade in force each month and fees above the grade's cap: the latest assessed grade up to that month (periods ended by then), else the grade in that month's compound ledger; a fee above the cap is that month's fee above the cap of the grade in force (DOMAIN §8)
 -- column grade_in_force: 当月在用等级（最近核定等级，无考评时为台账服务等级） | Grade in force that month (latest assessed grade, else the ledger's service grade)
 -- column grade_source: 在用等级来源 核定等级 / 台账等级 | Where the grade in force comes from (assessment / ledger)
 -- column fee_excess: 收费超出在用等级上限的金额（元/㎡·月） | Fee above the cap of the grade in force (yuan per m² a month)
@@ -17,7 +17,7 @@
 -- column published: 已公示 | Published
 -- column fee_per_m2_month: 当月台账的物业费收费标准（元/㎡·月） | Service fee in that month's compound ledger (yuan per m² a month)
 -- column fee_cap_per_m2_month: 在用等级对应收费上限（元/㎡·月） | Fee cap of the grade in force
--- column fee_above_cap: 质价不符（当月收费高于在用等级上限） | Fee above the cap of the grade in force (质价不符)
+-- column fee_above_cap: 质价不符（当月收费高于在用等级上限） | Fee above the cap of the grade in force
 -- column downgraded: 降级（最近核定等级低于原等级） | Downgraded (latest assessed grade below the previous grade)
 -- column source_file: 来源文件（考评台账） | Source file (assessment ledger)
 -- column source_row: 来源文件行号 | Row in the source file

@@ -1,5 +1,5 @@
 -- zh: 尚未上传两个平台的检查记录（甘肃省互联网+监管系统、武威市信用信息共享平台），供经办人逐条补传
--- en: Inspection records not yet uploaded to one or both platforms (甘肃省互联网+监管系统, 武威市信用信息共享平台), for an officer to work through
+-- en: Inspection records not yet uploaded to one or both platforms (Gansu's Internet + Supervision system, Wuwei's credit-sharing platform), for an officer to work through
 -- column month: 检查月份（月末） | Month of the inspection (month end)
 -- column pending_platforms: 待上传平台 | Platforms still to upload to
 -- column inspection_id: 检查编号 | Inspection id
@@ -15,8 +15,8 @@
 -- column result: 检查结果 | Result
 -- column findings: 发现问题数 | Problems found
 -- column penalty_cny: 罚款金额（元） | Fine (yuan)
--- column uploaded_supervision: 已上传甘肃省互联网+监管系统 | Uploaded to 甘肃省互联网+监管系统
--- column uploaded_credit: 已上传武威市信用信息共享平台 | Uploaded to 武威市信用信息共享平台
+-- column uploaded_supervision: 已上传甘肃省互联网+监管系统 | Uploaded to Gansu's Internet + Supervision system
+-- column uploaded_credit: 已上传武威市信用信息共享平台 | Uploaded to Wuwei's credit-sharing platform
 -- column source_file: 来源文件 | Source file
 -- column source_row: 来源文件行号 | Row in the source file
 select

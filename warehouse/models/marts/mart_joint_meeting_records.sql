@@ -1,5 +1,5 @@
 -- zh: 三方联动联席会议明细（社区居委会 + 业委会/物管会 + 物业企业）
--- en: Joint meetings (社区居委会 + 业委会/物管会 + 物业企业), one row a meeting
+-- en: Joint meetings (residents' committee, owners' committee and firm), one row a meeting
 -- column month: 召开月份（月末） | Month held (month end)
 -- column compound_count: 涉及小区数 | Compounds concerned
 -- column meeting_id: 会议编号 | Meeting id

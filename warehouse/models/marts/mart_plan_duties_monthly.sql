@@ -23,8 +23,8 @@
 -- column takeover_overdue_items: 其中逾期未销号数 | Of which past their deadline
 -- column graded: 已评定服务等级的小区数（等级不是“未评定”） | Compounds with a service grade (not 未评定)
 -- column graded_share: 服务等级评定率（已评定 ÷ 小区总数） | Service grading (graded ÷ all compounds)
--- column red_property: 红色物业项目数 | Red-property (红色物业) projects
--- column beautiful_home: 美好家园小区数 | Beautiful-home (美好家园) compounds
+-- column red_property: 红色物业项目数 | Red-property projects
+-- column beautiful_home: 美好家园小区数 | Beautiful-home compounds
 with settings as (select city_code, contract_expiry_days from core_settings),
 compounds as (
     select

@@ -1,5 +1,5 @@
 -- zh: 问题整改销号（每月末状态，按全市/县区与问题来源）：在办、逾期、销号率、销号用时中位数
--- en: Rectification status at each month end, by scope and source: open, overdue, closure rate (销号率), median days to close
+-- en: Rectification status at each month end, by scope and source: open, overdue, closure rate, median days to close
 -- column source: 问题来源（“全部”为合计） | Source (全部: all sources)
 -- column items_to_date: 截至月末已发现的问题数 | Items found by the month end
 -- column closed_to_date: 截至月末已销号数 | Items closed by the month end

@@ -1,5 +1,5 @@
 -- zh: 双随机、一公开检查记录
--- en: Spot inspections (双随机、一公开)
+-- en: Spot inspections
 -- column quarter: 季度（如 2025Q3，由检查日期得出） | Quarter (e.g. 2025Q3, from the inspection date)
 -- column inspection_id: 检查编号 | Inspection id
 -- column reported_quarter: 台账填报的季度 | Quarter as reported in the ledger
@@ -12,8 +12,8 @@
 -- column findings: 发现问题数 | Problems found
 -- column result: 检查结果（未发现问题 / 责令整改 / 立案处罚） | Result (no problem / rectification ordered / penalty case)
 -- column penalty_cny: 罚款金额（元） | Fine (yuan)
--- column uploaded_supervision: 已上传甘肃省互联网+监管系统 | Uploaded to 甘肃省互联网+监管系统
--- column uploaded_credit: 已上传武威市信用信息共享平台 | Uploaded to 武威市信用信息共享平台
+-- column uploaded_supervision: 已上传甘肃省互联网+监管系统 | Uploaded to Gansu's Internet + Supervision system
+-- column uploaded_credit: 已上传武威市信用信息共享平台 | Uploaded to Wuwei's credit-sharing platform
 -- column _file: 来源文件 | Source file
 -- column _row: 来源文件中的行号 | Row number in the source file
 select

@@ -1,5 +1,5 @@
 -- zh: 三方联动联席会议
--- en: Joint meetings (社区居委会 + 业委会/物管会 + 物业企业)
+-- en: Joint meetings (residents' committee, owners' committee and firm)
 -- column meeting_id: 会议编号 | Meeting id
 -- column held_on: 召开日期 | Held on
 -- column county_code: 县区行政区划代码 | County adcode

@@ -1,5 +1,5 @@
 -- zh: 人民调解案件
--- en: Mediation cases (人民调解)
+-- en: Mediation cases
 -- column case_id: 案件编号 | Case id
 -- column opened_on: 受理日期 | Opened on
 -- column compound_id: 小区编码 | Compound id
