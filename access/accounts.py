@@ -214,5 +214,5 @@ def create_defaults(*, actor: str) -> dict[str, tuple[str, str | None, str]]:
     for role in ROLES:
         username = county_user if ROLES[role].county_bound else role
         county = first if ROLES[role].county_bound else None
-        made[username] = (role, county, create(username, role, county, display_name=ROLES[role].zh, actor=actor))
+        made[username] = (role, county, create(username, role, county, actor=actor))
     return made

@@ -163,5 +163,5 @@ def test_a_display_opens_on_meeting_mode_without_downloads():
 
 def test_the_sidebar_names_the_signed_in_user_and_role():
     at = start(role="county", county=MINQIN)
-    assert at.sidebar.caption[-1].value == "测试县区填报员 · 县区填报员 · 民勤县"
+    assert at.sidebar.caption[-1].value == "Test county · 县区填报员 · 民勤县"
     assert at.sidebar.selectbox[0].value == MINQIN  # an officer starts at the own county

@@ -76,7 +76,7 @@ def test_xlsx_has_data_filters_and_descriptions(golden, golden_app_env, as_analy
     assert (row["中文说明"], row["英文说明"]) == (zh, en)
 
 
-def test_english_xlsx_names_its_sheets_and_headers_in_english(golden, golden_app_env):
+def test_english_xlsx_names_its_sheets_and_headers_in_english(golden, golden_app_env, as_analyst):
     """Downloaded from the English view: Data, Filters and Columns, English headers, the English description
     only (the Chinese one is the Chinese view's)."""
     preview = catalog.preview("core_scopes")

@@ -119,8 +119,7 @@ def app_url(demo_data_dir, oidc_provider):
     with in_data(demo_data_dir):
         for role, (username, county) in ACCOUNTS.items():
             if accounts.get(username) is None:
-                accounts.create(username, role, county, display_name=f"测试{username[2:]}", password=PASSWORD,
-                                actor="tests")
+                accounts.create(username, role, county, password=PASSWORD, actor="tests")
         settings.path().write_text(SETTINGS.format(provider=oidc_provider, app=url, cookie_secret=os.urandom(16).hex()),
                                    encoding="utf-8")
     env = {**os.environ, "WUWEI_DATA_DIR": str(demo_data_dir)}

@@ -50,14 +50,14 @@ def test_signing_in_returns_to_the_page_asked_for_and_a_reload_keeps_the_session
     submit(p, "t-leader", PASSWORD)
     p.settle()
     assert re.search(r"/complaints\?scope=620621", p.page.url)
-    expect(p.page.get_by_text("测试leader · 领导")).to_be_visible()
+    expect(p.page.get_by_text("t-leader · 领导")).to_be_visible()
     cookie = next(c for c in p.context.cookies() if c["name"] == "wuwei_session")
     assert cookie["httpOnly"] and cookie["sameSite"] == "Lax"
     assert cookie["value"] not in p.page.url
     p.page.reload()
     p.settle()
     assert "/complaints" in p.page.url and "/signin" not in p.page.url
-    expect(p.page.get_by_text("测试leader · 领导")).to_be_visible()
+    expect(p.page.get_by_text("t-leader · 领导")).to_be_visible()
     assert len(events(demo_data_dir, "signin", "t-leader")) == before + 1  # one sign-in: the reload reused it
     with in_data(demo_data_dir):
         assert cookie["value"] not in audit.path().read_text(encoding="utf-8")  # the token is never logged
