@@ -55,10 +55,13 @@ if st.query_params.get("mode") == "meeting" or not user.may(DESK):
 
 st.session_state["_filters"] = shell.sidebar_filters()
 shell.user_box(user)
-navigation = st.navigation({
-    **{t(section): [st.Page(path, title=t(title), url_path=url, default=(i == 0 and j == 0))
-                    for j, (path, title, url, needs) in enumerate(pages) if user.may(needs)]
-       for i, (section, pages) in enumerate(PAGES) if any(user.may(needs) for *_, needs in pages)},
-    **({"": REFUSED} if REFUSED else {}),
-})
-navigation.run()
+sections = {t(section): [st.Page(path, title=t(title), url_path=url) for path, title, url, needs in pages
+                         if user.may(needs)]
+            for section, pages in PAGES if any(user.may(needs) for *_, needs in pages)}
+# Streamlit serves the default page at / only: a hidden second entry serves it at its url path too, so a
+# shared link or bookmark to /overview opens it rather than "page not found".
+home, title, url, _needs = PAGES[0][1][0]
+first = sections[t(PAGES[0][0])]
+first[0] = st.Page(home, title=t(title), url_path="", default=True)
+first.append(st.Page(home, title=t(title), url_path=url, visibility="hidden"))
+st.navigation({**sections, **({"": REFUSED} if REFUSED else {})}).run()

@@ -1,15 +1,30 @@
-"""Time the build (landing files -> warehouse) at demo, province and national scale.
+"""Time the build (landing files -> warehouse) at demo, province and national scale: a full build,
+and an incremental build after one new month; and a plain pandas baseline on the same files.
 
-    .venv/bin/python benchmarks/bench_build.py                 # demo x3 and province x1
-    .venv/bin/python benchmarks/bench_build.py --scale 1000 --runs 1   # national (slow, ~tens of GB of disk)
+    .venv/bin/python benchmarks/bench_build.py                                   # demo x3, province (x30) x1
+    .venv/bin/python benchmarks/bench_build.py --scale 100 --runs 1              # memory does not grow with scale
+    .venv/bin/python benchmarks/bench_build.py --scale 1000 --runs 1 --keep /srv/bench   # national (see README)
 
-Each scale's ledgers are generated once (timed on their own); each build runs in a fresh
-subprocess so that its peak memory (max RSS) is its own. Prints medians and rows per second.
+Each scale's ledgers are generated once, through the last complete month (timed on their own;
+with --keep DIR they are kept in DIR/landing-<scale>, and reused when found there). Every build runs
+in a fresh process (imports included; the bulletin and templates the CLI writes after a build are
+not), into a fresh data folder:
+
+  full         every file read and checked (`build(full=True)`)
+  incremental  the landing folder without the last month's files is built first (not timed), then
+               that month's files (names with its YYYY-MM) are added and the folder built again
+               (timed): the other files come from the cache
+
+Peak memory is the build process's max RSS; rows/s is rows read ÷ full-build seconds; CPU is the
+process's user + system time (steadier than wall time when other work shares the machine). Up to
+scale 30 the pandas baseline (baseline_pandas.py: the same coverage and complaint figures, no
+validation) runs on the same landing folder, for the ratio.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import resource
 import shutil
@@ -18,63 +33,117 @@ import subprocess
 import sys
 import tempfile
 import time
+from datetime import date, timedelta
 from pathlib import Path
 
-import duckdb
-
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+BUILD = """
+import json, resource, sys
+from pathlib import Path
+from pipelines.build import build
+s = build(Path(sys.argv[1]), full=sys.argv[2] == "full")
+print(json.dumps({"rows": int(s.files["rows_read"].sum()), "files": s.files.height, "cached": s.files_cached,
+                  "peak_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+"""
 
 
-def generate(landing: Path, scale: float) -> float:
+def last_month() -> date:
+    first = date.today().replace(day=1)
+    return first - timedelta(days=1)
+
+
+def generate(landing: Path, scale: float, through: date) -> float:
     started = time.perf_counter()
-    subprocess.run([sys.executable, "-c", f"from pathlib import Path; from pipelines.demo import generate; "
-                    f"generate(Path({str(landing)!r}), scale={scale}, defects=True)"],
-                   cwd=ROOT, check=True)
+    subprocess.run([sys.executable, "-c", "import sys; from datetime import date; from pathlib import Path; "
+                    "from pipelines.demo import generate; generate(Path(sys.argv[1]), scale=float(sys.argv[2]), "
+                    "through=date.fromisoformat(sys.argv[3]), defects=True)", str(landing), str(scale),
+                    through.isoformat()], cwd=ROOT, check=True)
     return time.perf_counter() - started
 
 
-def build_once(landing: Path, data: Path) -> tuple[float, float, int]:
-    """Seconds, peak RSS in MiB, rows read."""
-    env = {**os.environ, "WUWEI_DATA_DIR": str(data)}
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+def run(command: list[str], env: dict) -> tuple[float, float, str]:
+    """Wall seconds, CPU seconds and the stdout of a subprocess."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
-    subprocess.run([sys.executable, "-m", "pipelines", "build", "--landing", str(landing)], cwd=ROOT, env=env,
-                   check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    done = subprocess.run(command, cwd=ROOT, env=env, check=True, capture_output=True, text=True)
     seconds = time.perf_counter() - started
-    peak_kib = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    # ru_maxrss of children is the max over all of them: only a new maximum is this build's own
-    peak = peak_kib / 1024 if peak_kib > before else float("nan")
-    db = (data / "warehouse" / (data / "warehouse" / "CURRENT").read_text().strip())
-    with duckdb.connect(str(db), read_only=True) as con:
-        rows = con.execute("select sum(rows_read) from audit_source_files").fetchall()[0][0]
-    return seconds, peak, rows
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return seconds, cpu, done.stdout
+
+
+def build(landing: Path, data: Path, full: bool) -> dict:
+    env = {**os.environ, "WUWEI_DATA_DIR": str(data), "WUWEI_PII_SALT": "bench"}
+    seconds, cpu, out = run([sys.executable, "-c", BUILD, str(landing), "full" if full else "cached"], env)
+    return {**json.loads(out.strip().splitlines()[-1]), "seconds": seconds, "cpu": cpu}
+
+
+def linked(source: Path, target: Path, files: list[Path]) -> None:
+    """target holds `files` of source as hard links (same bytes and modification times, no copy)."""
+    for path in files:
+        to = target / path.relative_to(source)
+        to.parent.mkdir(parents=True, exist_ok=True)
+        os.link(path, to)
+
+
+def incremental(landing: Path, work: Path, month: date) -> dict:
+    everything = sorted(p for p in landing.rglob("*") if p.is_file())
+    new = [p for p in everything if f"{month:%Y-%m}" in p.name]
+    folder, data = work / "incremental-landing", work / "incremental-data"
+    shutil.rmtree(folder, ignore_errors=True)
+    shutil.rmtree(data, ignore_errors=True)
+    linked(landing, folder, [p for p in everything if p not in new])
+    build(folder, data, full=True)
+    linked(landing, folder, new)
+    result = build(folder, data, full=False)
+    shutil.rmtree(folder)
+    shutil.rmtree(data)
+    return {**result, "new_files": len(new)}
+
+
+def baseline(landing: Path) -> dict:
+    seconds, cpu, _ = run([sys.executable, str(ROOT / "benchmarks" / "baseline_pandas.py"), str(landing)],
+                          dict(os.environ))
+    return {"seconds": seconds, "cpu": cpu}
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--scale", type=float, action="append", help="repeatable; default: 1 and 30")
-    parser.add_argument("--runs", type=int, default=None, help="builds per scale (default: 3 at scale 1, else 1)")
+    parser.add_argument("--runs", type=int, default=None, help="full builds per scale (default: 3 at scale 1, else 1)")
+    parser.add_argument("--keep", type=Path, default=None, help="keep (and reuse) the generated ledgers here")
+    parser.add_argument("--no-incremental", action="store_true", help="full builds only (the incremental step "
+                        "builds all but the last month first: another full build's time)")
     args = parser.parse_args()
-    print(f"machine: {os.cpu_count()} cores; python {sys.version.split()[0]}")
-    print(f"{'scale':>6} {'files':>6} {'rows read':>12} {'generate s':>11} {'build s (median)':>17} "
-          f"{'rows/s':>10} {'peak MiB':>9}  runs")
+    if args.keep:
+        args.keep.mkdir(parents=True, exist_ok=True)
+    month = last_month()
+    print(f"machine: {os.cpu_count()} cores; python {sys.version.split()[0]}; ledgers through {month:%Y-%m}")
+    print(f"{'scale':>6} {'files':>6} {'rows read':>12} {'generate s':>10} | {'full s':>7} {'cpu s':>7} "
+          f"{'rows/s':>9} {'peak MiB':>8} | {'new month s':>11} {'cpu s':>7} {'peak MiB':>8} {'read':>5} | "
+          f"{'pandas s':>8} {'ratio':>6}  full runs")
     for scale in args.scale or [1.0, 30.0]:
         runs = args.runs or (3 if scale <= 1 else 1)
-        with tempfile.TemporaryDirectory(prefix=f"bench-{scale:g}-") as tmp:
-            landing = Path(tmp) / "landing"
-            gen = generate(landing, scale)
-            files = sum(1 for _ in landing.rglob("*") if _.is_file())
-            results = []
+        with tempfile.TemporaryDirectory(prefix=f"bench-{scale:g}-", dir=args.keep) as tmp:
+            work = Path(tmp)
+            landing = (args.keep / f"landing-{scale:g}") if args.keep else work / "landing"
+            gen = 0.0 if landing.is_dir() else generate(landing, scale, month)
+            fulls = []
             for i in range(runs):
-                data = Path(tmp) / f"data{i}"
-                results.append(build_once(landing, data))
-                shutil.rmtree(data)
-            seconds = statistics.median(r[0] for r in results)
-            peak = max(r[1] for r in results)
-            rows = results[0][2]
-            print(f"{scale:>6g} {files:>6} {rows:>12,} {gen:>11.1f} {seconds:>17.2f} {rows / seconds:>10,.0f} "
-                  f"{peak:>9,.0f}  {', '.join(f'{r[0]:.2f}' for r in results)}", flush=True)
+                fulls.append(build(landing, work / f"data{i}", full=True))
+                shutil.rmtree(work / f"data{i}")
+            step = None if args.no_incremental else incremental(landing, work, month)
+            pandas = baseline(landing) if scale <= 30 else None
+        seconds = statistics.median(r["seconds"] for r in fulls)
+        cpu = statistics.median(r["cpu"] for r in fulls)
+        rows, files = fulls[0]["rows"], fulls[0]["files"]
+        peak = max(r["peak_mib"] for r in fulls)
+        ratio = f"{pandas['seconds'] / seconds:>6.2f}" if pandas else f"{'':>6}"
+        new = (f"{step['seconds']:>11.1f} {step['cpu']:>7.1f} {step['peak_mib']:>8,.0f} "
+               f"{step['files'] - step['cached']:>5}" if step else f"{'—':>34}")
+        print(f"{scale:>6g} {files:>6} {rows:>12,} {gen:>10.1f} | {seconds:>7.1f} {cpu:>7.1f} {rows / seconds:>9,.0f} "
+              f"{peak:>8,.0f} | {new} | {pandas['seconds'] if pandas else float('nan'):>8.1f} {ratio}  "
+              f"{', '.join(format(r['seconds'], '.1f') for r in fulls)}", flush=True)
 
 
 if __name__ == "__main__":

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import base64
 from datetime import date
+from html import escape
 from typing import TYPE_CHECKING
 from urllib.parse import quote
 
@@ -149,6 +151,56 @@ def table(frame: pl.DataFrame, columns: dict, *, name: str, f: Filters, key: str
     table_downloads(shown.drop(PROFILE, strict=False), name, filter_labels(f), f.month, key=key,
                     source_table=source_table)
     return list(event.selection.rows) if selectable else []
+
+
+def html_table(header: list[tuple[str, bool]], rows: list[list[str]], css_class: str) -> str:
+    """A static HTML table. header: (label, numeric); rows: cells already escaped/HTML."""
+    head = "".join(f'<th class="{"n" if n else ""}">{escape(h)}</th>' for h, n in header)
+    body = "".join("<tr>" + "".join(f'<td class="{"n" if header[i][1] else ""}">{c}</td>' for i, c in enumerate(r))
+                   + "</tr>" for r in rows)
+    return f'<table class="{css_class}"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
+
+
+def sparkline(values: list | None, low: float, high: float) -> str:
+    """A trend as a small SVG line (the print twin of an area or line chart column)."""
+    points = [x for x in values or [] if x is not None]
+    if len(points) < 2:
+        return "—"
+    width, height, span = 96, 22, (high - low) or 1
+    xy = " ".join(f"{i * width / (len(points) - 1):.1f},{height - (x - low) / span * height:.1f}"
+                  for i, x in enumerate(points))
+    svg = (f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
+           f'viewBox="-1 -1 {width + 2} {height + 2}"><polyline points="{xy}" fill="none" stroke="#1F6FB2" '
+           'stroke-width="1.5"/></svg>')
+    # an image, because st.html's sanitiser drops inline <svg>
+    return f'<img alt="" src="data:image/svg+xml;base64,{base64.b64encode(svg.encode()).decode()}">'
+
+
+def print_cell(value, config: dict) -> str:
+    """A value as its column config shows it in the grid (number format, coloured labels, chart), as HTML."""
+    kind, options = config["type_config"]["type"], config["type_config"].get("options") or []
+    if kind in ("area_chart", "line_chart"):
+        return sparkline(value, config["type_config"].get("y_min") or 0, config["type_config"].get("y_max") or 1)
+    if value is None:
+        return "—"
+    if kind == "multiselect":
+        colours = {o["value"]: o.get("color") for o in options}
+        return " ".join(f'<span class="badge" style="background:{colours[x]}">{escape(x)}</span>' if colours.get(x)
+                        else escape(x) for x in value)
+    fmt = config["type_config"].get("format") if kind == "number" else None
+    return escape(fmt % value if fmt and "%" in fmt else str(value))
+
+
+def grid(frame: pl.DataFrame, columns: dict, *, key: str) -> None:
+    """`frame`'s `columns` (name -> column config, in order) as an interactive grid, and the same rows and
+    columns as a static table shown in print only: the grid is a canvas, which prints only the rows and
+    columns in its viewport."""
+    shown = frame.select(list(columns))
+    rows = [[print_cell(value, columns[name]) for name, value in row.items()] for row in shown.iter_rows(named=True)]
+    header = [(config["label"], config["type_config"]["type"] == "number") for config in columns.values()]
+    with st.container(key=f"printable_{key}"):
+        st.dataframe(shown, hide_index=True, width="stretch", column_config=columns)
+        st.html(html_table(header, rows, "print-table"))
 
 
 def as_percent(frame: pl.DataFrame, *columns: str) -> pl.DataFrame:

@@ -126,6 +126,8 @@ TEXT: dict[str, tuple[str, str]] = {
     "meeting.next": ("下一页 ▶", "Next ▶"),
     "meeting.pause": ("暂停", "Pause"),
     "meeting.resume": ("继续", "Resume"),
+    "meeting.print_hint": ("打印视图：共 {m} 页幻灯片，每页一张。按 Ctrl+P 打印（A4 横向）。",
+                           "Print view: {m} slides, one a page. Press Ctrl+P to print (A4 landscape)."),
     "meeting.target_line": ("目标 {target}（{deadline}），{left}", "Target {target} by {deadline}, {left}"),
     "meeting.months_left": ("剩 {n} 个月", "{n:~month} left"),
     "meeting.complaint_rate": ("年投诉率（每千户）", "Complaints per 1,000 households a year"),

@@ -173,16 +173,28 @@ def refusal_page(url: str) -> Callable[[], None]:
 
 
 # Desk pages: KPI labels wrap instead of being cut ("专业物业覆…" at 1280–1366 px); printing gives A4
-# landscape without the sidebar, toolbar or download buttons.
+# landscape without the sidebar, toolbar or buttons, and a grid's static twin (components.grid) in its place.
 DESK_CSS = """<style>
 [data-testid="stMetricLabel"] * { white-space: normal !important; overflow: visible !important;
                                   text-overflow: clip !important; }
+[data-testid="stElementContainer"]:has(table.print-table) { display: none; }
 @media print {
   @page { size: A4 landscape; margin: 10mm; }
   section[data-testid="stSidebar"], header[data-testid="stHeader"], [data-testid="stToolbar"],
-  [data-testid="stSidebarCollapsedControl"], .stDownloadButton { display: none !important; }
+  [data-testid="stSidebarCollapsedControl"], .stDownloadButton, .stButton, [class*="st-key-screen_only"],
+  [class*="st-key-printable_"] [data-testid="stElementContainer"]:has([data-testid="stDataFrame"]) {
+    display: none !important; }
+  [data-testid="stElementContainer"]:has(table.print-table) { display: block; }
   [data-testid="stMainBlockContainer"] { max-width: 100% !important; padding: 0 !important; }
   [data-testid="stElementContainer"] { break-inside: avoid; }
+  [data-testid="stElementContainer"]:has(h1, h2, h3) { break-after: avoid; }
+  [data-testid="stAlertContainer"] { padding: 6px 12px; }
+  table.print-table { width: 100%; border-collapse: collapse; font-size: 13px; color: #111827; }
+  table.print-table th { text-align: left; border-bottom: 2px solid #111827; padding: 3px 6px; }
+  table.print-table td { border-bottom: 1px solid #9CA3AF; padding: 3px 6px; vertical-align: middle; }
+  table.print-table .n { text-align: right; font-variant-numeric: tabular-nums; }
+  table.print-table tr { break-inside: avoid; }
+  table.print-table .badge { color: #fff; font-weight: 600; border-radius: 4px; padding: 0 6px; }
 }
 </style>"""
 

@@ -14,7 +14,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from dashboard import queries
-from dashboard.components import CHART_FONT, num, pct
+from dashboard.components import CHART_FONT, html_table, num, pct
 from dashboard.i18n import language, month_label, t, v
 
 # Okabe–Ito: distinguishable with the common colour-vision deficiencies; dark enough for white text.
@@ -30,11 +30,6 @@ section[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], hea
 [data-testid="stMainBlockContainer"] { padding: 8px 24px 0 24px !important; max-width: 100% !important; }
 [data-testid="stMain"] { overflow: hidden; }
 .stApp { color: #111827; }
-@media (min-width: 1800px) and (min-height: 1000px) {
-  [data-testid="stMain"] { zoom: 1.5; }
-  /* Plotly measures zoomed boxes and would scale twice: charts keep their own pixels */
-  [data-testid="stPlotlyChart"] { zoom: calc(1 / 1.5); }
-}
 .slide-title { font-size: 34px; font-weight: 700; line-height: 1.2; margin: 4px 0 10px 0; color: #111827; }
 .slide-note { font-size: 20px; color: #1F2A37; line-height: 1.3; margin-top: 6px; }
 .tiles { display: grid; grid-template-columns: repeat(var(--n), minmax(0, 1fr)); gap: 12px; }
@@ -50,8 +45,9 @@ table.slide td { border-bottom: 1px solid #6B7280; padding: 4px 8px; line-height
 table.slide th.n { text-align: right; }
 table.slide td.n { text-align: right; white-space: nowrap; font-variant-numeric: tabular-nums; }
 .two { display: grid; grid-template-columns: 1fr 1fr; gap: 16px; }
-.st-key-meeting_controls { flex-wrap: nowrap !important; border-bottom: 3px solid #B22A2E; padding-bottom: 6px;
-                           margin-bottom: 6px; }
+.st-key-meeting_controls, [class*="st-key-sheet_"] .meeting-bar { border-bottom: 3px solid #B22A2E;
+  padding-bottom: 6px; margin-bottom: 6px; }
+.st-key-meeting_controls { flex-wrap: nowrap !important; }
 .st-key-meeting_controls > div:first-child { flex: 1 1 auto; min-width: 0; }
 .meeting-bar { display: flex; flex-wrap: wrap; align-items: baseline; column-gap: 18px; font-size: 20px; color: #111827;
                white-space: nowrap; min-width: 0; }
@@ -59,13 +55,38 @@ table.slide td.n { text-align: right; white-space: nowrap; font-variant-numeric:
 .slide-note li { font-size: 20px; line-height: 1.35; }
 .st-key-meeting_controls button p { font-size: 20px; }
 .st-key-meeting_controls button { min-height: 40px; padding: 2px 14px; }
+/* The print view: each slide a 1280 px sheet, on screen as on paper, so charts keep the width they were drawn at */
+[data-testid="stMain"]:has([class*="st-key-sheet_"]) { overflow: auto; }
+[class*="st-key-sheet_"] { width: 1232px; }
+.print-hint { font-size: 20px; color: #1F2A37; }
+@media screen {
+  [class*="st-key-sheet_"] { outline: 1px solid #9CA3AF; outline-offset: 12px; margin: 16px 0 32px 0; }
+}
+/* Print: A4 landscape, a slide a page, drawn at its 1280 px design width and scaled to the paper (1047 px) */
 @media print {
   @page { size: A4 landscape; margin: 10mm; }
-  section[data-testid="stSidebar"], header[data-testid="stHeader"], .st-key-meeting_controls,
-  [data-testid="stToolbar"], iframe { display: none !important; }
+  .st-key-meeting_controls [data-testid="stElementContainer"]:has(.stButton), .print-hint,
+  [data-testid="stElementContainer"]:has(script) { display: none !important; }
   [data-testid="stMain"] { zoom: 1 !important; overflow: visible !important; }
+  [data-testid="stMainBlockContainer"] { width: 1280px !important; zoom: 0.8; }
+  .projector-hd [data-testid="stPlotlyChart"] { zoom: calc(1 / 1.5); }
+  /* Streamlit stacks columns holding a chart in print (charts keep their screen width); at the design
+     width they fit side by side as on screen */
+  [data-testid="stHorizontalBlock"]:has(> [data-testid="stColumn"]) { display: flex !important; }
+  [data-testid="stHorizontalBlock"] > [data-testid="stColumn"] { width: auto !important; margin-bottom: 0 !important; }
+  [class*="st-key-slide_"], [class*="st-key-sheet_"] { break-inside: avoid; }
+  [data-testid="stLayoutWrapper"]:has(> [class*="st-key-sheet_"]):not(:has(> .st-key-sheet_1)) { break-before: page; }
   table.slide tr { break-inside: avoid; }
-  [class*="st-key-print_slide_"] { break-after: page; break-inside: avoid; zoom: 0.85; }
+}
+</style>
+"""
+# On a 1920×1080 projector the 1280×720 design is zoomed ×1.5 (meeting mode only, not its print view).
+PROJECTOR_CSS = """
+<style>
+@media screen and (min-width: 1800px) and (min-height: 1000px) {
+  [data-testid="stMain"] { zoom: 1.5; }
+  /* Plotly measures zoomed boxes and would scale twice: charts keep their own pixels */
+  [data-testid="stPlotlyChart"] { zoom: calc(1 / 1.5); }
 }
 </style>
 """
@@ -88,11 +109,7 @@ def tiles_html(tiles: list[str]) -> str:
 
 
 def table_html(header: list[tuple[str, bool]], rows: list[list[str]]) -> str:
-    """header: (label, numeric); rows: cells already escaped/HTML."""
-    head = "".join(f'<th class="{"n" if n else ""}">{escape(h)}</th>' for h, n in header)
-    body = "".join("<tr>" + "".join(f'<td class="{"n" if header[i][1] else ""}">{c}</td>' for i, c in enumerate(r))
-                   + "</tr>" for r in rows)
-    return f'<table class="slide"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
+    return html_table(header, rows, "slide")
 
 
 def show(html: str) -> None:

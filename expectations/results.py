@@ -51,23 +51,21 @@ def _sample(items: pl.Expr) -> pl.Expr:
     return pl.lit("[") + items.struct.json_encode().head(SAMPLE_SIZE).str.join(",") + pl.lit("]")
 
 
-def table(catalogue: list[Rule], evaluated: list[tuple[list[int], pl.DataFrame]], failures: pl.DataFrame,
-          files: pl.DataFrame) -> pl.DataFrame:
+def table(catalogue: list[Rule], looked_at: pl.DataFrame, failed: pl.DataFrame, files: pl.DataFrame) -> pl.DataFrame:
     """RESULTS_SCHEMA rows.
 
-    evaluated: (rule ids, the rows they looked at, with _county) pairs; failures: FAILURE_SCHEMA
-    plus _county; files: the reader's outcome per file (suite, county_code, path, rejected, reject_rule).
+    looked_at: rule_id, county_code, element_count (the rows each rule looked at in each county);
+    failed: rule_id, county_code, unexpected_count and sample (the first failures, in file and row
+    order: a list of {file, row, value}); files: the reader's outcome per file (suite, county_code,
+    path, rejected, reject_rule).
     """
-    looked_at = [pl.DataFrame({"rule_id": ids}, schema={"rule_id": pl.Int32})
-                 .join(rows.group_by(county_code="_county").agg(element_count=pl.len()), how="cross")
-                 for ids, rows in evaluated if ids and rows.height]
-    failed = (failures.with_columns(value=mask_personal_text(failures["value"]))
-              .group_by("rule_id", county_code="_county", maintain_order=True)
-              .agg(unexpected_count=pl.len(),
-                   unexpected_sample=_sample(pl.struct(file="_file", row="_row", value="value"))))
-    rows = (pl.concat(looked_at, how="vertical_relaxed") if looked_at
-            else pl.DataFrame(schema={"rule_id": pl.Int32, "county_code": pl.String, "element_count": pl.UInt32}))
-    rows = rows.join(failed, on=["rule_id", "county_code"], how="left", nulls_equal=True)
+    items = (failed.select("rule_id", "county_code", "sample").explode("sample").unnest("sample")
+             .drop_nulls("file"))
+    samples = (items.with_columns(value=mask_personal_text(items["value"]))
+               .group_by("rule_id", "county_code", maintain_order=True)
+               .agg(unexpected_sample=_sample(pl.struct("file", "row", "value"))))
+    failed = failed.drop("sample").join(samples, on=["rule_id", "county_code"], how="left", nulls_equal=True)
+    rows = looked_at.join(failed, on=["rule_id", "county_code"], how="left", nulls_equal=True)
     return _finish(pl.concat([rows, _file_rows(catalogue, files)], how="diagonal_relaxed"), catalogue)
 
 

@@ -1,8 +1,7 @@
-"""The rules Great Expectations cannot express, in Polars, reporting failures as GX's do
-(rules.FAILURE_SCHEMA): check characters (a weighted sum), points in county polygons (shapely),
-duplicates with the first row kept (GX flags every member of a duplicate group), references to
-another ledger's rows in the same build, the reader's cell issues, and compound ids restored
-where they lost their leading zeros (across files, so here and not in the reader)."""
+"""The rules Great Expectations cannot express that look at one file's rows at a time, in Polars,
+reporting failures as GX's do (rules.FAILURE_SCHEMA): check characters (a weighted sum), points in
+county polygons (shapely), a row's county against its file's, and the reader's cell issues. The
+rules over all files (duplicates, references, lost leading zeros) are SQL: sql_checks.py."""
 
 from __future__ import annotations
 
@@ -13,7 +12,6 @@ import polars as pl
 from expectations.county_polygons import outside_county
 from expectations.credit_code import check_character_fails
 from expectations.rules import FAILURE_SCHEMA, Rule
-from pipelines.ledgers import LEDGERS
 from pipelines.normalise import REFERENCE
 
 
@@ -50,77 +48,14 @@ def reader_issues(frame: pl.DataFrame, ledger: str, catalogue: list[Rule]) -> pl
     return failures.cast(FAILURE_SCHEMA)
 
 
-RESTORING = ("leading_zero_restored", "leading_zero_lost")  # rules of restore_lost_zeros
-
-
 def run(frame: pl.DataFrame, ledger: str, catalogue: list[Rule]) -> pl.DataFrame:
-    """The ledger's Polars rules other than references and restoring, over all its rows."""
+    """The ledger's Polars rules that look at one file's rows at a time (the rules over all files are
+    SQL, in expectations/sql_checks.py)."""
     checks = {"credit_code_check": _credit_code_check, "outside_county": _outside_county,
-              "duplicate_row": _duplicate_rows, "duplicate_key": _duplicate_keys,
-              "county_mismatch": _county_mismatch, "key_in_two_counties": _key_in_two_counties}
+              "county_mismatch": _county_mismatch}
     found = [checks[rule.name](rule_id, rule, frame) for rule_id, rule in enumerate(catalogue)
-             if rule.ledger == ledger and rule.engine == "polars" and rule.references is None
-             and rule.name not in RESTORING]
+             if rule.ledger == ledger and rule.engine == "polars" and rule.name in checks]
     return pl.concat([_empty(), *found])
-
-
-def restore_lost_zeros(frames: dict[str, pl.DataFrame],
-                       catalogue: list[Rule]) -> tuple[dict[str, pl.DataFrame], pl.DataFrame]:
-    """DOMAIN.md section 8: an all-digit compound_id not led by 0 ("101001") that is, without its
-    leading zeros, exactly one 0-led id its county uses elsewhere ("0101001": in the compounds
-    ledger, or in the row's own ledger, in any file) is restored to it, unless that id is already
-    another row's in the same file of a ledger keyed by compound_id (then it is another compound).
-    An id that matches none but is shorter than a 0-led id of its county is kept as typed, flagged.
-    The county is the row's own, else its file's (`_county`). Returns the frames and the failures."""
-    ids = {(rule.ledger, rule.name): i for i, rule in enumerate(catalogue) if rule.name in RESTORING}
-    compounds = frames.get("compounds")
-    found = [_empty()]
-    for ledger, frame in frames.items():
-        if (ledger, RESTORING[0]) not in ids:
-            continue
-        used = pl.concat([f.select("_county", "compound_id") for f in (compounds, frame) if f is not None]).unique()
-        led_by_zero = (used.filter(pl.col("compound_id").str.starts_with("0"))
-                       .with_columns(stripped=pl.col("compound_id").str.strip_chars_start("0")))
-        suspect = (frame.filter(pl.col("compound_id").str.contains(r"^[1-9][0-9]*$"))
-                   .select("_file", "_row", "_county", "compound_id"))
-        if suspect.height == 0 or led_by_zero.height == 0:
-            continue
-        matches = (suspect.join(led_by_zero.rename({"compound_id": "padded"}), left_on=["_county", "compound_id"],
-                                right_on=["_county", "stripped"])
-                   .filter(pl.len().over("_file", "_row") == 1))
-        if "compound_id" in LEDGERS[ledger].key:
-            in_file = frame.select("_file", padded="compound_id").unique()
-            matches = matches.join(in_file, on=["_file", "padded"], how="anti")
-        longest = led_by_zero.group_by("_county").agg(longest=pl.col("compound_id").str.len_chars().max())
-        lost = (suspect.join(matches, on=["_file", "_row"], how="anti").join(longest, on="_county")
-                .filter(pl.col("compound_id").str.len_chars() < pl.col("longest")))
-        found += [_failures(ids[ledger, RESTORING[0]], matches, pl.col("compound_id"),
-                            pl.format("补回为 {}", "padded"), pl.format("restored to {}", "padded")),
-                  _failures(ids[ledger, RESTORING[1]], lost, pl.col("compound_id"))]
-        restored = matches.select("_file", "_row", "padded")
-        frames[ledger] = (frame.join(restored, on=["_file", "_row"], how="left", maintain_order="left")
-                          .with_columns(compound_id=pl.coalesce("padded", "compound_id")).drop("padded"))
-    return frames, pl.concat(found)
-
-
-def references(kept: dict[str, pl.DataFrame], catalogue: list[Rule]) -> tuple[pl.DataFrame, list[int]]:
-    """Reference rules over the rows kept after the error rules; a rule whose referenced ledger has
-    no rows in this build is not evaluated (every value would fail it). Returns the failures and
-    the ids of the rules evaluated."""
-    keys = {name: frame[LEDGERS[name].key[0]].drop_nulls().unique() for name, frame in kept.items()}
-    found, evaluated = [_empty()], []
-    for rule_id, rule in enumerate(catalogue):
-        known = keys.get(rule.references or "")
-        if rule.references is None or rule.ledger not in kept or known is None or known.len() == 0:
-            continue
-        found.append(_unknown(rule_id, rule, kept[rule.ledger], known))
-        evaluated.append(rule_id)
-    return pl.concat(found), evaluated
-
-
-def _unknown(rule_id: int, rule: Rule, frame: pl.DataFrame, known: pl.Series) -> pl.DataFrame:
-    value = pl.col(rule.column)
-    return _failures(rule_id, frame.filter(value.is_not_null() & ~value.is_in(known.implode())), value)
 
 
 def _credit_code_check(rule_id: int, rule: Rule, frame: pl.DataFrame) -> pl.DataFrame:
@@ -136,35 +71,6 @@ def _outside_county(rule_id: int, rule: Rule, frame: pl.DataFrame) -> pl.DataFra
                      pl.format("{}, {} ({})", pl.col("lon"), pl.col("lat"), pl.col("county")))
 
 
-def _same_key(frame: pl.DataFrame, key: list[str]) -> pl.DataFrame:
-    """The rows whose key (all present) appears more than once in their file: the only rows that can
-    repeat another. Rows missing part of the key are left out: the required rule quarantines them."""
-    present = frame.filter(pl.all_horizontal(pl.col(k).is_not_null() for k in key))
-    return present.filter(pl.len().over(["_file", *key]) > 1)
-
-
-def _later_duplicates(rows: pl.DataFrame, columns: list[str]) -> pl.DataFrame:
-    """Rows repeating an earlier row of their file on `columns`, with that row's number in `first`."""
-    return (rows.with_columns(first=pl.col("_row").min().over(["_file", *columns]))
-            .filter(pl.col("_row") != pl.col("first")))
-
-
-def _duplicate_rows(rule_id: int, rule: Rule, frame: pl.DataFrame) -> pl.DataFrame:
-    key = rule.column.split(",")
-    later = _later_duplicates(_same_key(frame, key), _value_columns(frame))
-    return _failures(rule_id, later, pl.concat_str(key, separator=","),
-                     pl.format("与第 {} 行完全相同", "first"), pl.format("same as row {}", "first"))
-
-
-def _duplicate_keys(rule_id: int, rule: Rule, frame: pl.DataFrame) -> pl.DataFrame:
-    key = rule.column.split(",")
-    candidates = _same_key(frame, key)
-    exact = _later_duplicates(candidates, _value_columns(frame)).select("_file", "_row")
-    later = _later_duplicates(candidates, key).join(exact, on=["_file", "_row"], how="anti")
-    return _failures(rule_id, later, pl.concat_str(key, separator=","),
-                     pl.format("与第 {} 行相同", "first"), pl.format("same key as row {}", "first"))
-
-
 def _county_mismatch(rule_id: int, rule: Rule, frame: pl.DataFrame) -> pl.DataFrame:
     """Rows whose own county differs from their file's (`_file_county`, from its title or name)."""
     rows = frame.filter((pl.col("county") != pl.col("_file_county")).fill_null(False))
@@ -174,29 +80,16 @@ def _county_mismatch(rule_id: int, rule: Rule, frame: pl.DataFrame) -> pl.DataFr
                                _named("_file_county")))
 
 
-def _key_in_two_counties(rule_id: int, rule: Rule, frame: pl.DataFrame) -> pl.DataFrame:
-    """Every row of a key found in the files of two or more counties, each naming all those files."""
-    key = rule.column.split(",")
-    present = frame.filter(pl.all_horizontal(pl.col(k).is_not_null() for k in [*key, "county"]))
-    shared = present.filter(pl.col("county").n_unique().over(key) > 1).rechunk()  # see _failures
-    if shared.height == 0:
-        return _empty()
-    where = pl.format("{}（{}）", "_file", _named("county"))
-    listed = shared.with_columns(
-        files=where.unique(maintain_order=True).implode().over(key).list.sort().list.join("、"))
-    return _failures(rule_id, listed, pl.concat_str(key, separator=","),
-                     pl.format("同时出现在：{}", "files"), pl.format("found in: {}", "files"))
-
-
 @functools.cache
-def _county_names() -> dict[str, str]:
+def county_names() -> dict[str, str]:
+    """adcode -> the county's name (the region pack's counties.csv)."""
     names = pl.read_csv(REFERENCE / "counties.csv", schema_overrides={"adcode": pl.String})
     return dict(zip(names["adcode"], names["name_zh"], strict=True))
 
 
 def _named(column: str) -> pl.Expr:
     """An adcode column as its county's name (the code itself if unknown)."""
-    return pl.col(column).replace_strict(_county_names(), default=pl.col(column), return_dtype=pl.String)
+    return pl.col(column).replace_strict(county_names(), default=pl.col(column), return_dtype=pl.String)
 
 
 def _value_columns(frame: pl.DataFrame) -> list[str]:

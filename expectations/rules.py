@@ -10,10 +10,12 @@
               `_warnings` list names it as "column:rule"
     warning   the row is loaded as sent and flagged in its `_warnings` list as "column:rule"
 
-Engines: "gx" (a Great Expectations expectation over the ledger's rows), "polars" (what GX cannot
-express: check characters, polygons, first-kept duplicates, references to other ledgers),
-"reader" (a cell the reader could not read, reported in the row's `_issues`) and "file" (the
-reader rejected the whole file).
+Engines: "gx" (a Great Expectations expectation over a batch of the ledger's rows), "polars" (what
+GX cannot express, one file's rows at a time: check characters, polygons, a row's county against
+its file's), "sql" (the rules over all files, in DuckDB once every file is loaded: first-kept
+duplicates, one key in two counties, lost leading zeros, references to other ledgers), "reader"
+(a cell the reader could not read, reported in the row's `_issues`) and "file" (the reader
+rejected the whole file).
 """
 
 from __future__ import annotations
@@ -47,9 +49,9 @@ class Rule:
     severity: str          # one of SEVERITIES
     zh: str                # what the rule demands, for people (the GX description)
     en: str
-    engine: str            # gx | polars | reader | file
+    engine: str            # gx | polars | sql | reader | file
     expectation: Any = field(default=None, compare=False, hash=False)  # the GX expectation (engine gx)
-    references: str | None = None  # polars reference rules: the ledger whose loaded keys must hold the value
+    references: str | None = None  # reference rules (sql): the ledger whose loaded keys must hold the value
     exempt: Any = field(default=None, compare=False, hash=False)  # reader rules: a Polars condition under
     #                                                               which a row's issue is no defect
 

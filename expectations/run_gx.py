@@ -1,13 +1,15 @@
-"""Run the suites' Great Expectations over each ledger's rows, all its files at once.
+"""Run the suites' Great Expectations over bounded batches of a ledger's rows.
 
-GX 1.24 validates pandas frames only (../shared/STACK_NOTES.md). One validation per ledger over
-the concatenation of its files keeps the build fast with hundreds of files; the row behind each
-failure comes back through unexpected_index_column_names (_file, _row).
+GX 1.24 validates pandas frames only (../shared/STACK_NOTES.md). A build makes one `Validator`:
+the context, and each ledger's two suites and validation definitions, once; then each batch of
+files (at most read.BATCH_ROWS rows, the columns the expectations read) is one run of the ledger's
+value suite. The column types are checked on the columns alone (no rows), once per ledger and
+layout of columns. The row behind each failure comes back through unexpected_index_column_names
+(_file, _row).
 """
 
 from __future__ import annotations
 
-import copy
 import logging
 from dataclasses import dataclass
 from datetime import datetime
@@ -22,19 +24,18 @@ from great_expectations.data_context.types.base import ProgressBarsConfig
 from expectations.rules import FAILURE_SCHEMA, Rule
 
 INDEX_COLUMNS = ["_file", "_row"]
-VERDICT_FORMAT = {"result_format": "BOOLEAN_ONLY"}
 RESULT_FORMAT = {"result_format": "COMPLETE", "unexpected_index_column_names": INDEX_COLUMNS}
 # For the column types: nullable pandas types, so a whole-number column with empty cells stays whole numbers.
 _PANDAS_TYPES = {pa.int64(): pd.Int64Dtype(), pa.bool_(): pd.BooleanDtype()}
 # For the values: GX compares in bulk only numpy numbers and nanosecond datetimes (else value by value,
 # ~50x slower). A date outside the nanosecond range is clamped to its edge: it still fails a date range.
-_NANOSECOND_RANGE = (datetime(1678, 1, 1), datetime(2262, 1, 1))
+NANOSECOND_RANGE = (datetime(1678, 1, 1), datetime(2262, 1, 1))
 
 
 @dataclass
 class GxOutcome:
     failures: pl.DataFrame       # FAILURE_SCHEMA: one row per failing row and rule
-    failed_whole: set[int]       # rule ids that failed as a whole (a column's type): every row is in failures
+    types_failed: dict[int, str]  # type rule id -> the type observed: the column failed as a whole
 
 
 def column_types(frame: pl.DataFrame) -> pd.DataFrame:
@@ -43,39 +44,74 @@ def column_types(frame: pl.DataFrame) -> pd.DataFrame:
 
 
 def column_values(frame: pl.DataFrame) -> pd.DataFrame:
+    """The values as GX checks them in bulk; text as categories (GX copies the frame it filters, once
+    per expectation: a category is a number to copy, a string is its bytes)."""
     dates = [c for c, dtype in frame.schema.items() if dtype in (pl.Date, pl.Datetime)]
-    return frame.with_columns(pl.col(dates).cast(pl.Datetime("us")).clip(*_NANOSECOND_RANGE)
-                              .cast(pl.Datetime("ns"))).to_pandas()
+    return frame.with_columns(pl.col(dates).cast(pl.Datetime("us")).clip(*NANOSECOND_RANGE).cast(pl.Datetime("ns")),
+                              pl.col(pl.String).cast(pl.Categorical)).to_pandas()
 
 
-def validate(frames: dict[str, pl.DataFrame], catalogue: list[Rule]) -> GxOutcome:
-    """Run the GX rules of each ledger in `frames` (ledger -> its rows with _file and _row).
+class Validator:
+    """Great Expectations for one build (see the module docstring); not shared between threads."""
 
-    The column types on the columns alone; the values twice: every expectation for its verdict only
-    (cheap), then the few that failed again, in full, for the rows behind each failure."""
-    logging.getLogger("great_expectations").setLevel(logging.ERROR)
-    context = gx.get_context(mode="ephemeral")
-    context.variables.progress_bars = ProgressBarsConfig(globally=False)
-    source = context.data_sources.add_pandas("ledgers")
-    outcome = GxOutcome(pl.DataFrame(schema=FAILURE_SCHEMA), set())
-    for ledger, frame in frames.items():
-        types, values = [], []
-        for rule_id, rule in enumerate(catalogue):
-            if rule.ledger == ledger and rule.engine == "gx":
-                rule.expectation.meta["rule_id"] = rule_id  # results come back in their own order
-                is_type = isinstance(rule.expectation, gxe.ExpectColumnValuesToBeOfType)
-                (types if is_type else values).append(rule.expectation)
-        columns = [c for c in frame.columns if not c.startswith("_")]
-        results = _run(context, source, f"{ledger}: types", types, column_types(frame.select(columns)), RESULT_FORMAT)
-        data = column_values(frame.select(*_columns_used(values), *INDEX_COLUMNS))
-        failed = []
-        for verdict in _run(context, source, f"{ledger}: values", values, data, VERDICT_FORMAT):
-            rerun = not verdict.success and not verdict.exception_info.get("raised_exception")
-            (failed if rerun else results).append(verdict)
-        again = [copy.copy(catalogue[r.expectation_config.meta["rule_id"]].expectation) for r in failed]
-        results += _run(context, source, f"{ledger}: failed", again, data, RESULT_FORMAT) if failed else []
-        _collect(outcome, frame, results, catalogue)
-    return outcome
+    def __init__(self, catalogue: list[Rule]):
+        logging.getLogger("great_expectations").setLevel(logging.ERROR)
+        self.catalogue = catalogue
+        self.context = gx.get_context(mode="ephemeral")
+        self.context.variables.progress_bars = ProgressBarsConfig(globally=False)
+        self.source = self.context.data_sources.add_pandas("ledgers")
+        self.suites: dict[str, tuple] = {}  # ledger -> (types definition, values definition, value expectations)
+        self.types_seen: dict[tuple, dict[int, str]] = {}  # (ledger, schema) -> types failed
+
+    def validate(self, ledger: str, frame: pl.DataFrame) -> GxOutcome:
+        """The GX rules of `ledger` over `frame` (a batch of its rows, with _file and _row). If a column's
+        type fails, the values are not checked: the batch's files are rejected with their ledger."""
+        types, values, expectations = self._suites(ledger)
+        columns = {c: dtype for c, dtype in frame.schema.items() if not c.startswith("_")}
+        key = (ledger, tuple(columns.items()))
+        if key not in self.types_seen:
+            results = types.run(batch_parameters={"dataframe": column_types(frame.select(list(columns)))},
+                                result_format=RESULT_FORMAT).results
+            self._raise_if_raised(results)
+            self.types_seen[key] = {r.expectation_config.meta["rule_id"]: _text(r.result.get("observed_value"))
+                                    for r in results if not r.success}
+        failed = self.types_seen[key]
+        if failed:
+            return GxOutcome(pl.DataFrame(schema=FAILURE_SCHEMA), failed)
+        # Each file as a number (copied as cheaply as a category)
+        paths = frame["_file"].unique(maintain_order=True).to_list()
+        data = column_values(frame.select(*_columns_used(expectations), pl.col("_file").rle_id(), "_row"))
+        results = values.run(batch_parameters={"dataframe": data}, result_format=RESULT_FORMAT).results
+        self._raise_if_raised(results)
+        failures = [_failure_rows(r.expectation_config.meta["rule_id"], r.result["unexpected_index_list"], paths)
+                    for r in results if not r.success]
+        return GxOutcome(pl.concat([pl.DataFrame(schema=FAILURE_SCHEMA), *failures]), {})
+
+    def _suites(self, ledger: str) -> tuple:
+        if ledger not in self.suites:
+            types, values = [], []
+            for rule_id, rule in enumerate(self.catalogue):
+                if rule.ledger == ledger and rule.engine == "gx":
+                    rule.expectation.meta["rule_id"] = rule_id  # results come back in their own order
+                    is_type = isinstance(rule.expectation, gxe.ExpectColumnValuesToBeOfType)
+                    (types if is_type else values).append(rule.expectation)
+            self.suites[ledger] = (self._definition(f"{ledger}: types", types),
+                                   self._definition(f"{ledger}: values", values), values)
+        return self.suites[ledger]
+
+    def _definition(self, name: str, expectations: list):
+        # the whole suite at once: adding expectations one by one re-serialises the suite each time
+        suite = self.context.suites.add(gx.ExpectationSuite(name=name, expectations=expectations))
+        batch = self.source.add_dataframe_asset(name).add_batch_definition_whole_dataframe("batch")
+        return self.context.validation_definitions.add(gx.ValidationDefinition(name=name, data=batch, suite=suite))
+
+    def _raise_if_raised(self, results: list) -> None:
+        """An expectation that raised is a bug in the suite (the reader types every column by kind)."""
+        errors = [f"{rule.expectation_type} on {rule.ledger}.{rule.column}: {r.exception_info['exception_message']}"
+                  for r in results if r.exception_info.get("raised_exception")
+                  for rule in [self.catalogue[r.expectation_config.meta["rule_id"]]]]
+        if errors:
+            raise RuntimeError("GX could not evaluate " + "; ".join(errors))
 
 
 def _columns_used(expectations: list) -> list[str]:
@@ -85,45 +121,15 @@ def _columns_used(expectations: list) -> list[str]:
     return sorted(used - {None})
 
 
-def _run(context, source, name: str, expectations: list, data: pd.DataFrame, result_format: dict) -> list:
-    # the whole suite at once: adding expectations one by one re-serialises the suite each time
-    suite = context.suites.add(gx.ExpectationSuite(name=name, expectations=expectations))
-    batch = source.add_dataframe_asset(name).add_batch_definition_whole_dataframe("all files")
-    definition = context.validation_definitions.add(gx.ValidationDefinition(name=name, data=batch, suite=suite))
-    return definition.run(batch_parameters={"dataframe": data}, result_format=result_format).results
-
-
-def _collect(outcome: GxOutcome, frame: pl.DataFrame, results: list, catalogue: list[Rule]) -> None:
-    """Add one ledger's failures to `outcome`; a failure with no rows to blame (a column's type) is
-    every row's. An expectation that raised is a bug in the suite, unless a column's type failed too
-    (then the ledger's files are rejected and its other checks moot)."""
-    errors = []
-    for result in results:
-        rule_id = result.expectation_config.meta["rule_id"]
-        rule = catalogue[rule_id]
-        if result.exception_info.get("raised_exception"):
-            errors.append(f"{rule.expectation_type} on {rule.ledger}.{rule.column}: "
-                          f"{result.exception_info['exception_message']}")
-        elif not result.success:
-            rows = result.result.get("unexpected_index_list")
-            if rows is None:
-                outcome.failed_whole.add(rule_id)
-                rows = [{"_file": f, "_row": r, "observed": result.result.get("observed_value")}
-                        for f, r in frame.select(INDEX_COLUMNS).iter_rows()]
-            if rows:
-                outcome.failures = pl.concat([outcome.failures, _failure_rows(rule_id, rows)])
-    if errors and not any(r.expectation_config.meta["rule_id"] in outcome.failed_whole for r in results):
-        raise RuntimeError("GX could not evaluate " + "; ".join(errors))
-
-
-def _failure_rows(rule_id: int, rows: list[dict]) -> pl.DataFrame:
-    """The failing rows of one expectation; value: the checked cell(s), "a=1, b=2" for a pair."""
+def _failure_rows(rule_id: int, rows: list[dict], paths: list[str]) -> pl.DataFrame:
+    """The failing rows of one expectation; value: the checked cell(s), "a=1, b=2" for a pair. paths:
+    the files, by their number in `_file`."""
     values = []
     for row in rows:
         cells = {k: v for k, v in row.items() if k not in INDEX_COLUMNS}
         values.append(", ".join(f"{k}={_text(v)}" for k, v in cells.items()) if len(cells) > 1
                       else _text(next(iter(cells.values()), None)))
-    return pl.DataFrame({"rule_id": [rule_id] * len(rows), "_file": [str(row["_file"]) for row in rows],
+    return pl.DataFrame({"rule_id": [rule_id] * len(rows), "_file": [paths[int(row["_file"])] for row in rows],
                          "_row": [int(row["_row"]) for row in rows], "value": values,
                          "note_zh": [None] * len(rows), "note_en": [None] * len(rows)}, schema=FAILURE_SCHEMA)
 

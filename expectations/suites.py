@@ -57,6 +57,7 @@ from pipelines.ledgers import LEDGERS, Ledger
 from pipelines.read import MAIN_DATE_COLUMN
 
 EARLIEST_DATE = date(1950, 1, 1)
+LATEST_COMPARED = date(2262, 1, 1)  # GX compares nanosecond datetimes: a later date is compared as this one
 EVENT_DAYS_AHEAD = 365          # a date something happened: at most a year ahead (typos such as 2052)
 PLANNED_DAYS_AHEAD = 10 * 365   # contract ends, terms and deadlines run years ahead
 PLANNED_DATES = frozenset({"contract_end", "term_end", "deadline", "due_at"})
@@ -207,12 +208,17 @@ def allowed_value_rules(ledger: Ledger) -> list[Rule]:
             for c in ledger.columns if c.kind == "enum"]
 
 
+def latest_day(column: str, today: date) -> date:
+    """The latest day a date in `column` may be (date_rules)."""
+    return today + timedelta(days=PLANNED_DAYS_AHEAD if column in PLANNED_DATES else EVENT_DAYS_AHEAD)
+
+
 def date_rules(ledger: Ledger, today: date) -> list[Rule]:
     rules = []
     for c in ledger.columns:
         if c.kind not in ("date", "datetime"):
             continue
-        latest = today + timedelta(days=PLANNED_DAYS_AHEAD if c.name in PLANNED_DATES else EVENT_DAYS_AHEAD)
+        latest = latest_day(c.name, today)
         rules.append(_gx(ledger, "date_range", c.name, _severity(ledger, c.name),
                          f"{label_zh(ledger, c.name)} 应在 {EARLIEST_DATE} 至 {latest} 之间",
                          f"{label_en(ledger, c.name)} must lie between {EARLIEST_DATE} and {latest}",
@@ -239,6 +245,32 @@ def range_rules(ledger: Ledger, today: date) -> list[Rule]:
                          f"{label_en(ledger, column)} {en}", gxe.ExpectColumnValuesToBeBetween, column=column,
                          min_value=low, max_value=high, strict_min=strict))
     return rules
+
+
+def valid_days(ledger: Ledger, frame: pl.DataFrame, today: date) -> pl.DataFrame:
+    """Per file (`_file`) of frame, rows of `ledger`: `valid_from` and `valid_until`, the first and the
+    last day `today` may be for the rules that depend on it (date_rules, the built year's range) to
+    find what they find on `today` (null: no bound). As today moves, the latest allowed date moves
+    past the dates of the file; its verdicts change only when it passes one."""
+    bounds = []
+    for c in ledger.columns:
+        if c.kind in ("date", "datetime"):
+            ahead = latest_day(c.name, today) - today
+            day = pl.col(c.name).cast(pl.Date).clip(upper_bound=LATEST_COMPARED)
+            checked = day >= EARLIEST_DATE
+            bounds.append((day.filter(checked & (day <= today + ahead)).max() - ahead,
+                           day.filter(day > today + ahead).min() - ahead - timedelta(days=1)))
+        elif c.name == "built_year" and (ledger.name, c.name) in RANGES:  # its high bound is this year
+            year = pl.col(c.name).clip(1, 9999).cast(pl.Int32)
+            passed, failed = year.filter((year >= RANGES[ledger.name, c.name][0]) & (year <= today.year)), \
+                year.filter(year > today.year)
+            bounds.append((pl.date(passed.max(), 1, 1), pl.date(failed.min() - 1, 12, 31)))
+    if not bounds:
+        return frame.group_by("_file").agg(valid_from=pl.lit(None, pl.Date), valid_until=pl.lit(None, pl.Date))
+    per_file = frame.group_by("_file").agg(*(first.alias(f"from{i}") for i, (first, _) in enumerate(bounds)),
+                                           *(last.alias(f"until{i}") for i, (_, last) in enumerate(bounds)))
+    return per_file.select("_file", valid_from=pl.max_horizontal(pl.selectors.starts_with("from")),
+                           valid_until=pl.min_horizontal(pl.selectors.starts_with("until")))
 
 
 def format_rules(ledger: Ledger) -> list[Rule]:
@@ -309,19 +341,19 @@ def cross_field_rules(ledger: Ledger) -> list[Rule]:
 
 
 def duplicate_rules(ledger: Ledger) -> list[Rule]:
-    """Polars: GX can find duplicates but not keep the first of them."""
+    """SQL: GX can find duplicates but not keep the first of them."""
     key = ",".join(ledger.key)
     key_zh = "+".join(label_zh(ledger, column) for column in ledger.key)
     return [
         Rule(ledger.name, "duplicate_row", key, ERROR, "同一文件中不应有完全相同的行（保留第一行）",
-             "no row may repeat an earlier row of the same file exactly (the first is kept)", "polars"),
+             "no row may repeat an earlier row of the same file exactly (the first is kept)", "sql"),
         Rule(ledger.name, "duplicate_key", key, ERROR, f"同一文件中 {key_zh} 不应重复（保留第一行）",
-             f"the key {key} must be unique within a file (the first row is kept)", "polars"),
+             f"the key {key} must be unique within a file (the first row is kept)", "sql"),
     ]
 
 
 def leading_zero_rules(ledger: Ledger) -> list[Rule]:
-    """Polars, before the other rules (see row_checks.restore_lost_zeros): an all-digit compound id
+    """SQL, before the other rules over all files (sql_checks.restore_lost_zeros): an all-digit compound id
     that is a 0-led id of the same county without its zeros is restored; one shorter than the
     county's 0-led ids that matches none is kept as typed."""
     if "compound_id" not in ledger.column_names:
@@ -331,18 +363,19 @@ def leading_zero_rules(ledger: Ledger) -> list[Rule]:
         Rule(ledger.name, "leading_zero_restored", "compound_id", WARNING,
              f"{label} 丢失了开头的 0（表格软件把编码当成了数字），已按本县区使用的编码补回",
              "compound_id lost its leading zeros (a spreadsheet took it for a number): restored to the id "
-             "its county uses", "polars"),
+             "its county uses", "sql"),
         Rule(ledger.name, "leading_zero_lost", "compound_id", WARNING,
              f"{label} 可能丢失了开头的 0，但补 0 后不是本县区使用的编码，按原样入库",
              "compound_id may have lost its leading zeros, but no id of its county matches it padded: "
-             "kept as typed", "polars"),
+             "kept as typed", "sql"),
     ]
 
 
 def county_rules(ledger: Ledger) -> list[Rule]:
-    """Polars, errors: a row must not move between counties in silence. A row whose county is not its
-    file's (a 古浪 row inside 凉州's file) and, in a snapshot, one key in files of two counties (the same
-    compound in 凉州's and 古浪's file) cannot be placed: each is quarantined, its message naming both."""
+    """Errors (the second in SQL, over all files): a row must not move between counties in silence.
+    A row whose county is not its file's (a 古浪 row inside 凉州's file) and, in a snapshot, one key in
+    files of two counties (the same compound in 凉州's and 古浪's file) cannot be placed: each is
+    quarantined, its message naming both."""
     if "county" not in ledger.column_names:
         return []
     rules = [Rule(ledger.name, "county_mismatch", "county", ERROR,
@@ -352,7 +385,7 @@ def county_rules(ledger: Ledger) -> list[Rule]:
         key = ",".join(ledger.key)
         rules.append(Rule(ledger.name, "key_in_two_counties", key, ERROR,
                           f"同一 {'+'.join(label_zh(ledger, c) for c in ledger.key)} 不应出现在两个县区的文件中",
-                          f"the key {key} must not appear in the files of two counties", "polars"))
+                          f"the key {key} must not appear in the files of two counties", "sql"))
     return rules
 
 
@@ -370,10 +403,10 @@ def reference_rules(ledger: Ledger) -> list[Rule]:
         rules.append(Rule(ledger.name, "unknown_compound", "compound_id", WARNING,
                           f"{label_zh(ledger, 'compound_id')} 应是本次构建中小区台账里的小区",
                           "compound_id must name a compound of the compounds ledger in this build",
-                          "polars", references="compounds"))
+                          "sql", references="compounds"))
     if "firm_credit_code" in ledger.column_names and ledger.name != "firms":
         rules.append(Rule(ledger.name, "unknown_firm", "firm_credit_code", WARNING,
                           f"{label_zh(ledger, 'firm_credit_code')} 应是本次构建中物业服务企业台账里的企业",
                           "firm_credit_code must name a firm of the firms ledger in this build",
-                          "polars", references="firms"))
+                          "sql", references="firms"))
     return rules

@@ -1,8 +1,9 @@
 """Command line: python -m pipelines {build,demo,bulletin,check,template,accounts,audit}.
 
-    build     read every ledger file in the landing folder and build a new warehouse
-    demo      generate the demo city into the landing folder, then build; on a first start also
-              create one account per role and print their passwords once
+    build     read the ledger files of the landing folder that are new or changed (--full: every file)
+              and build a new warehouse
+    demo      generate the demo city into the landing folder, then build (--full as for build); on a
+              first start also create one account per role and print their passwords once
     bulletin  write a month's bulletin (通报) or year-end assessment as .docx and .pdf from the current warehouse
     check     read and check ledger files as the build would, without building (exit 1 if one is rejected)
     template  write a ledger's .xlsx template (drop-downs, checks, 填表说明) for a county and month
@@ -39,6 +40,7 @@ def main(argv: list[str] | None = None) -> int:
     sub = parser.add_subparsers(dest="command", required=True)
     b = sub.add_parser("build", help="landing folder -> warehouse")
     b.add_argument("--landing", type=Path, default=None, help="default: <data>/landing")
+    b.add_argument("--full", action="store_true", help="read and check every file again (empties the cache)")
     d = sub.add_parser("demo", help="generate the demo city, then build")
     d.add_argument("--seed", type=int, default=2024)
     d.add_argument("--scale", type=float, default=1.0, help="1 = Wuwei; ~30 = a province; ~1000 = national")
@@ -46,6 +48,7 @@ def main(argv: list[str] | None = None) -> int:
     d.add_argument("--landing", type=Path, default=None, help="default: <data>/landing (replaced)")
     d.add_argument("--no-defects", action="store_true", help="write clean files (no injected defects)")
     d.add_argument("--if-missing", action="store_true", help="do nothing if a warehouse already exists")
+    d.add_argument("--full", action="store_true", help="read and check every file again (empties the cache)")
     r = sub.add_parser("bulletin", help="the month's bulletin (通报) as .docx and .pdf")
     r.add_argument("--month", type=_month, required=True, help="YYYY-MM")
     r.add_argument("--kind", choices=["monthly", "year-end"], default="monthly")
@@ -104,7 +107,7 @@ def _run(args: argparse.Namespace) -> int:
     else:
         landing = args.landing
     try:
-        summary = build_locked(landing, progress=progress, bulletin=True)
+        summary = build_locked(landing, progress=progress, bulletin=True, full=args.full)
     except Exception as exc:
         progress.done()
         audit.record("rebuild", audit.cli_actor(), ip=audit.cli_ip(), command=args.command, outcome="failed",

@@ -1,4 +1,11 @@
-"""The build: landing folder -> readers -> quality gate -> a new warehouse file."""
+"""The build: landing folder -> readers -> quality gate -> a new warehouse file.
+
+It streams: one batch of files at a time (read.BATCH_ROWS rows at most) is read, checked by the
+rules that look at one file (gate.check_batch) and written to the cache, then let go; a file whose
+bytes the cache already holds for this code is not read at all. The warehouse is then built from
+the cache by DuckDB (assemble.load: the rules over all files, the raw and audit tables), then the
+models. Memory holds one batch, never the ledgers.
+"""
 
 from __future__ import annotations
 
@@ -7,18 +14,21 @@ import time
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 
 import polars as pl
 
+from expectations import assemble
+from expectations import files as file_decisions
 from expectations import results as validation_results
-from expectations.gate import check
+from expectations.gate import check_batch
+from pipelines import cache, read
 from pipelines.ledgers import LEDGERS
-from pipelines.normalise import POLARS_TYPES
-from pipelines.read import SourceFile, read_landing
+from pipelines.read import SourceFile
 from pipelines.receipts import receipts
 from warehouse import location
-from warehouse.build import BuildInput, build_warehouse
+from warehouse.build import BuildInput, build_warehouse, load_frames
 
 SET_ASIDE = ("duplicate_file", "superseded")  # rejected because another file holds the same rows
 
@@ -33,9 +43,10 @@ class BuildSummary:
     rows_quarantined: int
     files_rejected: int
     warnings: int              # cells flagged by a warning rule on loaded rows (nulled cells are apart)
-    quarantine: pl.DataFrame   # the rows quarantined (gate.QUARANTINE_SCHEMA)
-    findings: pl.DataFrame     # the cells flagged on loaded rows (gate.FINDINGS_SCHEMA)
+    quarantine: pl.DataFrame   # the rows quarantined (assemble.QUARANTINE_SCHEMA)
+    findings: pl.DataFrame     # the cells flagged on loaded rows (assemble.FINDINGS_SCHEMA)
     bulletin: list[Path] | str | None = None  # the latest month's bulletin files, or why it could not be written
+    files_cached: int = 0      # files whose outcome came from the cache (not read)
 
 
 class Progress:
@@ -58,75 +69,120 @@ class Progress:
             self.stream.flush()
 
 
-def empty_frame(ledger) -> pl.DataFrame:
-    """A ledger's loaded-rows table when no file of it arrived: its columns, no rows."""
-    schema = {c.name: POLARS_TYPES[c.kind] for c in ledger.columns if not c.pii}
-    if any(c.pii for c in ledger.columns):
-        schema["complainant_key"] = pl.String
-    return pl.DataFrame(schema={**schema, "_row": pl.Int32, "_file": pl.String,
-                                "_warnings": pl.List(pl.String)})
-
-
-def read_all(landing: Path, progress: Callable[[str], None]) -> list[SourceFile]:
-    sources = []
-    for src in read_landing(landing):
-        sources.append(src)
-        outcome = "REJECTED" if src.rejected else f"{src.rows_read} rows"
-        progress(f"read {len(sources):>4}  {src.path}  ({src.ledger or '?'}, {outcome})")
-    return sources
-
-
 def build(landing: Path | None = None, progress: Callable[[str], None] | None = None,
-          bulletin: bool = False) -> BuildSummary:
+          bulletin: bool = False, full: bool = False) -> BuildSummary:
     """Read, check and build; one build at a time (location.BuildLocked at once for the second). With
-    `bulletin`, also write the latest month's bulletin (通报) under <data>/reports."""
+    `bulletin`, also write the latest month's bulletin (通报) under <data>/reports; with `full`, read
+    every file again (the cache is emptied first)."""
     with location.build_lock():
-        return build_locked(landing, progress, bulletin)
+        return build_locked(landing, progress, bulletin, full)
+
+
+@dataclass
+class _Read:
+    sources: dict[str, SourceFile]  # relative path -> the file as read (no frame), or as the cache kept it
+    cached: int
+    seconds: float                  # in the gate's first stage
+
+
+def read_and_check(landing: Path, memo: cache.Cache, progress: Callable[[str], None], today) -> _Read:
+    """Every file of the landing folder, from the cache or read and checked one batch at a time."""
+    paths = read.landing_files(landing)
+    changing = read.still_changing(paths, read.settle_seconds())
+    sources: dict[str, SourceFile] = {}
+    digests: dict[str, str | None] = {}
+    misses = []
+    for path in paths:
+        relative = path.relative_to(landing).as_posix()
+        digests[relative] = cache.file_digest(path)
+        found = None if path in changing else memo.get(relative, digests[relative], today)
+        if found is None:
+            misses.append(path)
+            continue
+        sources[relative] = found
+        progress(f"read {len(sources):>4}  {relative}  ({found.ledger or '?'}, cached)")
+    cached, seconds = len(sources), 0.0
+    if misses:
+        from expectations import run_gx, suites  # Great Expectations takes seconds to import: only when checking
+
+        catalogue = suites.catalogue(today)
+        validator = run_gx.Validator(catalogue)
+        for batch in read.read_batches(read.reading_order(misses, landing), landing, changing):
+            started = time.perf_counter()
+            checked = check_batch(batch, catalogue, validator, today)
+            seconds += time.perf_counter() - started
+            memo.put(checked, digests)
+            for src in batch:
+                src.frame = src.cells = None  # the batch is staged: let its rows go
+                sources[src.path] = src
+                outcome = "REJECTED" if src.rejected else f"{src.rows_read} rows"
+                progress(f"read {len(sources):>4}  {src.path}  ({src.ledger or '?'}, {outcome})")
+    memo.keep_only(set(digests))
+    return _Read({relative: sources[relative] for relative in digests}, cached, seconds)
+
+
+def reread(landing: Path, sources: dict[str, SourceFile]) -> Callable[[str, pl.Series], pl.DataFrame]:
+    """originals_of for assemble.load: the rows' original cells, read again from their file."""
+    def originals_of(path: str, rows: pl.Series) -> pl.DataFrame:
+        src = read.read_file(landing / path, landing)
+        if src.sha256 != sources[path].sha256:
+            raise RuntimeError(f"文件在构建期间被修改 | The file changed during the build: {path}")
+        return read.originals(src, rows)
+    return originals_of
 
 
 def build_locked(landing: Path | None = None, progress: Callable[[str], None] | None = None,
-                 bulletin: bool = False) -> BuildSummary:
+                 bulletin: bool = False, full: bool = False) -> BuildSummary:
     """build() for a caller that holds location.build_lock() already (the demo command)."""
     started = time.perf_counter()
     landing = landing or location.landing_dir()
     progress = progress or (lambda _: None)
     if not landing.is_dir():
         raise FileNotFoundError(f"落地文件夹不存在 | The landing folder does not exist: {landing}")
-    sources = read_all(landing, progress)
+    validated_at = datetime.now(UTC)
+    today = location.today()
+    memo = cache.Cache(full)
+    found = read_and_check(landing, memo, progress, today)
+    sources = list(found.sources.values())
     received = receipts(sources, landing)
-    progress("quality checks")
-    gate_started = time.perf_counter()
-    gate = check(sources)
-    del sources  # the files' frames (with their original cells) are no longer needed: free them before the build
-    quality_seconds = time.perf_counter() - gate_started
-    raw = {name: gate.loaded.pop(name) if name in gate.loaded else empty_frame(ledger)
-           for name, ledger in LEDGERS.items()}
-    rows_loaded = {name: frame.height for name, frame in raw.items()}
-    inp = BuildInput(
-        raw=raw,
-        audit={"audit_source_files": gate.files, "audit_quarantine": gate.quarantine,
-               "audit_cell_findings": gate.findings, "audit_receipts": received,
-               "audit_validation": gate.results,
-               "audit_validation_history": validation_results.history(gate.results, gate.validated_at)},
-        source_files=gate.files.select("path", "sha256", "ledger", "rows_read", "status").to_dicts(),
-    )
-    del raw  # build_warehouse drops the frames once they are in the database
-    database = build_warehouse(inp, progress=progress)
-    validation_results.save(gate.results, gate.validated_at)  # only now: a failed build leaves no results
+    file_decisions.decide(sources)
+    from expectations import suites
+
+    catalogue = suites.catalogue(today)
+    gate: dict[str, assemble.Tables] = {}
+    source_files = [{"path": s.path, "sha256": s.sha256, "ledger": s.ledger, "rows_read": s.rows_read,
+                     "status": "rejected" if s.rejected else "loaded"} for s in sources]
+
+    def load(con) -> None:
+        loading = time.perf_counter()
+        progress("quality checks over all files")
+        memo.stage(con)
+        tables = gate["tables"] = assemble.load(con, catalogue, sources, reread(landing, found.sources))
+        load_frames(con, {"audit_receipts": received,
+                          "audit_validation_history": validation_results.history(tables.results, validated_at)})
+        status = dict(tables.files.select("path", "status").iter_rows())
+        for record in source_files:
+            record["status"] = status[record["path"]]
+        gate["seconds"] = time.perf_counter() - loading
+
+    database = build_warehouse(BuildInput(load=load, source_files=source_files), progress=progress)
+    tables = gate["tables"]
+    validation_results.save(tables.results, validated_at)  # only now: a failed build leaves no results
     if bulletin:
         progress("bulletin")
     return BuildSummary(
         database=database,
         seconds=time.perf_counter() - started,
-        files=gate.files,
-        quality_seconds=quality_seconds,
-        rows_loaded=rows_loaded,
-        rows_quarantined=gate.quarantine.height,
-        files_rejected=gate.files.filter(pl.col("status") == "rejected").height,
-        warnings=gate.findings.filter(pl.col("severity") == "warning").height,
-        quarantine=gate.quarantine,
-        findings=gate.findings,
+        files=tables.files,
+        quality_seconds=found.seconds + gate["seconds"],
+        rows_loaded=tables.rows_loaded,
+        rows_quarantined=tables.quarantine.height,
+        files_rejected=tables.files.filter(pl.col("status") == "rejected").height,
+        warnings=tables.findings.filter(pl.col("severity") == "warning").height,
+        quarantine=tables.quarantine,
+        findings=tables.findings,
         bulletin=latest_bulletin(database) if bulletin else None,
+        files_cached=found.cached,
     )
 
 
@@ -159,6 +215,8 @@ def _listed(frame: pl.DataFrame, line) -> list[str]:
 
 def format_summary(s: BuildSummary) -> str:
     lines = [f"构建完成 Build finished in {s.seconds:.1f} s", "",
+             f"文件 files: {s.files.height}，其中 {s.files_cached} 个未变、取自缓存 | "
+             f"{s.files_cached} unchanged, from the cache (python -m pipelines build --full reads all)", "",
              f"{_pad('台账 ledger', 40)}{'文件 files':>10}{'读取 read':>12}{'入库 loaded':>13}{'隔离 quarantined':>18}"]
     per_ledger = s.files.group_by("ledger").agg(pl.len().alias("files"), pl.col("rows_read").sum(),
                                                 pl.col("rows_quarantined").sum())

@@ -166,6 +166,7 @@ def formula_like(cleaned: pl.Series | pl.Expr) -> pl.Series | pl.Expr:
 _THOUSANDS = r"^[+-]?[0-9]{1,3}(,[0-9]{3})+(\.[0-9]*)?"
 # number, an optional 万 (ten thousand), an optional %, then an optional unit without digits
 # (m2 / m² allowed: "120m2", "1.2元/m2·月").
+_PLAIN_NUMBER = r"^[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)$"
 _NUMBER = (r"^(?<number>[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?)"
            r"(?<wan>万)?(?<percent>%)?"
            r"(?<unit>(?:[mM]2|[^0-9%.,+\-])(?:[mM]2|[^0-9%])*)?$")
@@ -181,10 +182,18 @@ def _numbers(text: pl.DataFrame, kinds: Mapping[str, str]) -> pl.DataFrame:
         pl.when(pl.col(name).str.contains(_THOUSANDS)).then(pl.col(name).str.replace_all(",", ""))
         .otherwise(pl.col(name)).alias(name)
         for name in names)
-    parts = plain.select(pl.col(names).str.extract_groups(_NUMBER))
-    read = parts.select(
-        *(_number(pl.col(name)).alias(name) for name in names),
-        *(pl.col(name).struct.field("percent").is_not_null().alias(f"{name}%") for name in names))
+    # Most cells are plain numbers ("120", "0.85"): read directly; the rest by _NUMBER.
+    simple = plain.select(pl.col(names).str.contains(_PLAIN_NUMBER))
+    read = plain.select(*(pl.when(simple[name]).then(pl.col(name).cast(pl.Float64, strict=False)).alias(name)
+                          for name in names),
+                        *(pl.lit(False).alias(f"{name}%") for name in names))
+    for name in names:
+        rest = (~simple[name] & plain[name].is_not_null()).fill_null(False).arg_true()
+        if rest.len():
+            parts = plain[name].gather(rest).to_frame().select(pl.col(name).str.extract_groups(_NUMBER).alias("parts"))
+            found = parts.select(_number(pl.col("parts")), pl.col("parts").struct.field("percent").is_not_null())
+            read = read.with_columns(read[name].scatter(rest, found.to_series(0)),
+                                     read[f"{name}%"].scatter(rest, found.to_series(1)))
     return read.select(_number_of_kind(pl.col(name), pl.col(f"{name}%"), kinds[name]).alias(name)
                        for name in names)
 
@@ -235,6 +244,7 @@ _DATE_SEPARATED = r"^(?<y>[0-9]{4})[-/.年](?<m>[0-9]{1,2})[-/.月](?<d>[0-9]{1,
 _DATE_COMPACT = r"^(?<y>[0-9]{4})(?<m>[0-9]{2})(?<d>[0-9]{2})" + _TIME + "$"
 _MONTH_ONLY = (r"^(?<y>[0-9]{4})[-/.年](?<m>[0-9]{1,2})月?$", r"^(?<y>[0-9]{4})(?<m>[0-9]{2})$")
 _EXCEL_SERIAL = r"^[0-9]{5}(\.[0-9]+)?$"
+_ISO_DAY = r"^[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}$"
 _SERIAL_RANGE = (20_000, 80_000)
 _UNIX_EPOCH_SERIAL = 25_569  # Excel's serial number of 1970-01-01 (1900 date system)
 _US_PER_SECOND = 1_000_000
@@ -273,12 +283,20 @@ def _month_end_from_month_only(cleaned: pl.Series) -> pl.Series:
 
 def to_datetime(cleaned: pl.Series, *, month_only: bool = False) -> pl.Series:
     """Naive local datetimes. month_only: also accept "2024-03" / "2024年3月" as that month's last day."""
-    # Most cells of a column share one form: read ISO text directly, the rest by the patterns.
+    # Most cells of a column share one form: read ISO text directly (a date and time, or a date), the
+    # rest by the patterns.
     values = cleaned.str.to_datetime("%Y-%m-%d %H:%M:%S", strict=False, time_unit="us")
-    rest = (values.is_null() & cleaned.is_not_null()).arg_true()
-    if rest.len():
-        values = values.scatter(rest, _datetime_any_form(cleaned.gather(rest), month_only))
+    for read in (_iso_day, lambda rest: _datetime_any_form(rest, month_only)):
+        rest = (values.is_null() & cleaned.is_not_null()).arg_true()
+        if rest.len():
+            values = values.scatter(rest, read(cleaned.gather(rest)))
     return values.alias(cleaned.name)
+
+
+def _iso_day(cleaned: pl.Series) -> pl.Series:
+    """2024-03-05 (or 2024-3-5) as midnight, as the separated pattern reads it; else null."""
+    day = cleaned.str.to_datetime("%Y-%m-%d", strict=False, time_unit="us")
+    return _select(pl.when(cleaned.str.contains(_ISO_DAY)).then(day), cleaned.name)
 
 
 def _datetime_any_form(cleaned: pl.Series, month_only: bool) -> pl.Series:
@@ -409,17 +427,6 @@ def _date_column(cleaned: pl.Series, kind: str, month_only: bool) -> pl.Series:
 
 
 # --- helpers --------------------------------------------------------------------------------
-
-def map_unique(values: pl.Series, parse: Callable[[str], Any], dtype: pl.DataType | type) -> pl.Series:
-    """Apply a Python function to each distinct non-null value only, then map the column."""
-    distinct = values.drop_nulls().unique()
-    if distinct.len() == 0:
-        return pl.repeat(None, values.len(), dtype=dtype, eager=True).alias(values.name)
-    mapping = pl.DataFrame({"value": distinct, "parsed": pl.Series([parse(v) for v in distinct.to_list()],
-                                                                   dtype=dtype)})
-    joined = values.to_frame("value").join(mapping, on="value", how="left", maintain_order="left")
-    return joined["parsed"].alias(values.name)
-
 
 def _select(expr: pl.Expr, name: str) -> pl.Series:
     """Evaluate an expression built from Series (no frame needed) into a named Series."""

@@ -56,6 +56,10 @@ ID, mobile and landline numbers in free text are masked, and so is the row's own
 Row numbers (`_row`): in a workbook the Excel row number; in a CSV the line number counting the
 file's first line as 1 (so with the header on the first line, the first data row is 2; a quoted
 cell that spans lines moves the following rows down accordingly).
+
+The cells as sent stay with the file (`SourceFile.cells`) until its rows are checked: `originals`
+turns the rows asked for (those that fail a rule) into `_original`, JSON keyed by header text. Only
+those rows' cells are kept after the check.
 """
 
 from __future__ import annotations
@@ -70,11 +74,12 @@ import os
 import re
 import secrets
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
+import duckdb
 import fastexcel
 import polars as pl
 
@@ -92,9 +97,11 @@ TEMPORARY_NAMES = re.compile(r"^~\$|\.(?:part|partial|tmp|temp|crdownload|downlo
 HEADER_SEARCH_ROWS = 50
 MIN_HEADER_MATCHES = 3
 PII_KEY_COLUMN = "complainant_key"
-BOOKKEEPING_COLUMNS = ("_row", "_original", "_issues")
+BOOKKEEPING_COLUMNS = ("_row", "_issues")
 SKIP_REASONS = ("blank", "total", "repeated_header", "footer")
-BATCH_ROWS = 1_000_000  # rows of a run of files typed together, at most (unless one file has more)
+# Rows of a run of files typed together, at most (unless one file has more): the build holds one
+# such batch at a time, so this bounds its memory.
+BATCH_ROWS = 100_000
 
 # The column whose latest month is the reporting month of a non-snapshot file with no month in
 # its title or name.
@@ -123,6 +130,8 @@ class SourceFile:
     header_map: dict[str, str] = field(default_factory=dict)   # header text -> canonical column
     unmapped_headers: list[str] = field(default_factory=list)  # headers matching no column
     title: str = ""             # the title lines above the header and the sheet name, as one line
+    cells: pl.DataFrame | None = None  # with frame: `_row` and the cells as sent, by slot (see `originals`)
+    layout: tuple[tuple[str, str], ...] = ()  # the cells `_original` shows: (slot, header text), in file order
 
 
 class Rejected(Exception):
@@ -180,21 +189,43 @@ def still_changing(paths: list[Path], settle: float) -> set[Path]:
 
 def read_landing(landing: Path, settle: float | None = None) -> Iterator[SourceFile]:
     """Every file under `landing`, in path order; a file still being written (see
-    `still_changing`, `settle` seconds, default `settle_seconds()`) is rejected as incomplete.
-
-    Files of one ledger that follow each other (a county's monthly snapshots, say) are typed
-    together, in one pass of Polars over all their rows: per file, the passes would cost far
-    more than the work. So files come in bursts, one ledger's run of files at a time."""
+    `still_changing`, `settle` seconds, default `settle_seconds()`) is rejected as incomplete."""
     paths = landing_files(landing)
     changing = still_changing(paths, settle_seconds() if settle is None else settle)
+    for batch in read_batches(paths, landing, changing):
+        yield from batch
+
+
+def read_batches(paths: list[Path], landing: Path, changing: Collection[Path] = ()) -> Iterator[list[SourceFile]]:
+    """The files of `paths`, in that order, in batches; those in `changing` are rejected as incomplete.
+
+    Files of one ledger that follow each other (a county's monthly snapshots, say) are typed
+    together, in one pass of Polars over all their rows (at most BATCH_ROWS): per file, the passes
+    would cost far more than the work. A batch is one ledger's run of files (and the files rejected
+    among them); `reading_order` makes the runs long."""
     batch: list[_Opened] = []
     for path in paths:
         opened = _open(path, landing, path in changing)
         if opened.body is not None and not _fits(batch, opened.body):
-            yield from _finish(batch)
+            yield _finish(batch)
             batch = []
         batch.append(opened)
-    yield from _finish(batch)
+    if batch:
+        yield _finish(batch)
+
+
+def reading_order(paths: list[Path], landing: Path) -> list[Path]:
+    """paths with the files of each ledger together, as far as their paths tell (the reader decides
+    the ledger): a county's folder holds one file of each ledger a month, and one long run of a
+    ledger's files is typed, and checked, much faster than many short ones. Path order within."""
+    order = {name: i for i, name in enumerate(LEDGERS)}
+
+    def key(path: Path) -> tuple[int, str]:
+        relative = path.relative_to(landing).as_posix()
+        named = ledger_from_title(relative)
+        return (order[named.name] if named else len(order)), relative
+
+    return sorted(paths, key=key)
 
 
 def read_file(path: Path, landing: Path) -> SourceFile:
@@ -279,7 +310,7 @@ def reject(source: SourceFile, rule: str, zh: str, en: str) -> None:
 
 
 def _reject(source: SourceFile, rejection: Rejected) -> None:
-    source.frame = None
+    source.frame = source.cells = None
     source.rejected = f"文件 {source.path}：{rejection.zh}／File {source.path}: {rejection.en}"
     source.reject_rule = rejection.rule
 
@@ -347,13 +378,16 @@ def _read_rows(sources: list[SourceFile], bodies: list[_Body]) -> None:
             _reject(sources[index], _future_month(months[index], today))
             del layouts[index]
     frame, issues = _fill_from_file(typed, ledger, raw["_file"], months, [source.county for source in sources])
-    frame = _protect_personal_data(frame, ledger).with_columns(raw["_row"].cast(pl.Int32).alias("_row"), issues)
+    rows = raw["_row"].cast(pl.Int32)
+    frame = _protect_personal_data(frame, ledger).with_columns(rows, issues)
     heights = [source.rows_read for source in sources]
-    originals = _original_json(raw, ledger, layouts, heights)
     offsets = [0, *itertools.accumulate(heights)]
-    for index, original in originals.items():
-        part = frame.slice(offsets[index], heights[index])
-        sources[index].frame = part.insert_column(part.width - 1, original)
+    raw = raw.with_columns(rows)
+    for index, layout in layouts.items():
+        source = sources[index]
+        source.frame = frame.slice(offsets[index], heights[index])
+        source.cells = raw.slice(offsets[index], heights[index]).select("_row", *(slot for slot, _ in layout))
+        source.layout = layout
 
 
 def _stacked(bodies: list[_Body]) -> pl.DataFrame:
@@ -1091,27 +1125,28 @@ def complainant_key(name: pl.Series, phone: pl.Series, salt: str) -> pl.Series:
     digits = digits.str.replace(r"^(?:0086|86)(1[3-9][0-9]{9})$", "${1}")
     person = nz.clean_text(name).str.replace_all(r"\s+", "")
     identity = pl.select(pl.coalesce(
-        pl.when(digits.str.len_bytes() > 0).then(digits), person).alias(PII_KEY_COLUMN)).to_series()
-    salted = hashlib.sha256(salt.encode())
-
-    def hashed(text: str) -> str:
-        digest = salted.copy()
-        digest.update(text.encode())
-        return digest.hexdigest()
-
-    return nz.map_unique(identity, hashed, pl.String)
+        pl.when(digits.str.len_bytes() > 0).then(digits), person).alias(PII_KEY_COLUMN))
+    with duckdb.connect(config={"threads": 1}) as con:  # its sha256 is hashlib's, without a Python call per value
+        con.register("identity", identity)
+        return con.sql(f"select sha256($salt || {PII_KEY_COLUMN}) as {PII_KEY_COLUMN} from identity",
+                       params={"salt": salt}).pl()[PII_KEY_COLUMN]
 
 
 NAME_MASK = "某某"
 MIN_MASKED_NAME = 2  # a one-character "name" is too likely a word of the text to be masked everywhere
 
 
-def without_own_name(text: pl.Expr, name: pl.Expr) -> pl.Expr:
+def without_own_name(text: pl.Series, name: pl.Series) -> pl.Series:
     """text with every occurrence of the row's own name (spaces removed, at least MIN_MASKED_NAME
     characters) replaced by NAME_MASK."""
-    name = name.str.replace_all(r"\s+", "")
-    return (pl.when(name.str.len_chars() >= MIN_MASKED_NAME)
-            .then(text.str.split(name).list.join(NAME_MASK)).otherwise(text))
+    both = pl.DataFrame({"text": text, "name": name.str.replace_all(r"\s+", "")})
+    named = both.select((pl.col("name").str.len_chars() >= MIN_MASKED_NAME)
+                        & pl.col("text").str.contains(pl.col("name"), literal=True)).to_series()
+    rows = named.fill_null(False).arg_true()
+    if rows.len() == 0:
+        return text
+    masked = both[rows].select(pl.col("text").str.split(pl.col("name")).list.join(NAME_MASK)).to_series()
+    return text.scatter(rows, masked)
 
 
 def _protect_personal_data(frame: pl.DataFrame, ledger: Ledger) -> pl.DataFrame:
@@ -1119,47 +1154,33 @@ def _protect_personal_data(frame: pl.DataFrame, ledger: Ledger) -> pl.DataFrame:
     if not pii:
         return frame
     text = [column.name for column in ledger.columns if column.kind == "str" and not column.pii]
-    frame = frame.with_columns(without_own_name(pl.col(name), pl.col("complainant_name")).alias(name)
-                               for name in text)
+    frame = frame.with_columns(without_own_name(frame[name], frame["complainant_name"]) for name in text)
     key = complainant_key(frame["complainant_name"], frame["complainant_phone"], pii_salt())
     first = frame.columns.index(pii[0])
     frame = frame.insert_column(first, key)
     return frame.drop(pii)
 
 
-def _original_json(raw: pl.DataFrame, ledger: Ledger, layouts: dict[int, tuple[tuple[str, str], ...]],
-                   heights: list[int]) -> dict[int, pl.Series]:
-    """file -> `_original` of its rows: the cells as sent, keyed by header text; personal columns
-    as ***, and free text (text columns and columns the ledger does not know) with ID, mobile and
-    landline numbers and the row's own complainant name masked. layouts: file -> its cells' (slot,
-    header text), in the file's order."""
-    cells = _original_cells(raw, ledger)
-    files_by_layout: dict[tuple[tuple[str, str], ...], list[int]] = {}
-    for index, layout in layouts.items():
-        files_by_layout.setdefault(layout, []).append(index)
-    files_with_rows = [index for index, height in enumerate(heights) if height]
-    originals = {}
-    for layout, files in files_by_layout.items():
-        rows = cells if files == files_with_rows else cells.filter(pl.col("_file").is_in(files))
-        json = rows.select(pl.struct(pl.col(slot).alias(name) for slot, name in layout)
-                           .struct.json_encode().alias("_original")).to_series()
-        offset = 0
-        for index in files:
-            originals[index] = json.slice(offset, heights[index])
-            offset += heights[index]
-    return originals
+def originals(source: SourceFile, rows: pl.Series | None = None) -> pl.DataFrame:
+    """`_row` and `_original` of the file's rows (or of those numbered in `rows`): the cells as sent,
+    keyed by header text, as JSON; personal columns as ***, and free text (text columns and columns
+    the ledger does not know) with ID, mobile and landline numbers and the row's own complainant
+    name masked. Between them, each cell as `_original` shows it, by slot (the ledger column)."""
+    cells = source.cells if rows is None else source.cells.filter(pl.col("_row").is_in(rows.implode()))
+    shown = _original_cells(cells, LEDGERS[source.ledger])
+    return shown.with_columns(pl.struct(pl.col(slot).alias(name) for slot, name in source.layout)
+                              .struct.json_encode().alias("_original"))
 
 
 def _original_cells(raw: pl.DataFrame, ledger: Ledger) -> pl.DataFrame:
-    """raw (stacked bodies) with its cells as `_original` shows them."""
+    """raw (a file's `cells`) with its cells as `_original` shows them."""
     columns = {column.name: column for column in ledger.columns}
-    slots = [slot for slot in raw.columns if slot not in ("_file", "_row")]
+    slots = [slot for slot in raw.columns if slot != "_row"]
     personal = [slot for slot in slots if slot in columns and columns[slot].pii]
     free_text = [slot for slot in slots
                  if slot not in columns or (columns[slot].kind == "str" and not columns[slot].pii)]
-    own_name = pl.col("complainant_name") if "complainant_name" in raw.columns else None
-    free = raw.select(free_text) if own_name is None else raw.select(
-        without_own_name(pl.col(slot), own_name).alias(slot) for slot in free_text)
+    free = raw.select(free_text) if "complainant_name" not in raw.columns else pl.DataFrame(
+        [without_own_name(raw[slot], raw["complainant_name"]) for slot in free_text])
     return raw.with_columns(
         *(pl.when(pl.col(slot).is_not_null()).then(pl.lit("***")).alias(slot) for slot in personal),
         *nz.mask_personal_frame(free).get_columns(),

@@ -16,11 +16,18 @@ ROOT = Path(__file__).resolve().parent.parent
 APP = str(ROOT / "streamlit_app.py")
 
 
-def registered_pages() -> dict[str, str]:
-    """url path -> page file, read from the PAGES list in streamlit_app.py (without running the app)."""
+def page_list() -> list[tuple[str, str, str]]:
+    """(page file, title key, url path) of every page, from the PAGES list in streamlit_app.py (without
+    running the app)."""
     tree = ast.parse(Path(APP).read_text(encoding="utf-8"))
     node = next(n for n in tree.body if isinstance(n, ast.Assign) and getattr(n.targets[0], "id", "") == "PAGES")
-    return {url: path for _section, pages in ast.literal_eval(node.value) for path, _title, url, _needs in pages}
+    return [(path, title, url)
+            for _section, pages in ast.literal_eval(node.value) for path, title, url, _needs in pages]
+
+
+def registered_pages() -> dict[str, str]:
+    """url path -> page file."""
+    return {url: path for path, _title, url in page_list()}
 
 
 def session_token(role: str = "analyst", county: str | None = None) -> str:

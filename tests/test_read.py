@@ -18,6 +18,7 @@ from pipelines.read import (
     county_from_text,
     ledger_from_title,
     month_from_text,
+    originals,
     pii_salt,
     read_file,
     read_landing,
@@ -144,12 +145,14 @@ def test_frame_types_by_kind(compounds_workbook, landing):
     assert schema["has_elevator"] == pl.Boolean
     assert schema["contract_start"] == pl.Date
     assert schema["_row"] == pl.Int32
-    assert schema["_original"] == pl.String
     assert schema["_issues"] == pl.List(pl.String)
 
 
 def test_original_cells_keyed_by_header_text(compounds_workbook, landing):
-    original = json.loads(read(compounds_workbook, landing).frame["_original"][1])
+    source = read(compounds_workbook, landing)
+    shown = originals(source, pl.Series([5]))
+    assert shown["_row"].to_list() == [5] and shown["_original"].dtype == pl.String
+    original = json.loads(shown["_original"][0])
     assert original == {
         "序号": "2", "小区代码": "620602001002", "小区名称": "银色　家园", "街道（乡镇）": "西大街",
         "总户数（户）": "１２０户", "管理方式": "社区托管", "楼栋数（幢）": "3栋", "收缴率（%）": "0.9",
@@ -196,7 +199,7 @@ def test_workbook_cells_without_header_are_named_by_column_letter(landing):
     source = read(path, landing)
     assert source.unmapped_headers == ["备注", "(列D)"]
     assert source.frame["_row"].to_list() == [3]
-    assert json.loads(source.frame["_original"][0]) == {
+    assert json.loads(originals(source)["_original"][0]) == {
         "统一社会信用代码": "C1", "企业名称": "甲", "(列D)": "电话139****2345", "备注": "无"}
 
 
@@ -303,7 +306,7 @@ def test_csv_cells_beyond_the_header_are_kept_in_original(landing):
     source = read(path, landing)
     assert source.rejected is None
     assert source.unmapped_headers == ["(列4)", "(列5)"]
-    assert json.loads(source.frame["_original"][1]) == {
+    assert json.loads(originals(source)["_original"][1]) == {
         "统一社会信用代码": "C2", "企业名称": "乙", "注册地": "民勤", "(列4)": "多", "(列5)": "余"}
 
 
@@ -548,10 +551,11 @@ def test_free_text_is_masked(complaints):
 
 
 def test_original_hides_personal_columns_and_masks_text(complaints):
-    original = json.loads(complaints.frame["_original"][0])
+    shown = originals(complaints)
+    original = json.loads(shown["_original"][0])
     assert original["诉求人"] == "***" and original["联系电话"] == "***"
     assert original["诉求内容"] == "我家电话139****2345，身份证620602********1234"
-    assert json.loads(complaints.frame["_original"][3])["联系电话"] is None
+    assert json.loads(shown["_original"][3])["联系电话"] is None
 
 
 def test_no_personal_data_in_the_frame(complaints):
@@ -629,12 +633,13 @@ def test_read_landing_types_runs_of_files_together_as_if_one_by_one(landing):
             assert batched.frame is None
         else:
             assert batched.frame.equals(single.frame), batched.path
+            assert originals(batched).equals(originals(single)), batched.path
     first, second = together[0].frame, together[1].frame
     # 兰州 in a file whose other row names 凉州区: the file is 凉州's
     assert first["_issues"].to_list() == [[], ["county:county_from_file", "households:bad_number"]]
     assert second["_issues"].to_list() == [["built_year:bad_number"]]
-    assert json.loads(first["_original"][0])["备注"] == "电话139****2345"
-    assert list(json.loads(second["_original"][0])) == [
+    assert json.loads(originals(together[0])["_original"][0])["备注"] == "电话139****2345"
+    assert list(json.loads(originals(together[1])["_original"][0])) == [
         "管理方式", "小区代码", "小区名称", "街道（乡镇）", "户数", "建成年份", "收缴率（%）"]
 
 

@@ -30,15 +30,16 @@ from warehouse import location
 from warehouse.models import load_models
 
 # The build spills to disk rather than grow past this; readers of the previous warehouse keep running.
-BUILD_CONFIG = {"memory_limit": "2GB"}
+BUILD_CONFIG = {"memory_limit": "768MB"}
 CODE_COLUMNS = ("adcode", "parent_adcode", "county_code", "scope")
 
 
 @dataclass
 class BuildInput:
-    raw: dict[str, pl.DataFrame]            # ledger name -> loaded rows, become raw_<ledger>
-    audit: dict[str, pl.DataFrame] = field(default_factory=dict)  # table name -> frame (audit_*)
-    source_files: list[dict] = field(default_factory=list)       # path, sha256, ledger, rows...
+    # Makes raw_<ledger> (one per ledger) and the audit_* tables in the new database (the pipeline's
+    # quality gate; the warehouse does not import it).
+    load: Callable[[duckdb.DuckDBPyConnection], None]
+    source_files: list[dict] = field(default_factory=list)  # path, sha256, ledger, rows... (load may update them)
 
 
 def new_run_id(now: datetime) -> str:
@@ -77,11 +78,13 @@ def load_frames(con: duckdb.DuckDBPyConnection, frames: dict[str, pl.DataFrame])
 def run_models(con: duckdb.DuckDBPyConnection, progress: Callable[[str], None]) -> None:
     for model in load_models():
         progress(f"model {model.layer}/{model.name}")
+        con.begin()  # one commit a model: committed one by one, its ~15 comments cost more than most tables
         con.execute(f"create table {model.name} as\n{model.sql}")
         if model.zh or model.en:
             con.execute(f"comment on table {model.name} is {_sql_text(f'{model.zh} | {model.en}')}")
         for column, (zh, en) in model.columns.items():
             con.execute(f"comment on column {model.name}.{column} is {_sql_text(f'{zh} | {en}')}")
+        con.commit()
 
 
 def load_ledgers(con: duckdb.DuckDBPyConnection) -> None:
@@ -244,9 +247,7 @@ def build_warehouse(inp: BuildInput, *, progress: Callable[[str], None] = lambda
             load_reference(con)
             load_ledgers(con)
             progress("raw ledgers")
-            load_frames(con, {f"raw_{name}": frame for name, frame in inp.raw.items()})
-            load_frames(con, inp.audit)
-            inp.raw.clear()  # the rows are in the database now; free the frames before the models run
+            inp.load(con)
             describe_raw_tables(con)
             _kill_point("models")
             run_models(con, progress)

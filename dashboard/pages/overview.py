@@ -8,7 +8,7 @@ import polars as pl
 import streamlit as st
 
 from dashboard import plan, queries
-from dashboard.components import STATUS_HEX, kpi_tile, num, pct, pp, shown_pp, translated
+from dashboard.components import STATUS_HEX, grid, kpi_tile, num, pct, pp, shown_pp, translated
 from dashboard.downloads import bulletin_downloads, may_bulletin, table_downloads
 from dashboard.frames import mapped
 from dashboard.i18n import language, month_label, t, v
@@ -168,10 +168,8 @@ def ranking_table(frame: pl.DataFrame, month: date) -> None:
         return cc.MultiselectColumn(t("overview.col_status"), options=labels,
                                     color=[STATUS_HEX[s] for s in statuses])
 
-    order = ["rank", "county", "coverage", "coverage_status_label", "remaining", "committee_coverage",
-             "committee_status_label", "rolling12_rate", "overdue_items", "coverage_trend"]
     # only the columns shown travel to the browser (the codes and Chinese statuses stay here)
-    st.dataframe(shown.select(order), hide_index=True, width="stretch", column_config={
+    grid(shown, {
         "rank": cc.NumberColumn(t("overview.col_rank"), width="small"),
         "county": cc.TextColumn(t("overview.col_county")),
         "coverage": cc.NumberColumn(t("metric.coverage"), format="%.1f%%"),
@@ -182,7 +180,7 @@ def ranking_table(frame: pl.DataFrame, month: date) -> None:
         "rolling12_rate": cc.NumberColumn(t("overview.complaint_rate"), format="%.1f"),
         "overdue_items": cc.NumberColumn(t("overview.overdue"), format="%d"),
         "coverage_trend": cc.AreaChartColumn(t("overview.col_trend"), y_min=0, y_max=1),
-    })
+    }, key="ranking")
     download = frame.drop("coverage_trend").with_columns(county=pl.col("scope_code"))
     table_downloads(translated(download, "county", "coverage_status", "committee_status"), t("overview.ranking_file"),
                     {t("filter.month"): month_label(month)}, month, key="ranking")
@@ -232,7 +230,8 @@ if plan_line := plan.worst_line(f.month):  # the plan's duties: the weakest coun
 st.subheader(t("overview.alerts"))
 alerts(f.scope, f.city, f.month)
 if may_bulletin():
-    st.subheader(t("bulletin.heading"))
-    bulletin_downloads(f.month, "monthly", key="bulletin")
-    bulletin_downloads(f.month, "year-end", key="bulletin")
-    st.caption(t("bulletin.caption"))
+    with st.container(key="screen_only_bulletin"):  # files to download: nothing to print
+        st.subheader(t("bulletin.heading"))
+        bulletin_downloads(f.month, "monthly", key="bulletin")
+        bulletin_downloads(f.month, "year-end", key="bulletin")
+        st.caption(t("bulletin.caption"))

@@ -25,7 +25,6 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
-DEFAULT_PAGE = "overview"
 SHOTS = ROOT / "test-artifacts" / "screenshots"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
                  "--disable-sync", "--no-first-run", "--disable-quic", "--disable-dev-shm-usage"]
@@ -188,7 +187,6 @@ class OfflinePage:
             route.abort()
 
     def open(self, path: str = "", **params: str) -> None:
-        path = "" if path == DEFAULT_PAGE else path  # the default page is served at the root
         query = "&".join(f"{k}={v}" for k, v in params.items())
         self.page.goto(f"{self.base_url}/{path}" + (f"?{query}" if query else ""))
         self.settle()

@@ -97,6 +97,31 @@ def test_rotates_pauses_and_steps(browser, app_url):
         page.context.close()
 
 
+# A busy browser: zero-delay timers (Streamlit's flush of a clicked button's trigger among them) run 1.2 s late,
+# so the rotator's 1 s tick, which sends every widget state, goes out first, carrying the click as well.
+LATE_FLUSH = """() => { const later = window.setTimeout;
+  window.setTimeout = (f, ms, ...args) => later(f, ms || 1200, ...args); }"""
+
+
+def test_each_press_of_next_moves_one_slide(browser, app_url):
+    page = meeting(browser, app_url, SIZES[0], dwell="3", paused="1")
+    try:
+        page.page.evaluate(LATE_FLUSH)
+        presses = [lambda: page.page.locator(".st-key-meeting_next button").click(),
+                   lambda: page.page.keyboard.press("ArrowRight")] * 3
+        for n, press in enumerate(presses, start=2):  # each press as soon as the last one's slide shows
+            press()
+            expect(page.page.get_by_test_id("meeting-count")).to_contain_text(re.compile(rf"\b{n}\D+{SLIDES}\b"),
+                                                                               timeout=15_000)
+        page.page.wait_for_timeout(4_000)  # the late flushes and a few ticks have all arrived
+        page.settle()
+        assert count(page) == 1 + len(presses), "one press, one slide"
+        assert page.errors() == 0
+        assert page.outside == []
+    finally:
+        page.context.close()
+
+
 @pytest.mark.parametrize("lang", ["zh", "en"])
 @pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
 def test_every_slide_fits_the_projector(browser, app_url, size, lang):

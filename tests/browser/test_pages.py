@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from dashboard.i18n import TEXT
+from tests.apptest import page_list
+
 # (url path, a text the page must show)
 PAGES = [
     ("overview", "专业物业覆盖率"),
@@ -36,3 +39,18 @@ def test_filters_round_trip_through_the_url(offline_page):
     assert offline_page.page.get_by_text("Professional coverage").first.is_visible()
     assert "scope=620622" in offline_page.page.url
     offline_page.screenshot("overview-gulang-en")
+
+
+def test_every_url_path_opens_its_page(offline_page):
+    """A shared link or bookmark opens its page: the default page too, at / and at its own url path."""
+    page = offline_page.page
+    for _path, title_key, url in [*page_list(), ("", "page.overview", "")]:
+        offline_page.open(url)
+        assert page.evaluate("location.pathname") == f"/{url}", "the link is kept"
+        assert page.locator("h1").first.inner_text() == TEXT[title_key][0], url
+        assert page.get_by_text("Page not found").count() == 0, url
+        assert offline_page.errors() == 0, url
+    offline_page.open("overview", scope="620622", lang="en")
+    assert page.locator("h1").first.inner_text() == TEXT["page.overview"][1]
+    assert page.get_by_test_id("stCaptionContainer").first.inner_text().startswith("Gulang")
+    assert offline_page.outside == []

@@ -31,12 +31,21 @@
 -- column days_to_close: 办结用时（天） | Days to close
 -- column _file: 来源文件 | Source file
 -- column _row: 来源文件中的行号 | Row number in the source file
-with base as (
-    select *,
+-- Name matching runs once per distinct reported name (county, compound_name), not once per work
+-- order: at province scale ~200k orders without a known id carry ~40k distinct names.
+with reported_names as (
+    -- the names of the work orders whose reported compound id names no compound
+    select distinct s.county_code, s.compound_name
+    from stg_complaints s
+    anti join core_compounds c on c.compound_id = s.compound_id
+    where s.compound_name is not null
+),
+name_keys as (
+    select county_code, compound_name,
         regexp_replace(
-            regexp_replace(replace(coalesce(compound_name, ''), ' ', ''), '^(武威市)?(凉州区|民勤县|古浪县|天祝藏族自治县|天祝县|凉州|民勤|古浪|天祝)', ''),
+            regexp_replace(replace(compound_name, ' ', ''), '^(武威市)?(凉州区|民勤县|古浪县|天祝藏族自治县|天祝县|凉州|民勤|古浪|天祝)', ''),
             '(住宅小区|小区)$', '') as name_key
-    from stg_complaints
+    from reported_names
 ),
 town_prefixes as (
     select distinct prefix from (
@@ -45,40 +54,48 @@ town_prefixes as (
         select regexp_replace(town, '(街道|镇|乡)$', '') from ref_towns
     ) where length(prefix) >= 2
 ),
-by_id as (
-    select b.ticket_id, c.compound_id, 'id' as match_method, 1.0::double as match_confidence
-    from base b join core_compounds c on c.compound_id = b.compound_id
-),
 name_candidates as (
-    select b.ticket_id, b.county_code, b.name_key as key, 'name' as match_method, 0.9::double as match_confidence
-    from base b anti join by_id using (ticket_id)
-    where b.name_key <> ''
+    select county_code, compound_name, name_key as key, 'name' as match_method, 0.9::double as match_confidence
+    from name_keys
+    where name_key <> ''
     union all
-    select b.ticket_id, b.county_code, substr(b.name_key, length(t.prefix) + 1), 'name_without_town', 0.8::double
-    from base b anti join by_id using (ticket_id)
-    join town_prefixes t on starts_with(b.name_key, t.prefix) and length(b.name_key) > length(t.prefix)
+    -- a town's name in front of the compound's: each proper prefix of the key looked up among the towns
+    select k.county_code, k.compound_name, substr(k.name_key, k.n + 1), 'name_without_town', 0.8::double
+    from (select *, unnest(range(2, length(name_key))) as n from name_keys) k
+    join town_prefixes t on t.prefix = substr(k.name_key, 1, k.n)
 ),
 by_name as (
     -- a name matches when it names exactly one compound (in the complaint's county, if given)
-    select n.ticket_id, min(c.compound_id) as compound_id,
+    select n.county_code, n.compound_name, min(c.compound_id) as compound_id,
            arg_max(n.match_method, n.match_confidence) as match_method, max(n.match_confidence) as match_confidence
     from name_candidates n
     join core_compounds c on c.name_key = n.key and (n.county_code is null or c.county_code = n.county_code)
-    group by n.ticket_id
+    group by n.county_code, n.compound_name
     having count(distinct c.compound_id) = 1
 ),
+firm_month_bounds as (
+    -- a work order's month, clamped to the snapshots: before the first, the first snapshot's firm
+    select min(month) as first_month, (select data_month from core_settings) as last_month
+    from core_compound_months
+),
 matched as (
-    select * from by_id
-    union all
-    select * from by_name
+    select s.*,
+        coalesce(i.compound_id, n.compound_id) as matched_compound_id,
+        case when i.compound_id is not null then 'id' else n.match_method end as matched_method,
+        case when i.compound_id is not null then 1.0::double else n.match_confidence end as matched_confidence
+    from stg_complaints s
+    left join core_compounds i on i.compound_id = s.compound_id
+    left join by_name n on i.compound_id is null and n.compound_name = s.compound_name
+        and n.county_code is not distinct from s.county_code
 ),
 final as (
     select
-        b.* exclude (name_key, compound_id, county_code, town, firm_credit_code, _file, _row),
+        b.* exclude (compound_id, county_code, town, firm_credit_code, _file, _row,
+                     matched_compound_id, matched_method, matched_confidence),
         b.compound_id as reported_compound_id,
-        m.compound_id,
-        m.match_method,
-        m.match_confidence,
+        b.matched_compound_id as compound_id,
+        b.matched_method as match_method,
+        b.matched_confidence as match_confidence,
         coalesce(cc.county_code, b.county_code) as county_code,
         coalesce(cc.town, b.town) as town,
         coalesce(b.firm_credit_code, cm.firm_credit_code) as firm_credit_code,
@@ -87,12 +104,11 @@ final as (
         date_diff('hour', b.received_at, b.closed_at) / 24.0 as days_to_close,
         b._file,
         b._row
-    from base b
-    left join matched m using (ticket_id)
-    left join core_compounds cc on cc.compound_id = m.compound_id
-    -- the firm serving the compound that month (before the first snapshot: the first snapshot's)
-    left join core_compound_months cm on cm.compound_id = m.compound_id
-        and cm.month = greatest(least(b.month, (select data_month from core_settings)),
-                                (select min(month) from core_compound_months))
+    from matched b
+    cross join firm_month_bounds fb
+    left join core_compounds cc on cc.compound_id = b.matched_compound_id
+    -- the firm serving the compound that month
+    left join core_compound_months cm on cm.compound_id = b.matched_compound_id
+        and cm.month = greatest(least(b.month, fb.last_month), fb.first_month)
 )
 select * from final

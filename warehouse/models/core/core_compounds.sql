@@ -33,16 +33,19 @@
 -- column takeover_inspected: 已完成承接查验 | Takeover inspection done
 -- column red_property: 红色物业项目 | Red-property project
 -- column beautiful_home: 美好家园小区 | Beautiful-home compound
-select
-    * exclude (rn, as_of, _file, _row),
-    as_of as last_month,
-    regexp_replace(
-        regexp_replace(replace(compound_name, ' ', ''), '^(武威市)?(凉州区|民勤县|古浪县|天祝藏族自治县|天祝县|凉州|民勤|古浪|天祝)', ''),
-        '(住宅小区|小区)$', '') as name_key
-from (
-    select *,
-        row_number() over (partition by compound_id order by as_of desc) as rn,
-        min(as_of) over (partition by compound_id) as first_month
-    from stg_compounds
+with latest as (
+    select * from stg_compounds
+    qualify row_number() over (partition by compound_id order by as_of desc) = 1
+),
+firsts as (
+    select compound_id, min(as_of) as first_month from stg_compounds group by compound_id
 )
-where rn = 1
+select
+    l.* exclude (as_of, _file, _row),
+    f.first_month,
+    l.as_of as last_month,
+    regexp_replace(
+        regexp_replace(replace(l.compound_name, ' ', ''), '^(武威市)?(凉州区|民勤县|古浪县|天祝藏族自治县|天祝县|凉州|民勤|古浪|天祝)', ''),
+        '(住宅小区|小区)$', '') as name_key
+from latest l
+join firsts f using (compound_id)

@@ -7,13 +7,21 @@
 -- column complaint_share: 占当月本范围投诉的比例（同一维度内） | Share of the scope's complaints that month (within the dimension)
 -- column scope_code: 范围代码（全市或县区行政区划代码） | Scope adcode (city or county)
 -- column month: 月份（月末） | Month (month end)
-with long as (
-    select month, county_code, is_complaint, d.dimension, coalesce(d.value, '未填写') as value
-    from core_complaints,
+with combinations as (
+    -- one pass over the work orders; the dimensions are then read off these combinations
+    select month, county_code, category, channel, appeal_type, resolved_level,
+        case match_method when 'id' then '按编码' when 'name' then '按名称'
+                          when 'name_without_town' then '按名称（去街镇）' else '未匹配' end as match_method,
+        count(*) as work_orders,
+        count(*) filter (where is_complaint) as complaints
+    from core_complaints
+    group by all
+),
+long as (
+    select month, county_code, work_orders, complaints, d.dimension, coalesce(d.value, '未填写') as value
+    from combinations,
     lateral (values ('category', category), ('channel', channel), ('appeal_type', appeal_type),
-                    ('resolved_level', resolved_level),
-                    ('match_method', case match_method when 'id' then '按编码' when 'name' then '按名称'
-                                     when 'name_without_town' then '按名称（去街镇）' else '未匹配' end)) d(dimension, value)
+                    ('resolved_level', resolved_level), ('match_method', match_method)) d(dimension, value)
 ),
 counted as (
     select
@@ -22,8 +30,8 @@ counted as (
         month,
         dimension,
         value,
-        count(*) as work_orders,
-        count(*) filter (where is_complaint) as complaints
+        sum(work_orders)::bigint as work_orders,
+        sum(complaints)::bigint as complaints
     from long
     group by grouping sets ((month, county_code, dimension, value), (month, dimension, value))
     having scope_code is not null

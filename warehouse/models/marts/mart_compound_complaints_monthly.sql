@@ -38,52 +38,66 @@ rolling as (
     from grid g
     left join counts n using (compound_id, month)
 ),
-present as (
-    select r.*, cm.compound_name, cm.county_code, cm.town, cm.households, cm.management_mode, cm.firm_credit_code,
-           f.firm_name, cm.service_grade, cm.fee_per_m2_month
+per_household as (
+    -- only the columns the rankings need: each window sorts these rows, not the compound's whole record
+    select r.month, r.compound_id, cm.county_code, r.complaints, r.complaints_12m,
+           r.complaints_12m * 100.0 / cm.households as per_100_households_12m
     from rolling r
     join core_compound_months cm using (compound_id, month)
-    left join core_firms f on f.firm_credit_code = cm.firm_credit_code
+),
+ranked as (
+    select
+        p.*,
+        rank() over (partition by p.month order by p.per_100_households_12m desc) as city_rank,
+        rank() over (partition by p.month, p.county_code order by p.per_100_households_12m desc) as county_rank,
+        sum(p.complaints_12m) over (partition by p.month order by p.complaints_12m desc, p.compound_id
+                                    rows between unbounded preceding and current row)
+            / nullif(sum(p.complaints_12m) over (partition by p.month), 0) as city_cumulative_share,
+        sum(p.complaints_12m) over (partition by p.month, p.county_code order by p.complaints_12m desc, p.compound_id
+                                    rows between unbounded preceding and current row)
+            / nullif(sum(p.complaints_12m) over (partition by p.month, p.county_code), 0) as county_cumulative_share,
+        sum(p.complaints_12m) over city_order as city_top_complaints,
+        row_number() over city_order / count(*) over (partition by p.month) as city_compound_share,
+        sum(p.complaints_12m) over county_order as county_top_complaints,
+        row_number() over county_order / count(*) over (partition by p.month, p.county_code) as county_compound_share
+    from per_household p
+    window
+        city_order as (partition by p.month order by p.per_100_households_12m desc, p.complaints_12m desc,
+                       p.compound_id rows between unbounded preceding and current row),
+        county_order as (partition by p.month, p.county_code
+                         order by p.per_100_households_12m desc, p.complaints_12m desc, p.compound_id
+                         rows between unbounded preceding and current row)
 ),
 all_complaints as (
     -- every complaint in the last 12 months, those matched to no compound too
     select scope_code, month, rolling12_complaints from mart_complaint_rate_monthly
 )
 select
-    p.month,
-    p.compound_id,
-    p.compound_name,
-    p.county_code,
-    p.town,
-    p.households,
-    p.management_mode,
-    p.firm_credit_code,
-    p.firm_name,
-    p.service_grade,
-    p.fee_per_m2_month,
-    p.complaints,
-    p.complaints_12m,
-    p.complaints_12m * 100.0 / p.households as per_100_households_12m,
-    rank() over (partition by p.month order by p.complaints_12m * 100.0 / p.households desc) as city_rank,
-    rank() over (partition by p.month, p.county_code order by p.complaints_12m * 100.0 / p.households desc)
-        as county_rank,
-    sum(p.complaints_12m) over (partition by p.month order by p.complaints_12m desc, p.compound_id
-                                rows between unbounded preceding and current row)
-        / nullif(sum(p.complaints_12m) over (partition by p.month), 0) as city_cumulative_share,
-    sum(p.complaints_12m) over (partition by p.month, p.county_code order by p.complaints_12m desc, p.compound_id
-                                rows between unbounded preceding and current row)
-        / nullif(sum(p.complaints_12m) over (partition by p.month, p.county_code), 0) as county_cumulative_share,
-    sum(p.complaints_12m) over city_order / nullif(ac.rolling12_complaints, 0) as city_top_share,
-    row_number() over city_order / count(*) over (partition by p.month) as city_compound_share,
-    sum(p.complaints_12m) over county_order / nullif(ak.rolling12_complaints, 0) as county_top_share,
-    row_number() over county_order / count(*) over (partition by p.month, p.county_code) as county_compound_share
-from present p
+    r.month,
+    r.compound_id,
+    cm.compound_name,
+    r.county_code,
+    cm.town,
+    cm.households,
+    cm.management_mode,
+    cm.firm_credit_code,
+    f.firm_name,
+    cm.service_grade,
+    cm.fee_per_m2_month,
+    r.complaints,
+    r.complaints_12m,
+    r.per_100_households_12m,
+    r.city_rank,
+    r.county_rank,
+    r.city_cumulative_share,
+    r.county_cumulative_share,
+    r.city_top_complaints / nullif(ac.rolling12_complaints, 0) as city_top_share,
+    r.city_compound_share,
+    r.county_top_complaints / nullif(ak.rolling12_complaints, 0) as county_top_share,
+    r.county_compound_share
+from ranked r
+join core_compound_months cm using (compound_id, month)
+left join core_firms f on f.firm_credit_code = cm.firm_credit_code
 join core_settings s on true
-left join all_complaints ac on ac.scope_code = s.city_code and ac.month = p.month
-left join all_complaints ak on ak.scope_code = p.county_code and ak.month = p.month
-window
-    city_order as (partition by p.month order by p.complaints_12m * 100.0 / p.households desc, p.complaints_12m desc,
-                   p.compound_id rows between unbounded preceding and current row),
-    county_order as (partition by p.month, p.county_code
-                     order by p.complaints_12m * 100.0 / p.households desc, p.complaints_12m desc, p.compound_id
-                     rows between unbounded preceding and current row)
+left join all_complaints ac on ac.scope_code = s.city_code and ac.month = r.month
+left join all_complaints ak on ak.scope_code = r.county_code and ak.month = r.month

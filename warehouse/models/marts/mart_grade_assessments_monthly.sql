@@ -22,10 +22,11 @@
 -- column source_file: 来源文件（考评台账） | Source file (assessment ledger)
 -- column source_row: 来源文件行号 | Row in the source file
 with latest as (
-    select cm.month, a.*
+    -- the period only (the assessment's key with the compound), its record joined after
+    select cm.month, cm.compound_id, arg_max(a.period, a.period_end) as period
     from core_compound_months cm
     join core_grade_assessments a on a.compound_id = cm.compound_id and a.period_end <= cm.month
-    qualify row_number() over (partition by cm.month, cm.compound_id order by a.period_end desc) = 1
+    group by cm.month, cm.compound_id
 ),
 in_force as (
     select
@@ -47,7 +48,8 @@ in_force as (
         a._file as source_file,
         a._row as source_row
     from core_compound_months cm
-    left join latest a using (month, compound_id)
+    left join latest l using (month, compound_id)
+    left join core_grade_assessments a on a.compound_id = l.compound_id and a.period = l.period
 )
 select
     i.month,

@@ -12,15 +12,19 @@
 -- column county_code: 县区行政区划代码 | County adcode
 -- column town: 街道/乡镇 | Town or street office
 -- column operator: 运营单位 | Operator
-with latest as (
+with censuses as (
+    select *, lead(as_of) over (partition by compound_id, utility order by as_of) as next_as_of
+    from stg_utilities
+),
+latest as (
+    -- each census holds from its month until the next census of the same compound and utility
     select m.month, u.compound_id, u.utility, u.as_of as census_as_of,
         coalesce(u.ownership_clarified, false) as ownership_clarified,
         coalesce(u.billed_to_household, false) as billed_to_household,
         coalesce(u.serviced_to_household, false) as serviced_to_household,
         u.operator
-    from core_months m
-    join stg_utilities u on u.as_of <= m.month
-    qualify row_number() over (partition by m.month, u.compound_id, u.utility order by u.as_of desc) = 1
+    from censuses u
+    join core_months m on m.month >= u.as_of and m.month < coalesce(u.next_as_of, 'infinity'::date)
 )
 select
     l.month,

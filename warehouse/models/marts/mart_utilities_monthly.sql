@@ -27,20 +27,46 @@ compounds as (
     from core_compound_months
     group by grouping sets ((month, county_code), (month))
 ),
-census as (
-    select
-        month,
-        case when grouping(county_code) = 1 then (select city_code from core_settings) else county_code end
-            as scope_code,
-        case when grouping(utility) = 1 then '全部' else utility end as utility,
-        count(distinct compound_id) as compounds_surveyed,
+per_compound as (
+    -- the four utilities summed per compound and month
+    select month, county_code, compound_id,
         count(*) as items,
         count(*) filter (where ownership_clarified) as ownership_clarified,
         count(*) filter (where billed_to_household) as billed_to_household,
         count(*) filter (where serviced_to_household) as serviced_to_household,
         count(*) filter (where all_done) as all_done
     from mart_utilities_compounds_monthly
-    group by grouping sets ((month, county_code, utility), (month, county_code), (month, utility), (month))
+    group by all
+),
+census as (
+    -- a compound has one row a month in core_compound_months, so one per utility and month here: compounds
+    -- surveyed are rows (no count(distinct) over every compound, utility and month)
+    select
+        month,
+        case when grouping(county_code) = 1 then (select city_code from core_settings) else county_code end
+            as scope_code,
+        utility,
+        count(*) as compounds_surveyed,
+        count(*) as items,
+        count(*) filter (where ownership_clarified) as ownership_clarified,
+        count(*) filter (where billed_to_household) as billed_to_household,
+        count(*) filter (where serviced_to_household) as serviced_to_household,
+        count(*) filter (where all_done) as all_done
+    from mart_utilities_compounds_monthly
+    group by grouping sets ((month, county_code, utility), (month, utility))
+    union all
+    select
+        month,
+        case when grouping(county_code) = 1 then (select city_code from core_settings) else county_code end,
+        '全部',
+        count(*),
+        sum(items)::bigint,
+        sum(ownership_clarified)::bigint,
+        sum(billed_to_household)::bigint,
+        sum(serviced_to_household)::bigint,
+        sum(all_done)::bigint
+    from per_compound
+    group by grouping sets ((month, county_code), (month))
 )
 select
     c.scope_code,

@@ -52,4 +52,5 @@ select
     _file,
     _row
 from raw_complaints
-qualify row_number() over (partition by ticket_id order by _file desc, _row desc) = 1
+-- one sort key, (_file, _row): DuckDB then picks each ticket's row with an aggregate instead of sorting every row
+qualify row_number() over (partition by ticket_id order by (_file, _row) desc) = 1

@@ -37,7 +37,8 @@ with source as (
     select *, last_day(as_of) as snapshot_month from raw_compounds
 ),
 latest_file as (
-    select county, snapshot_month, max(_file) as _file from source group by all
+    -- from the table, not from `source`: read twice, `source` would be materialised whole
+    select county, last_day(as_of) as snapshot_month, max(_file) as _file from raw_compounds group by all
 ),
 final as (
     select

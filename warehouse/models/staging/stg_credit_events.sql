@@ -11,4 +11,4 @@
 -- column _row: 来源文件中的行号 | Row number in the source file
 select event_id, firm_credit_code, occurred_on, kind, points, source_unit, note, _file, _row
 from raw_credit_events
-qualify row_number() over (partition by event_id order by _file desc, _row desc) = 1
+qualify row_number() over (partition by event_id order by (_file, _row) desc) = 1

@@ -20,4 +20,4 @@ select
     _file,
     _row
 from raw_firms
-qualify row_number() over (partition by firm_credit_code order by _file desc, _row desc) = 1
+qualify row_number() over (partition by firm_credit_code order by (_file, _row) desc) = 1

@@ -25,4 +25,4 @@ select
     _file,
     _row
 from raw_grade_assessments
-qualify row_number() over (partition by compound_id, period order by _file desc, _row desc) = 1
+qualify row_number() over (partition by compound_id, period order by (_file, _row) desc) = 1

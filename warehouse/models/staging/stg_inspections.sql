@@ -34,4 +34,4 @@ select
     _file,
     _row
 from raw_inspections
-qualify row_number() over (partition by inspection_id order by _file desc, _row desc) = 1
+qualify row_number() over (partition by inspection_id order by (_file, _row) desc) = 1

@@ -13,4 +13,4 @@ select meeting_id, held_on, county as county_code, town, compound_ids,
        coalesce(issues_raised, 0) as issues_raised, coalesce(issues_resolved, 0) as issues_resolved,
        _file, _row
 from raw_joint_meetings
-qualify row_number() over (partition by meeting_id order by _file desc, _row desc) = 1
+qualify row_number() over (partition by meeting_id order by (_file, _row) desc) = 1

@@ -9,4 +9,4 @@
 -- column _row: 来源文件中的行号 | Row number in the source file
 select case_id, opened_on, compound_id, dispute_type, outcome, _file, _row
 from raw_mediations
-qualify row_number() over (partition by case_id order by _file desc, _row desc) = 1
+qualify row_number() over (partition by case_id order by (_file, _row) desc) = 1

@@ -26,4 +26,4 @@ select
     _file,
     _row
 from raw_rectifications
-qualify row_number() over (partition by issue_id order by _file desc, _row desc) = 1
+qualify row_number() over (partition by issue_id order by (_file, _row) desc) = 1

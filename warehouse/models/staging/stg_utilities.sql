@@ -20,4 +20,4 @@ select
     _file,
     _row
 from raw_utilities
-qualify row_number() over (partition by compound_id, utility, last_day(as_of) order by _file desc, _row desc) = 1
+qualify row_number() over (partition by compound_id, utility, last_day(as_of) order by (_file, _row) desc) = 1
