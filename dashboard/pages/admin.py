@@ -14,7 +14,7 @@ from access.settings import load as load_settings
 from access.settings import path as settings_path
 from dashboard import auth, shell
 from dashboard.downloads import table_downloads
-from dashboard.i18n import t, v
+from dashboard.i18n import half, t, v
 from dashboard.shell import filters, page_header
 from warehouse import location
 
@@ -71,7 +71,7 @@ def new_account(actor: str, ip: str | None) -> None:
     try:
         password = accounts.create(username, role, county, name or None, actor=actor, ip=ip)
     except accounts.AccountError as exc:
-        flash(str(exc), ok=False)
+        flash(half(str(exc)), ok=False)
     flash(t("admin.password_once", user=username.strip().lower()), password)
 
 
@@ -99,7 +99,7 @@ def change_account(rows: list[dict], actor: str, ip: str | None) -> None:
         else:
             accounts.set_active(username, action == "enable", actor=actor, ip=ip)
     except accounts.AccountError as exc:
-        flash(str(exc), ok=False)
+        flash(half(str(exc)), ok=False)
     flash(t("admin.password_once" if password else "admin.done", user=username), password)
 
 
@@ -122,7 +122,7 @@ def live_sessions() -> None:
 def audit_trail(data_month: date) -> None:
     entries, problem = audit.verify()
     if problem:
-        st.error(t("admin.audit_broken", problem=problem))
+        st.error(t("admin.audit_broken", problem=half(problem)))
     else:
         st.success(t("admin.audit_ok", n=f"{entries:,}"))
     st.caption(t("admin.audit_where", path=audit.path()))
