@@ -1,54 +1,67 @@
-"""Entry point: navigation and the shell only. Pages live in dashboard/pages/, one file a page."""
+"""Entry point: the sign-in gate, navigation and the shell only. Pages live in dashboard/pages/, one file a page.
+
+Served by server.py (the sign-in page in front of it). The page registry below says which permission
+each page needs (access/roles.py): a page the signed-in role lacks it for is registered as a refusal at
+the same address, so editing the URL reaches the refusal, never the page.
+"""
 
 import streamlit as st
 
+from access.roles import DESK
 from dashboard import shell
 from dashboard.i18n import EN, ZH, t
 
 # the browser tab's title in the language chosen (the switch's, else the link's, as the shell reads it)
 title_lang = EN if st.session_state.get("lang", st.query_params.get("lang")) == EN else ZH
 st.set_page_config(page_title=t("app.title", title_lang), page_icon="🏘️", layout="wide")
+user = shell.gate()
 shell.ensure_warehouse()
 
-if st.query_params.get("mode") == "meeting":
-    # Meeting mode: one page, no sidebar or navigation; the language comes from the URL only.
+# (section key, [(page file, title key, url path, permission needed)]); the first page is the default.
+PAGES = [
+    ("nav.leadership", [
+        ("dashboard/pages/overview.py", "page.overview", "overview", "desk"),
+        ("dashboard/pages/coverage_map.py", "page.coverage_map", "coverage-map", "desk"),
+        ("dashboard/pages/targets.py", "page.targets", "targets", "desk"),
+        ("dashboard/pages/plan.py", "page.plan", "plan", "desk"),
+    ]),
+    ("nav.analysis", [
+        ("dashboard/pages/complaints.py", "page.complaints", "complaints", "desk"),
+        ("dashboard/pages/firms.py", "page.firms", "firms", "desk"),
+        ("dashboard/pages/committees.py", "page.committees", "committees", "desk"),
+        ("dashboard/pages/inspections.py", "page.inspections", "inspections", "desk"),
+        ("dashboard/pages/mediation.py", "page.mediation", "mediation", "desk"),
+        ("dashboard/pages/compound.py", "page.compound", "compound", "desk"),
+    ]),
+    ("nav.data", [
+        ("dashboard/pages/explore.py", "page.explore", "explore", "console"),
+        ("dashboard/pages/tables.py", "page.tables", "tables", "desk"),
+        ("dashboard/pages/quality.py", "page.quality", "quality", "desk"),
+        ("dashboard/pages/submissions.py", "page.submissions", "submissions", "desk"),
+    ]),
+    ("nav.admin", [
+        ("dashboard/pages/admin.py", "page.admin", "admin", "admin"),
+    ]),
+]
+REFUSED = [st.Page(shell.refusal_page(url), title=t(title), url_path=url, visibility="hidden")
+           for _, pages in PAGES for _, title, url, needs in pages if not user.may(needs)]
+
+if st.query_params.get("mode") == "meeting" or not user.may(DESK):
+    # Meeting mode (a meeting display's only page): no sidebar or navigation; the language from the URL only.
     st.session_state["lang"] = "en" if st.query_params.get("lang") == "en" else "zh"
     st.navigation([st.Page("dashboard/pages/meeting.py", title=t("page.meeting"), url_path="meeting",
-                           default=True)], position="hidden").run()
+                           default=True), *REFUSED], position="hidden").run()
     st.stop()
 
 st.session_state["_filters"] = shell.sidebar_filters()
-
-# (section key, [(page file, title key, url path)]); the first page is the default, at / and at its own path.
-PAGES = [
-    ("nav.leadership", [
-        ("dashboard/pages/overview.py", "page.overview", "overview"),
-        ("dashboard/pages/coverage_map.py", "page.coverage_map", "coverage-map"),
-        ("dashboard/pages/targets.py", "page.targets", "targets"),
-        ("dashboard/pages/plan.py", "page.plan", "plan"),
-    ]),
-    ("nav.analysis", [
-        ("dashboard/pages/complaints.py", "page.complaints", "complaints"),
-        ("dashboard/pages/firms.py", "page.firms", "firms"),
-        ("dashboard/pages/committees.py", "page.committees", "committees"),
-        ("dashboard/pages/inspections.py", "page.inspections", "inspections"),
-        ("dashboard/pages/mediation.py", "page.mediation", "mediation"),
-        ("dashboard/pages/compound.py", "page.compound", "compound"),
-    ]),
-    ("nav.data", [
-        ("dashboard/pages/explore.py", "page.explore", "explore"),
-        ("dashboard/pages/tables.py", "page.tables", "tables"),
-        ("dashboard/pages/quality.py", "page.quality", "quality"),
-        ("dashboard/pages/submissions.py", "page.submissions", "submissions"),
-    ]),
-]
-
-sections = {t(section): [st.Page(path, title=t(title), url_path=url) for path, title, url in pages]
-            for section, pages in PAGES}
+shell.user_box(user)
+sections = {t(section): [st.Page(path, title=t(title), url_path=url) for path, title, url, needs in pages
+                         if user.may(needs)]
+            for section, pages in PAGES if any(user.may(needs) for *_, needs in pages)}
 # Streamlit serves the default page at / only: a hidden second entry serves it at its url path too, so a
 # shared link or bookmark to /overview opens it rather than "page not found".
-home, title, url = PAGES[0][1][0]
+home, title, url, _needs = PAGES[0][1][0]
 first = sections[t(PAGES[0][0])]
 first[0] = st.Page(home, title=t(title), url_path="", default=True)
 first.append(st.Page(home, title=t(title), url_path=url, visibility="hidden"))
-st.navigation(sections).run()
+st.navigation({**sections, **({"": REFUSED} if REFUSED else {})}).run()

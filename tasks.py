@@ -65,7 +65,7 @@ def app() -> None:
     setup_python()
     setup_debian(required=False)
     run(PY, "-m", "pipelines", "demo", "--if-missing")
-    os.execv(PY, [str(PY), "-m", "streamlit", "run", str(ROOT / "streamlit_app.py"),
+    os.execv(PY, [str(PY), "-m", "streamlit", "run", str(ROOT / "server.py"),
                   "--server.port", os.environ.get("PORT", "8501")])
 
 

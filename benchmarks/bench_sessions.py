@@ -13,7 +13,8 @@ on the page, a script that did not finish, a timeout or a dropped connection), t
 resident memory before and after, the CPU time the server spent (a figure that holds on a busy
 machine, unlike the wall times), and whether /_stcore/health still answers. Without --url the
 script starts its own server on a free port of 127.0.0.1 over WUWEI_DATA_DIR (or data/), and
-always stops it. Only 127.0.0.1 is ever contacted; every wait is bounded.
+always stops it. Only 127.0.0.1 is ever contacted; every wait is bounded. Each visitor is signed in
+(a session of a test analyst account in the same data folder, its cookie sent with the websocket).
 """
 
 from __future__ import annotations
@@ -37,6 +38,11 @@ from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 from streamlit.proto.WidgetStates_pb2 import WidgetState
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from access.sessions import COOKIE  # noqa: E402
+from tests.apptest import session_token  # noqa: E402
+
 STEPS = ("总览 overview", "目标进度 targets", "县区切换 county change")
 SCOPE_LABEL = "范围"  # the scope selector's label in the sidebar (Chinese, the default language)
 
@@ -50,15 +56,16 @@ class Result:
 class Session:
     """One visitor: a websocket to /_stcore/stream and the page state the server sent it."""
 
-    def __init__(self, socket_url: str, timeout: float):
-        self.socket_url, self.timeout = socket_url, timeout
+    def __init__(self, socket_url: str, timeout: float, token: str):
+        self.socket_url, self.timeout, self.token = socket_url, timeout, token
         self.pages: dict[str, str] = {}           # url path -> page script hash
         self.scope_box = None                      # the scope selectbox proto, once seen
         self.exceptions: list[str] = []
 
     async def __aenter__(self):
         self.ws = await websockets.connect(self.socket_url, subprotocols=["streamlit"], max_size=None,
-                                           open_timeout=self.timeout)
+                                           open_timeout=self.timeout,
+                                           additional_headers={"Cookie": f"{COOKIE}={self.token}"})
         return self
 
     async def __aexit__(self, *exc):
@@ -109,11 +116,11 @@ class Session:
             self.scope_box = element.selectbox
 
 
-async def visit(socket_url: str, timeout: float, start: asyncio.Event) -> Result:
+async def visit(socket_url: str, timeout: float, start: asyncio.Event, token: str) -> Result:
     result = Result()
     await start.wait()
     try:
-        async with Session(socket_url, timeout) as s:
+        async with Session(socket_url, timeout, token) as s:
             for step in STEPS:
                 began = time.perf_counter()
                 if step == STEPS[0]:
@@ -135,7 +142,8 @@ async def visit(socket_url: str, timeout: float, start: asyncio.Event) -> Result
 
 async def crowd(socket_url: str, sessions: int, timeout: float) -> list[Result]:
     start = asyncio.Event()
-    tasks = [asyncio.create_task(visit(socket_url, timeout, start)) for _ in range(sessions)]
+    tokens = [session_token("analyst") for _ in range(sessions)]  # signed in, as a browser's cookie says
+    tasks = [asyncio.create_task(visit(socket_url, timeout, start, token)) for token in tokens]
     start.set()
     return await asyncio.gather(*tasks)
 
@@ -182,7 +190,7 @@ def cpu_seconds(pid: int | None) -> float | None:
 def start_server(port: int) -> subprocess.Popen:
     env = {**os.environ, "WUWEI_DATA_DIR": os.environ.get("WUWEI_DATA_DIR", str(ROOT / "data"))}
     server = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(ROOT / "streamlit_app.py"), "--server.port", str(port),
+        [sys.executable, "-m", "streamlit", "run", str(ROOT / "server.py"), "--server.port", str(port),
          "--server.address", "127.0.0.1", "--server.headless", "true"],
         cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
     url = f"http://127.0.0.1:{port}"

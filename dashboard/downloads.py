@@ -9,19 +9,27 @@ are in the language of the view the file was downloaded from. The file name carr
 the data month. Cells that a spreadsheet would run as a formula
 (starting with = + - @, or a tab or carriage return), header cells and categorical values
 included, are prefixed with an apostrophe.
+
+Only a role that may download gets the buttons. A file is made when its button is clicked (Streamlit
+runs the callable later, on another thread): it is made for the session that was shown the button,
+refused if that session has since ended, and audited (who, which file, how many rows, which filters).
+A county officer's tables hold the own county's records only (the query layer), so do the files.
 """
 
 from __future__ import annotations
 
 import io
 import re
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
 import polars as pl
 import streamlit as st
 
-from dashboard import catalog, queries
+from access import audit
+from access.roles import DOWNLOAD
+from dashboard import auth, catalog, queries
 from dashboard.i18n import language, t
 from reports import bulletin  # the Word/PDF libraries and the chart renderer load only when a file is made
 
@@ -87,42 +95,74 @@ def to_xlsx(frame: pl.DataFrame, meta: list[tuple[str, str]], descriptions: pl.D
     return buf.getvalue()
 
 
+def may_download() -> bool:
+    return auth.current().may(DOWNLOAD)
+
+
+def may_bulletin() -> bool:
+    """The bulletin names every county's records (overdue items, say): not for a session bound to one county."""
+    return may_download() and auth.current().records_county is None
+
+
+def guarded(make: Callable[[], bytes], file_name: str, **what) -> Callable[[], bytes]:
+    """`make` as the download button's callable: run for the session shown the button, if still live."""
+    session = auth.current()
+    ip = auth.client_ip(session)
+
+    def download() -> bytes:
+        auth.still_live(session)
+        with auth.acting_as(session):
+            data = make()
+        audit.record("download", session.username, role=session.role, ip=ip, file=file_name, **what)
+        return data
+    return download
+
+
 def table_downloads(frame: pl.DataFrame, name: str, filters: dict[str, str], data_month: date,
                     key: str, source_table: str | None = None) -> None:
     """CSV and XLSX buttons for `frame`; `filters` are the labelled filters that produced it;
     `source_table` names the warehouse table it was read from, whose column descriptions the XLSX carries."""
+    if not may_download():
+        return
     lang = language()  # the files are made on a click, perhaps outside this run: fix the language now
     meta = metadata(filters, data_month, lang)
     stem = file_stem(name, filters, data_month)
     # side by side at their own width, so a table in a narrow column still shows whole buttons
     row = st.container(horizontal=True)
     # callables: the files are made only when someone clicks
-    row.download_button(t("common.download_csv"), lambda: to_csv(frame), f"{stem}.csv", "text/csv",
-                        key=f"{key}-csv", on_click="ignore")
+    what = {"rows": frame.height, "filters": filters}
+    row.download_button(t("common.download_csv"), guarded(lambda: to_csv(frame), f"{stem}.csv", **what),
+                        f"{stem}.csv", "text/csv", key=f"{key}-csv", on_click="ignore")
 
     def xlsx() -> bytes:
         descriptions = catalog.description_sheet(source_table, frame.columns, lang) if source_table else None
         return to_xlsx(frame, meta, descriptions, lang)
 
-    row.download_button(t("common.download_xlsx"), xlsx, f"{stem}.xlsx", XLSX_TYPE, key=f"{key}-xlsx",
-                        on_click="ignore")
+    row.download_button(t("common.download_xlsx"), guarded(xlsx, f"{stem}.xlsx", **what), f"{stem}.xlsx",
+                        XLSX_TYPE, key=f"{key}-xlsx", on_click="ignore")
 
 
 def template_download(path: Path, label: str, file_name: str, key: str) -> None:
     """A ledger template the build wrote (<data>/templates/), read when someone clicks."""
-    st.download_button(label, path.read_bytes, file_name, XLSX_TYPE, key=key, on_click="ignore")
+    if may_download():
+        st.download_button(label, guarded(path.read_bytes, file_name), file_name, XLSX_TYPE, key=key,
+                           on_click="ignore")
 
 
 def bulletin_downloads(month: date, kind: str, key: str) -> None:
     """The month's bulletin (通报) as Word and PDF, made from the warehouse when someone clicks."""
+    if not may_bulletin():
+        return
+
     def make(fmt: str) -> bytes:
         with queries.cursor() as con:
             return (bulletin.docx_bytes if fmt == "docx" else bulletin.pdf_bytes)(con, month, kind)
 
     stem = t(f"bulletin.{kind}_file", month=month.strftime("%Y-%m"))  # as the CLI names it, in the view's language
     row = st.container(horizontal=True)
-    row.download_button(t(f"bulletin.{kind}_docx"), lambda: make("docx"), f"{stem}.docx",
+    row.download_button(t(f"bulletin.{kind}_docx"), guarded(lambda: make("docx"), f"{stem}.docx"), f"{stem}.docx",
                         "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
                         key=f"{key}-{kind}-docx", on_click="ignore")
-    row.download_button(t(f"bulletin.{kind}_pdf"), lambda: make("pdf"), f"{stem}.pdf", "application/pdf",
+    row.download_button(t(f"bulletin.{kind}_pdf"), guarded(lambda: make("pdf"), f"{stem}.pdf"), f"{stem}.pdf",
+                        "application/pdf",
                         key=f"{key}-{kind}-pdf", on_click="ignore")

@@ -1,15 +1,23 @@
-"""The frame around every page: first-run build, global filters kept in the URL, page header."""
+"""The frame around every page: the sign-in gate and who is signed in, first-run build, global filters kept
+in the URL, page header, and the refusals a role gets."""
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
+from html import escape
+from urllib.parse import urlencode, urlsplit
 
 import streamlit as st
 
-from dashboard import queries
+from access import audit
+from access.sessions import Session
+from access.settings import load as load_settings
+from dashboard import auth, queries
 from dashboard.i18n import bound, language, month_label, t, v
 from warehouse import location
 
@@ -33,20 +41,26 @@ def ensure_warehouse() -> None:
     """With no warehouse yet, build the demo city in a subprocess (the app never imports the pipeline)."""
     if queries.has_warehouse():
         return
-    with st.status(t("first_run.title"), expanded=True) as status:
+    if run_pipeline(["demo", "--if-missing"], "first_run"):
+        st.rerun()
+    st.stop()
+
+
+def run_pipeline(args: list[str], labels: str, env: dict[str, str] | None = None) -> bool:
+    """`python -m pipelines <args>` in a subprocess, its output shown as it comes (status labels
+    <labels>.title/.failed/.done); whether it succeeded."""
+    with st.status(t(f"{labels}.title"), expanded=True) as status:
         log = st.empty()
         lines: list[str] = []
-        proc = subprocess.Popen([sys.executable, "-m", "pipelines", "demo", "--if-missing"],
-                                cwd=location.ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                                text=True, encoding="utf-8")
+        proc = subprocess.Popen([sys.executable, "-m", "pipelines", *args], cwd=location.ROOT,
+                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, encoding="utf-8",
+                                env={**os.environ, **(env or {})})
         for line in proc.stdout:
             lines.append(line.rstrip())
             log.code("\n".join(lines[-12:]))
-        if proc.wait() != 0 or not queries.has_warehouse():
-            status.update(label=t("first_run.failed"), state="error")
-            st.stop()
-        status.update(label=t("first_run.done"), state="complete")
-    st.rerun()
+        ok = proc.wait() == 0 and queries.has_warehouse()
+        status.update(label=t(f"{labels}.{'done' if ok else 'failed'}"), state="complete" if ok else "error")
+    return ok
 
 
 def _from_url(key: str, options: list[str], default: str) -> None:
@@ -78,7 +92,8 @@ def sidebar_filters() -> Filters:
     codes = scopes["scope_code"].to_list()
     city = scopes.filter(scopes["scope_level"] == "city")["scope_code"][0]
     months = [m.strftime("%Y-%m") for m in queries.months()]
-    for key, options, default in (("lang", list(LANGUAGES), "zh"), ("scope", codes, city),
+    home = auth.current().records_county or city  # a county officer starts at the own county
+    for key, options, default in (("lang", list(LANGUAGES), "zh"), ("scope", codes, home),
                                   ("month", months, months[0])):
         _from_url(key, options, default)
     with st.sidebar:
@@ -90,6 +105,71 @@ def sidebar_filters() -> Filters:
     year, month = (int(x) for x in st.session_state["month"].split("-"))
     as_of = next(m for m in queries.months() if (m.year, m.month) == (year, month))
     return Filters(scope=st.session_state["scope"], month=as_of, city=city, latest=info.data_month)
+
+
+# -- who is signed in: the gate, the user box, refusals -------------------------------------------------
+
+REFUSED_KEY = "_auth_refused"  # refusals already audited in this browser session
+
+
+def gate() -> Session:
+    """The live session of this browser, or the sign-in screen (and the run stops)."""
+    session, why = auth.signed_in()
+    if session is None:
+        sign_in_screen(why)
+        st.stop()
+    return session
+
+
+def _here() -> str:
+    """The path and query of the page in view, to come back to after signing in."""
+    path = urlsplit(st.context.url or "/").path or "/"
+    query = urlencode(st.query_params.to_dict())
+    return path + (f"?{query}" if query else "")
+
+
+def sign_in_screen(why: str) -> None:
+    """No live session: say why, and offer the sign-in page (and single sign-on when it is set up)."""
+    if load_settings().oidc and st.query_params.get("sso") == "1":
+        st.login()  # Streamlit sends the browser to the provider; the sign-in door takes it from there
+    st.title(t("app.title"))
+    st.info(t({"expired": "signin.expired", "ended": "signin.signed_out"}.get(why, "auth.need_sign_in")))
+    query = urlencode({"next": _here(), "lang": language()})
+    st.markdown(f'<a href="/signin?{escape(query)}" target="_self">{escape(t("auth.sign_in"))}</a>',
+                unsafe_allow_html=True)
+
+
+def role_label(session: Session) -> str:
+    label = t(f"role.{session.role}")
+    return f"{label} · {v(session.county_code)}" if session.county_code else label
+
+
+def user_box(session: Session) -> None:
+    """Who is signed in, and the way out, at the foot of the sidebar."""
+    with st.sidebar:
+        st.caption(t("auth.signed_in_as", name=session.display_name, role=role_label(session)))
+        st.markdown(f'<a href="/signout?lang={language()}" target="_self">{escape(t("auth.sign_out"))}</a>',
+                    unsafe_allow_html=True)
+
+
+def refuse(kind: str, target: str, **fmt) -> None:
+    """Show a refusal (message access.refused.<kind>) and audit it, once per browser session and target."""
+    session = auth.current()
+    st.error(t(f"access.refused.{kind}", role=t(f"role.{session.role}"), **fmt))
+    seen = st.session_state.setdefault(REFUSED_KEY, set())
+    if (kind, target) not in seen:
+        seen.add((kind, target))
+        audit.record("refused", session.username, role=session.role, ip=auth.client_ip(session), kind=kind,
+                     target=target)
+
+
+def refusal_page(url: str) -> Callable[[], None]:
+    """A page for `url` when the session may not open it: the refusal instead (the page itself never runs)."""
+    def refused() -> None:
+        st.title(t("app.title"))
+        refuse("page", url, page=url)
+    refused.__name__ = f"refused_{url.replace('-', '_')}"
+    return refused
 
 
 # Desk pages: KPI labels wrap instead of being cut ("专业物业覆…" at 1280–1366 px); printing gives A4
@@ -128,6 +208,19 @@ def page_header(title_key: str, filters: Filters) -> None:
         t("footer.as_of", month=month_label(filters.month)),
         t("footer.built", time=info.finished_at.astimezone().strftime("%Y-%m-%d %H:%M")),
     ]))
+    records_notice(filters)
+
+
+def records_notice(filters: Filters) -> None:
+    """A county officer sees every scope's aggregates; record-level tables hold the own county's rows only
+    (the query layer keeps the rest out): say so, and refuse another county's records outright."""
+    county = auth.current().records_county
+    if county is None or filters.scope == county:
+        return
+    if filters.is_city:
+        st.info(t("access.records_city", county=v(county)))
+    else:
+        refuse("records", filters.scope, scope=v(filters.scope), county=v(county))
 
 
 def filters() -> Filters:

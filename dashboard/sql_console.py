@@ -22,6 +22,8 @@ Four layers, each closing what the one before leaves open:
    are refused above the size cap before the query runs.
 
 Every refusal is a QueryError, including queries nested too deep to check (RecursionError).
+Only a role with the console may run a query (others get QueryError("refused")); every run, refused
+or not, is in the audit trail with its SQL and outcome.
 """
 
 from __future__ import annotations
@@ -36,7 +38,9 @@ import duckdb
 import polars as pl
 import pyarrow as pa
 
-from dashboard import queries
+from access import audit
+from access.roles import CONSOLE
+from dashboard import auth, queries
 
 
 @dataclass(frozen=True)
@@ -253,6 +257,26 @@ def _fetch(cur: duckdb.DuckDBPyConnection, query: str, limits: Limits) -> tuple[
 
 
 def run(sql: str, limits: Limits = LIMITS) -> Result:
+    """Check and run one SELECT for the signed-in session, if its role has the console; audited."""
+    session = auth.current()
+    try:
+        if not session.may(CONSOLE):
+            raise QueryError("refused", session.role)
+        result = _run(sql, limits)
+    except QueryError as exc:
+        _audit(session, sql, exc.kind)
+        raise
+    _audit(session, sql, "truncated" if result.truncated else "ok", rows=result.frame.height,
+           ms=round(result.seconds * 1000))
+    return result
+
+
+def _audit(session, sql: str, outcome: str, **what) -> None:
+    audit.record("sql_query", session.username, role=session.role, ip=auth.client_ip(session),
+                 sql=sql[:LIMITS.max_sql_chars], outcome=outcome, **what)
+
+
+def _run(sql: str, limits: Limits) -> Result:
     """Check and run one SELECT on its own cursor of the shared locked connection."""
     query = single_select(sql, limits)
     started = time.perf_counter()

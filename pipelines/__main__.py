@@ -1,11 +1,14 @@
-"""Command line: python -m pipelines {build,demo,bulletin,check,template}.
+"""Command line: python -m pipelines {build,demo,bulletin,check,template,accounts,audit}.
 
     build     read the ledger files of the landing folder that are new or changed (--full: every file)
               and build a new warehouse
-    demo      generate the demo city into the landing folder, then build (--full as for build)
+    demo      generate the demo city into the landing folder, then build (--full as for build); on a
+              first start also create one account per role and print their passwords once
     bulletin  write a month's bulletin (通报) or year-end assessment as .docx and .pdf from the current warehouse
     check     read and check ledger files as the build would, without building (exit 1 if one is rejected)
     template  write a ledger's .xlsx template (drop-downs, checks, 填表说明) for a county and month
+    accounts  the app's built-in accounts (list, add, passwd, role, disable, enable, unlock)
+    audit     print or export the audit trail, or check that it has not been altered
 """
 
 from __future__ import annotations
@@ -16,6 +19,8 @@ import sys
 from datetime import date
 from pathlib import Path
 
+from access import accounts, audit
+from access import cli as access_cli
 from pipelines.build import Progress, build_locked, format_summary
 from pipelines.ledgers import LEDGERS
 from warehouse import location
@@ -57,7 +62,11 @@ def main(argv: list[str] | None = None) -> int:
     t.add_argument("--month", type=_month, default=None, help="YYYY-MM: the month (period) the file is for")
     t.add_argument("--out", type=Path, default=None, help="the .xlsx file to write (default: the name the "
                    "reader recognises in the current folder, e.g. 凉州区_住宅小区物业管理台账_2024-03.xlsx)")
+    access_cli.register(sub)
     args = parser.parse_args(argv)
+
+    if args.command in ("accounts", "audit"):
+        return access_cli.run(args)
 
     if args.command == "check":  # reads files only: no build lock, nothing written to the warehouse
         from pipelines import check
@@ -83,6 +92,7 @@ def _run(args: argparse.Namespace) -> int:
     if args.command == "demo":
         if args.if_missing and location.current_database():
             print(f"数据仓库已存在 | Warehouse exists: {location.current_database()}")
+            first_accounts()
             return 0
         from pipelines.demo import generate  # the generator is only needed here
 
@@ -100,12 +110,18 @@ def _run(args: argparse.Namespace) -> int:
         summary = build_locked(landing, progress=progress, bulletin=True, full=args.full)
     except Exception as exc:
         progress.done()
+        audit.record("rebuild", audit.cli_actor(), ip=audit.cli_ip(), command=args.command, outcome="failed",
+                     error=str(exc)[:500])
         print(f"构建失败，原数据仓库保持不变 | Build failed, the previous warehouse is unchanged: {exc}",
               file=sys.stderr)
         return 1
     progress.done()
+    audit.record("rebuild", audit.cli_actor(), ip=audit.cli_ip(), command=args.command, outcome="succeeded",
+                 database=summary.database.name)
     print(format_summary(summary))
     print(write_templates())
+    if args.command == "demo":
+        first_accounts()
     return 0
 
 
@@ -137,6 +153,14 @@ def template(name: str, county: str | None, month: date | None, out: Path | None
     out = out or Path(templates.file_name(ledger, county, month))
     print(f"模板已生成 | Written: {templates.write(out, content)}")
     return 0
+
+
+def first_accounts() -> None:
+    """The first start: one account per role, their passwords printed here once (the app cannot show them)."""
+    made = accounts.create_defaults(actor=audit.cli_actor())
+    if made:
+        print("\n已为每个角色创建一个账户 | One account per role was created.")
+        access_cli.print_passwords(made)
 
 
 def bulletin(month: date, kind: str, out: Path | None) -> int:

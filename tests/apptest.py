@@ -1,4 +1,5 @@
-"""Running the app's pages headless with Streamlit's AppTest."""
+"""Running the app's pages headless with Streamlit's AppTest, signed in (AppTest sends no cookies, so the
+session's token goes in through the session state; the app checks it like a cookie's)."""
 
 from __future__ import annotations
 
@@ -6,6 +7,10 @@ import ast
 from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
+
+from access import accounts, sessions
+from access.roles import ROLES, counties
+from dashboard.auth import TOKEN_KEY
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = str(ROOT / "streamlit_app.py")
@@ -16,7 +21,8 @@ def page_list() -> list[tuple[str, str, str]]:
     running the app)."""
     tree = ast.parse(Path(APP).read_text(encoding="utf-8"))
     node = next(n for n in tree.body if isinstance(n, ast.Assign) and getattr(n.targets[0], "id", "") == "PAGES")
-    return [page for _section, pages in ast.literal_eval(node.value) for page in pages]
+    return [(path, title, url)
+            for _section, pages in ast.literal_eval(node.value) for path, title, url, _needs in pages]
 
 
 def registered_pages() -> dict[str, str]:
@@ -24,18 +30,38 @@ def registered_pages() -> dict[str, str]:
     return {url: path for path, _title, url in page_list()}
 
 
-def start(timeout: float = 60, **query_params: str) -> AppTest:
-    """The app's first run (its default page) with the given URL query parameters."""
+def session_token(role: str = "analyst", county: str | None = None) -> str:
+    """A live session of a test account with `role` (a county officer: of `county`, else the first county)
+    in the data folder the app reads; the account is made once per data folder."""
+    if ROLES[role].county_bound:
+        county = county or next(iter(counties()))
+    username = f"test-{role}" + (f"-{county}" if county else "")
+    account = accounts.get(username)
+    if account is None:
+        accounts.create(username, role, county, display_name=f"Test {role}", actor="tests")  # a name as entered
+        account = accounts.get(username)
+    return sessions.start(username, account["display_name"], role, account["county_code"], ip="127.0.0.1")
+
+
+def start(timeout: float = 60, role: str = "analyst", county: str | None = None, **query_params: str) -> AppTest:
+    """The app's first run (its default page) signed in as `role`, with the given URL query parameters."""
     at = AppTest.from_file(APP, default_timeout=timeout)
+    at.session_state[TOKEN_KEY] = session_token(role, county)
     for key, value in query_params.items():
         at.query_params[key] = value
     return at.run()
 
 
-def run_page(page: str, timeout: float = 60, **query_params: str) -> AppTest:
-    """Run one page, named by its url path (e.g. "overview"), with the given URL query parameters."""
-    at = start(timeout, **query_params)
+def run_page(page: str, timeout: float = 60, role: str = "analyst", county: str | None = None,
+             **query_params: str) -> AppTest:
+    """Run one page, named by its url path (e.g. "overview"), signed in as `role`, with the given URL query
+    parameters."""
+    at = start(timeout, role, county, **query_params)
     path = registered_pages()[page]
     if path != registered_pages()[next(iter(registered_pages()))]:
-        at.switch_page(path).run()
+        try:
+            at.switch_page(path)
+        except ValueError:  # a page the role may not open: the registry put a refusal at its url, which AppTest
+            at._page_hash = next(h for h, p in at._registered_pages.items() if p.get("url_pathname") == page)
+        at.run()            # cannot switch to by path (a browser would just open the url)
     return at

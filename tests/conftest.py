@@ -70,6 +70,17 @@ def golden_app_env_module(golden_db):
     mp.undo()
 
 
+@pytest.fixture
+def as_analyst():
+    """Run the test's own calls into the dashboard (queries, the SQL console) as a signed-in analyst would;
+    the app's runs have their own session (tests/apptest.py)."""
+    from access.sessions import Session
+    from dashboard import auth
+
+    with auth.acting_as(Session("tests", "test-analyst", "测试分析员", "analyst", None, "password")):
+        yield
+
+
 def demo_warehouse(data: Path, through: str, today: str | None = None):
     """Generate and build the demo city through `through` (YYYY-MM) into `data`, point the app at it and
     yield a read-only connection to its warehouse; `today` replays the build as of that date."""

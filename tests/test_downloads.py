@@ -60,7 +60,7 @@ def test_nested_values_are_json_text_without_python_callbacks(monkeypatch):
     assert rows == [["tags", "point", "nested"], ['["a","=b"]', '{"x":1,"y":"凉州"}', "[[1],[2,3]]"], ["", "", ""]]
 
 
-def test_xlsx_has_data_filters_and_descriptions(golden, golden_app_env):
+def test_xlsx_has_data_filters_and_descriptions(golden, golden_app_env, as_analyst):
     preview = catalog.preview("core_scopes")
     data = to_xlsx(preview, META, catalog.description_sheet("core_scopes", preview.columns, "zh"), "zh")
     sheets = pl.read_excel(io.BytesIO(data), sheet_id=0, read_options={"header_row": None})
@@ -76,7 +76,7 @@ def test_xlsx_has_data_filters_and_descriptions(golden, golden_app_env):
     assert (row["中文说明"], row["英文说明"]) == (zh, en)
 
 
-def test_english_xlsx_names_its_sheets_and_headers_in_english(golden, golden_app_env):
+def test_english_xlsx_names_its_sheets_and_headers_in_english(golden, golden_app_env, as_analyst):
     """Downloaded from the English view: Data, Filters and Columns, English headers, the English description
     only (the Chinese one is the Chinese view's)."""
     preview = catalog.preview("core_scopes")

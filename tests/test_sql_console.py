@@ -4,6 +4,7 @@ other sessions' queries."""
 
 from __future__ import annotations
 
+import contextvars
 import json
 import os
 import subprocess
@@ -21,6 +22,7 @@ from dashboard.sql_console import Limits, QueryError
 from dashboard.sql_examples import EXAMPLES
 
 ROOT = Path(__file__).resolve().parent.parent
+pytestmark = pytest.mark.usefixtures("as_analyst")  # the console runs for a signed-in role that has it
 
 # (query, why it is refused); {tmp} is a folder that must stay empty
 ATTACKS = [
@@ -198,8 +200,12 @@ def test_result_over_the_size_cap_is_cut_or_refused(golden_app_env):
 
 RSS_SCRIPT = """
 import json, sys
-from dashboard import sql_console
+from access.sessions import Session
+from dashboard import auth, sql_console
 from dashboard.sql_console import Limits, QueryError
+
+signed_in = auth.acting_as(Session("tests", "test-analyst", "测试分析员", "analyst", None, "password"))
+signed_in.__enter__()
 
 def peak_kb():
     # VmHWM, not getrusage's ru_maxrss: that one keeps the parent's peak across fork and exec
@@ -260,7 +266,7 @@ def test_long_query_is_stopped_while_other_queries_are_served(golden_app_env):
             outcome["kind"] = exc.kind
         outcome["seconds"] = time.perf_counter() - started
 
-    worker = threading.Thread(target=long_query)
+    worker = threading.Thread(target=contextvars.copy_context().run, args=(long_query,))  # as the same analyst
     worker.start()
     time.sleep(0.3)
     waits = []

@@ -8,7 +8,7 @@ from datetime import date
 import polars as pl
 import streamlit as st
 
-from dashboard import plan, queries
+from dashboard import auth, plan, queries
 from dashboard.components import (
     as_percent,
     chart,
@@ -23,7 +23,7 @@ from dashboard.components import (
     translated,
 )
 from dashboard.i18n import month_label, t, v
-from dashboard.shell import Filters, filters, page_header
+from dashboard.shell import Filters, filters, page_header, refuse
 
 URL_KEY = "compound"
 HISTORY_MONTHS_CHARTED = 24
@@ -65,6 +65,8 @@ def pick(f: Filters) -> str | None:
 def explain_missing(compound_id: str | None, month: date) -> None:
     if not compound_id:
         st.info(t("compound.none_chosen"))
+    elif queries.hidden_record("mart_compound_profile_monthly", "compound_id", compound_id):
+        refuse("record", compound_id, record=compound_id, county=v(auth.current().records_county))
     elif (first := first_month(compound_id)) is None:
         st.warning(t("compound.unknown", id=compound_id))
     else:

@@ -56,8 +56,8 @@ def inspection_tiles(f: Filters) -> None:
         where i.scope_code = ? and i.quarter = ?
     """, f.scope, quarter_of(f.month))
     k = frame.row(0, named=True) if frame.height else {}
-    pending = queries.value(f"select count(*) from mart_inspection_uploads_pending where month <= $1 and {IN_SCOPE}",
-                            f.month, f.scope, f.city)
+    pending = queries.count_rows("mart_inspection_uploads_pending", f"month <= $1 and {IN_SCOPE}",
+                                 f.month, f.scope, f.city)
     cols = st.columns(6)
     with cols[0]:
         kpi_tile(t("inspections.rounds", quarter=quarter_of(f.month)), num(k.get("rounds")), status=k.get("status"),

@@ -9,7 +9,7 @@ import streamlit as st
 
 from dashboard import plan, queries
 from dashboard.components import STATUS_HEX, grid, kpi_tile, num, pct, pp, shown_pp, translated
-from dashboard.downloads import bulletin_downloads, table_downloads
+from dashboard.downloads import bulletin_downloads, may_bulletin, table_downloads
 from dashboard.frames import mapped
 from dashboard.i18n import language, month_label, t, v
 from dashboard.shell import filters, page_header
@@ -229,8 +229,9 @@ if plan_line := plan.worst_line(f.month):  # the plan's duties: the weakest coun
     st.caption(plan_line)
 st.subheader(t("overview.alerts"))
 alerts(f.scope, f.city, f.month)
-with st.container(key="screen_only_bulletin"):  # files to download: nothing to print
-    st.subheader(t("bulletin.heading"))
-    bulletin_downloads(f.month, "monthly", key="bulletin")
-    bulletin_downloads(f.month, "year-end", key="bulletin")
-    st.caption(t("bulletin.caption"))
+if may_bulletin():
+    with st.container(key="screen_only_bulletin"):  # files to download: nothing to print
+        st.subheader(t("bulletin.heading"))
+        bulletin_downloads(f.month, "monthly", key="bulletin")
+        bulletin_downloads(f.month, "year-end", key="bulletin")
+        st.caption(t("bulletin.caption"))

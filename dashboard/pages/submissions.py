@@ -164,7 +164,7 @@ def details(frame: pl.DataFrame, f: Filters) -> None:
 def unplaced(f: Filters) -> None:
     if not f.is_city:
         return  # a file whose sender cannot be told belongs to no county
-    n = queries.value("select count(*) from mart_submission_files where scope_code is null or period is null")
+    n = queries.count_rows("mart_submission_files", "scope_code is null or period is null")  # every role's count
     if n:
         st.caption(t("submissions.unplaced", n=num(n)))
 

@@ -1,18 +1,24 @@
-"""Real-browser tests: the app served by `streamlit run`, driven by Debian's Chromium via Playwright.
+"""Real-browser tests: the app served by `streamlit run server.py`, driven by Debian's Chromium via Playwright.
 
 Every request not to 127.0.0.1 is aborted and recorded: the app must work on a closed network.
 Screenshots go to test-artifacts/screenshots/ (git-ignored) for a person to look at.
+Every page signs in through the sign-in form first (OfflinePage, as an analyst unless told otherwise), with
+the test accounts made here; single sign-on is set up against a local OIDC provider (oidc-provider-mock).
 """
 
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -22,6 +28,25 @@ CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 SHOTS = ROOT / "test-artifacts" / "screenshots"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
                  "--disable-sync", "--no-first-run", "--disable-quic", "--disable-dev-shm-usage"]
+PASSWORD = "browser-tests-only-1"  # every test account's: the accounts live in the tests' own data folder
+ACCOUNTS = {"admin": ("t-admin", None), "leader": ("t-leader", None), "analyst": ("t-analyst", None),
+            "county": ("t-minqin", "620621"), "display": ("t-display", None)}
+# single sign-on users of the local provider: their groups map to roles through the settings below
+SSO_USERS = {"sso-analyst": {"groups": ["wuwei-staff"], "name": "单点分析员", "preferred_username": "sso.analyst"},
+             "sso-minqin": {"groups": ["wuwei-counties"], "county": "民勤县", "name": "单点民勤",
+                            "preferred_username": "sso.minqin"},
+             "sso-cleaner": {"groups": ["cleaners"], "preferred_username": "sso.cleaner"}}
+SETTINGS = """max_failures = 3
+[oidc]
+client_id = "wuwei-tests"
+client_secret = "not-a-secret"
+server_metadata_url = "{provider}/.well-known/openid-configuration"
+redirect_uri = "{app}/oauth2callback"
+cookie_secret = "{cookie_secret}"
+[oidc.roles]
+"wuwei-staff" = "analyst"
+"wuwei-counties" = "county"
+"""
 
 
 
@@ -58,16 +83,49 @@ def demo_db(demo_data_dir):
 
 
 @pytest.fixture(scope="session")
-def app_url(demo_data_dir):
+def oidc_provider():
+    """A local OpenID Connect provider (its consent page names the users above), on 127.0.0.1."""
+    import werkzeug.serving
+    from oidc_provider_mock import User, app
+
+    users = [User(sub=sub, claims=claims) for sub, claims in SSO_USERS.items()]
+    server = werkzeug.serving.make_server("127.0.0.1", 0, app(user_claims=users), threaded=True)
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.1}, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        thread.join(5)
+
+
+@contextmanager
+def in_data(data_dir: Path) -> Iterator[None]:
+    """Point this process's access/ calls at `data_dir` for a block (the server reads the same folder)."""
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("WUWEI_DATA_DIR", str(data_dir))
+        yield
+
+
+@pytest.fixture(scope="session")
+def app_url(demo_data_dir, oidc_provider):
     if not shutil.which(CHROMIUM) and not Path(CHROMIUM).exists():
         pytest.fail(f"Chromium not found at {CHROMIUM}: run `python3 tasks.py test`, which installs it")
+    from access import accounts, settings
+
     port = _free_port()
+    url = f"http://127.0.0.1:{port}"
+    with in_data(demo_data_dir):
+        for role, (username, county) in ACCOUNTS.items():
+            if accounts.get(username) is None:
+                accounts.create(username, role, county, password=PASSWORD, actor="tests")
+        settings.path().write_text(SETTINGS.format(provider=oidc_provider, app=url, cookie_secret=os.urandom(16).hex()),
+                                   encoding="utf-8")
     env = {**os.environ, "WUWEI_DATA_DIR": str(demo_data_dir)}
     proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "streamlit_app.py", "--server.port", str(port),
+        [sys.executable, "-m", "streamlit", "run", "server.py", "--server.port", str(port),
          "--server.address", "127.0.0.1", "--server.headless", "true"],
         cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 60
         while True:
@@ -99,15 +157,26 @@ def browser():
 
 
 class OfflinePage:
-    """A page whose requests outside 127.0.0.1 are aborted and remembered."""
+    """A page whose requests outside 127.0.0.1 are aborted and remembered, signed in as `role` (None: not)."""
 
-    def __init__(self, browser, base_url: str):
+    def __init__(self, browser, base_url: str, role: str | None = "analyst"):
         self.base_url = base_url
         self.outside: list[str] = []
         self.context = browser.new_context(viewport={"width": 1600, "height": 1000}, locale="zh-CN",
                                            accept_downloads=True)
         self.context.route("**/*", self._route)
         self.page = self.context.new_page()
+        if role:
+            self.sign_in(ACCOUNTS[role][0])
+
+    def sign_in(self, username: str, password: str = PASSWORD) -> int:
+        """Post the sign-in form as the browser would (its anti-forgery token and cookie included); the
+        session cookie lands in this page's browser context. Returns the HTTP status of the answer."""
+        form = self.context.request.get(f"{self.base_url}/signin")
+        csrf = re.search(r'name="csrf" value="([^"]+)"', form.text())[1]
+        answer = self.context.request.post(f"{self.base_url}/signin", max_redirects=0, form={
+            "csrf": csrf, "username": username, "password": password, "next": "/", "lang": "zh"})
+        return answer.status
 
     def _route(self, route):
         url = route.request.url

@@ -63,6 +63,6 @@ def test_an_example_runs_from_the_list(offline_page):
 
 
 @pytest.mark.parametrize("key", list(EXAMPLES))
-def test_example_returns_rows_on_the_demo_city(demo_data_dir, monkeypatch, key):
+def test_example_returns_rows_on_the_demo_city(demo_data_dir, monkeypatch, as_analyst, key):
     monkeypatch.setenv("WUWEI_DATA_DIR", str(demo_data_dir))
     assert sql_console.run(EXAMPLES[key]).frame.height > 0
