@@ -159,10 +159,10 @@ def build_locked(landing: Path | None = None, progress: Callable[[str], None] | 
     sources = list(found.sources.values())
     received = receipts(sources, landing)
     file_decisions.decide(sources)
-    from expectations import suites
+    from expectations import suites  # imported already, by read_and_check's thread
 
     catalogue = suites.catalogue(today)
-    gate: dict[str, assemble.Tables] = {}
+    gate: dict = {}  # what load found: its tables and seconds
     source_files = [{"path": s.path, "sha256": s.sha256, "ledger": s.ledger, "rows_read": s.rows_read,
                      "status": "rejected" if s.rejected else "loaded"} for s in sources]
 
