@@ -1293,7 +1293,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "admin.col_ip": ("来源地址", "From"),
     "admin.source.password": ("账户密码", "Password"),
     "admin.source.oidc": ("统一身份认证", "Single sign-on"),
-    "admin.audit_ok": ("审计记录完整：共 {n} 条，每条与前一条哈希衔接。", "The audit trail is intact: {n} entries, each chained to the one before."),
+    "admin.audit_ok": ("审计记录完整：共 {n} 条，每条与前一条哈希衔接。", "The audit trail is intact: {n:~entry|entries}, each chained to the one before."),
     "admin.audit_broken": ("审计记录已被改动：{problem}", "The audit trail has been altered: {problem}"),
     "admin.audit_where": ("审计记录只追加、不改写，保存在 {path}，重新构建不影响它。", "The trail is only appended to, never rewritten, in {path}; rebuilds leave it alone."),
     "admin.events": ("事件", "Events"),

@@ -53,7 +53,7 @@ def test_clicking_a_county_filters_every_page(offline_page):
     offline_page.open("coverage-map")
     page = offline_page.page
     click_county(offline_page, "民勤县", "620621")
-    expect(page.get_by_test_id("stCaptionContainer").first).to_contain_text("民勤县")
+    expect(page.get_by_test_id("stMain").get_by_test_id("stCaptionContainer").first).to_contain_text("民勤县")
     offline_page.screenshot("coverage-map-minqin")
     click_county(offline_page, "民勤县", "620600")  # the county in scope again: back to the whole city
     click_county(offline_page, "古浪县", "620622")
@@ -61,6 +61,6 @@ def test_clicking_a_county_filters_every_page(offline_page):
     expect(page).to_have_url(re.compile("/targets"))
     offline_page.settle()
     assert "scope=620622" in page.url
-    expect(page.get_by_test_id("stCaptionContainer").first).to_contain_text("古浪县")
+    expect(page.get_by_test_id("stMain").get_by_test_id("stCaptionContainer").first).to_contain_text("古浪县")
     assert offline_page.errors() == 0
     assert offline_page.outside == [], f"requests outside 127.0.0.1: {offline_page.outside}"

@@ -6,6 +6,7 @@ import pytest
 
 from dashboard.i18n import TEXT
 from tests.apptest import page_list
+from tests.browser.conftest import OfflinePage
 
 # (url path, a text the page must show)
 PAGES = [
@@ -41,16 +42,22 @@ def test_filters_round_trip_through_the_url(offline_page):
     offline_page.screenshot("overview-gulang-en")
 
 
-def test_every_url_path_opens_its_page(offline_page):
-    """A shared link or bookmark opens its page: the default page too, at / and at its own url path."""
-    page = offline_page.page
-    for _path, title_key, url in [*page_list(), ("", "page.overview", "")]:
-        offline_page.open(url)
-        assert page.evaluate("location.pathname") == f"/{url}", "the link is kept"
-        assert page.locator("h1").first.inner_text() == TEXT[title_key][0], url
-        assert page.get_by_text("Page not found").count() == 0, url
-        assert offline_page.errors() == 0, url
-    offline_page.open("overview", scope="620622", lang="en")
-    assert page.locator("h1").first.inner_text() == TEXT["page.overview"][1]
-    assert page.get_by_test_id("stCaptionContainer").first.inner_text().startswith("Gulang")
-    assert offline_page.outside == []
+def test_every_url_path_opens_its_page(browser, app_url):
+    """A shared link or bookmark opens its page: the default page too, at / and at its own url path (signed in
+    as an administrator, who may open every page)."""
+    offline_page = OfflinePage(browser, app_url, role="admin")
+    try:
+        page = offline_page.page
+        for _path, title_key, url in [*page_list(), ("", "page.overview", "")]:
+            offline_page.open(url)
+            assert page.evaluate("location.pathname") == f"/{url}", "the link is kept"
+            assert page.locator("h1").first.inner_text() == TEXT[title_key][0], url
+            assert page.get_by_text("Page not found").count() == 0, url
+            assert offline_page.errors() == 0, url
+        offline_page.open("overview", scope="620622", lang="en")
+        assert page.locator("h1").first.inner_text() == TEXT["page.overview"][1]
+        caption = page.get_by_test_id("stMain").get_by_test_id("stCaptionContainer").first
+        assert caption.inner_text().startswith("Gulang")
+        assert offline_page.outside == []
+    finally:
+        offline_page.context.close()
