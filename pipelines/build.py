@@ -92,10 +92,8 @@ def _import_gate() -> None:
 
 def read_and_check(landing: Path, memo: cache.Cache, progress: Callable[[str], None], today) -> _Read:
     """Every file of the landing folder, from the cache or read and checked one batch at a time. Great
-    Expectations is imported meanwhile, in a thread: the files' hashes, the wait for files still being
-    written and the reading of the first batch mostly run outside Python's lock."""
-    importing = threading.Thread(target=_import_gate, daemon=True)
-    importing.start()
+    Expectations is imported only when a file must be checked, in a thread while the first batch is read
+    (which mostly runs outside Python's lock)."""
     paths = read.landing_files(landing)
     changing = read.still_changing(paths, read.settle_seconds())
     sources: dict[str, SourceFile] = {}
@@ -112,6 +110,8 @@ def read_and_check(landing: Path, memo: cache.Cache, progress: Callable[[str], N
         progress(f"read {len(sources):>4}  {relative}  ({found.ledger or '?'}, cached)")
     cached, seconds = len(sources), 0.0
     if misses:
+        importing = threading.Thread(target=_import_gate, daemon=True)
+        importing.start()
         validator = None
         for batch in read.read_batches(read.reading_order(misses, landing), landing, changing):
             if validator is None:
@@ -129,8 +129,8 @@ def read_and_check(landing: Path, memo: cache.Cache, progress: Callable[[str], N
                 sources[src.path] = src
                 outcome = "REJECTED" if src.rejected else f"{src.rows_read} rows"
                 progress(f"read {len(sources):>4}  {src.path}  ({src.ledger or '?'}, {outcome})")
+        importing.join()
     memo.keep_only(set(digests))
-    importing.join()
     return _Read({relative: sources[relative] for relative in digests}, cached, seconds)
 
 
@@ -159,7 +159,7 @@ def build_locked(landing: Path | None = None, progress: Callable[[str], None] | 
     sources = list(found.sources.values())
     received = receipts(sources, landing)
     file_decisions.decide(sources)
-    from expectations import suites  # imported already, by read_and_check's thread
+    from expectations import suites
 
     catalogue = suites.catalogue(today)
     gate: dict = {}  # what load found: its tables and seconds
