@@ -42,6 +42,13 @@ FAILURE_SCHEMA = {"rule_id": pl.Int32, "_file": pl.String, "_row": pl.Int32, "va
                   "note_zh": pl.String, "note_en": pl.String}
 
 
+@dataclass
+class GxOutcome:
+    """What GX found in a batch (run_gx.Validator.validate)."""
+    failures: pl.DataFrame       # FAILURE_SCHEMA: one row per failing row and rule
+    types_failed: dict[int, str]  # type rule id -> the type observed: the column failed as a whole
+
+
 @dataclass(frozen=True)
 class Expectation:
     """A GX expectation written as data: the class's name in great_expectations.expectations, its arguments,

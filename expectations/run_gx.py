@@ -11,7 +11,6 @@ layout of columns. The row behind each failure comes back through unexpected_ind
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
 from datetime import datetime
 
 import great_expectations as gx
@@ -22,7 +21,7 @@ import pyarrow as pa
 from great_expectations.data_context.types.base import ProgressBarsConfig
 from great_expectations.expectations.row_conditions import Column
 
-from expectations.rules import FAILURE_SCHEMA, GX_SEVERITY, Rule
+from expectations.rules import FAILURE_SCHEMA, GX_SEVERITY, GxOutcome, Rule
 
 INDEX_COLUMNS = ["_file", "_row"]
 RESULT_FORMAT = {"result_format": "COMPLETE", "unexpected_index_column_names": INDEX_COLUMNS}
@@ -31,12 +30,6 @@ _PANDAS_TYPES = {pa.int64(): pd.Int64Dtype(), pa.bool_(): pd.BooleanDtype()}
 # For the values: GX compares in bulk only numpy numbers and nanosecond datetimes (else value by value,
 # ~50x slower). A date outside the nanosecond range is clamped to its edge: it still fails a date range.
 NANOSECOND_RANGE = (datetime(1678, 1, 1), datetime(2262, 1, 1))
-
-
-@dataclass
-class GxOutcome:
-    failures: pl.DataFrame       # FAILURE_SCHEMA: one row per failing row and rule
-    types_failed: dict[int, str]  # type rule id -> the type observed: the column failed as a whole
 
 
 def column_types(frame: pl.DataFrame) -> pd.DataFrame:
