@@ -3,10 +3,11 @@ and an incremental build after one new month; and a plain pandas baseline on the
 
     .venv/bin/python benchmarks/bench_build.py                                   # demo x3, province (x30) x1
     .venv/bin/python benchmarks/bench_build.py --scale 100 --runs 1              # memory does not grow with scale
-    .venv/bin/python benchmarks/bench_build.py --scale 1000 --runs 1 --keep /srv/bench   # national (see README)
+    .venv/bin/python benchmarks/bench_build.py --scale 1000 --one-pass --keep /srv/bench   # national (README)
 
 Each scale's ledgers are generated once, through the last complete month (timed on their own;
-with --keep DIR they are kept in DIR/landing-<scale>, and reused when found there). Every build runs
+with --keep DIR they are kept in DIR/landing-<scale>, and reused when found there, and the new-month
+build's data folder is kept in DIR/data-<scale>, for bench_pages.py). Every build runs
 in a fresh process (imports included; the bulletin and templates the CLI writes after a build are
 not), into a fresh data folder:
 
@@ -88,8 +89,9 @@ def linked(source: Path, target: Path, files: list[Path]) -> None:
         os.link(path, to)
 
 
-def incremental(landing: Path, work: Path, month: date) -> tuple[dict, dict]:
-    """(the full build of every file but `month`'s, the build after `month`'s files are added)."""
+def incremental(landing: Path, work: Path, month: date, keep: Path | None) -> tuple[dict, dict]:
+    """(the full build of every file but `month`'s, the build after `month`'s files are added). With
+    `keep`, the data folder of the second (its warehouse holds every file) is kept there, for bench_pages."""
     everything = sorted(p for p in landing.rglob("*") if p.is_file())
     new = [p for p in everything if f"{month:%Y-%m}" in p.name]
     folder, data = work / "incremental-landing", work / "incremental-data"
@@ -100,7 +102,11 @@ def incremental(landing: Path, work: Path, month: date) -> tuple[dict, dict]:
     linked(landing, folder, new)
     result = build(folder, data, full=False)
     shutil.rmtree(folder)
-    shutil.rmtree(data)
+    if keep:
+        shutil.rmtree(keep, ignore_errors=True)
+        data.rename(keep)
+    else:
+        shutil.rmtree(data)
     return before, {**result, "new_files": len(new)}
 
 
@@ -140,7 +146,7 @@ def main() -> None:
                 shutil.rmtree(work / f"data{i}")
             step = None
             if not args.no_incremental:
-                before, step = incremental(landing, work, month)
+                before, step = incremental(landing, work, month, args.keep and args.keep / f"data-{scale:g}")
                 if args.one_pass:
                     fulls.append(before)
             pandas = baseline(landing) if scale <= 30 else None
