@@ -39,7 +39,7 @@ ROOT = Path(__file__).resolve().parent.parent
 # What a file's outcome depends on, besides its path, its bytes and today.
 SOURCES = [ROOT / "pipelines" / name for name in ("read.py", "normalise.py", "ledgers.py")] + \
     sorted((ROOT / "expectations").glob("*.py"))
-REFERENCE_FILES = [location.REFERENCE / "counties.csv", location.REFERENCE / "geo" / "wuwei_admin.geojson"]
+REFERENCE_FILES = [location.REFERENCE / "counties.csv", location.BOUNDARIES]
 LIBRARIES = ("polars", "fastexcel", "great_expectations", "pandas", "pyarrow", "numpy", "shapely")
 NOT_KEPT = ("incomplete",)  # a file still being written is read again by the next build whatever its bytes
 KINDS = {"failures": STAGED_FAILURES, "originals": STAGED_ORIGINALS, "types": STAGED_TYPES}  # and "rows"

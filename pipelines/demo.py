@@ -48,7 +48,7 @@ from pipelines.ledgers import (
     Ledger,
 )
 from warehouse import location
-from warehouse.location import REFERENCE
+from warehouse.location import BOUNDARIES, REFERENCE
 
 Progress = Callable[[str], None]
 
@@ -284,7 +284,7 @@ def load_region(reference: Path = REFERENCE) -> Region:
         towns = list(csv.DictReader(f))
     index = {c.adcode: i for i, c in enumerate(counties)}
     towns = [t for t in towns if t["county_code"] in index]
-    geo = json.loads((reference / "geo" / "wuwei_admin.geojson").read_text(encoding="utf-8"))
+    geo = json.loads(BOUNDARIES.read_text(encoding="utf-8"))
     shapes = {ft["properties"]["adcode"]: shape(ft["geometry"]) for ft in geo["features"]}
     polygons = [shapes[c.adcode] for c in counties]
     for p in polygons:

@@ -67,7 +67,9 @@ def load_reference(con: duckdb.DuckDBPyConnection) -> None:
         con.register("_frame", frame)
         con.execute(f"create table ref_{path.stem} as select * from _frame")
         con.unregister("_frame")
-    geo = json.loads((location.REFERENCE / "geo" / "wuwei_admin.geojson").read_text(encoding="utf-8"))
+    load_frames(con, {"ref_region": pl.DataFrame([{"key": key, "name_zh": zh, "name_en": en}
+                                                   for key, (zh, en) in location.REGION["names"].items()])})
+    geo = json.loads(location.BOUNDARIES.read_text(encoding="utf-8"))
     boundaries = pl.DataFrame([
         {**{k: f["properties"][k] for k in ("adcode", "name_zh", "name_en", "level")},
          "geojson": json.dumps(f["geometry"], separators=(",", ":"))}
