@@ -16,8 +16,8 @@ import string
 import streamlit as st
 
 from access.roles import ROLES
+from contract.location import region_name
 from dashboard import queries
-from warehouse.location import region_name
 
 ZH, EN = "zh", "en"
 # the names the region pack gives (warehouse/reference/region.toml or the pack in use)
@@ -274,10 +274,10 @@ TEXT: dict[str, tuple[str, str]] = {
     "submissions.current": ("当前报送月：{month}（{deadline} 截止）", "Month now being reported: {month} (due {deadline})"),
     "submissions.no_current": ("还没有收到任何台账文件。", "No ledger file has been received yet."),
     "submissions.expected": ("应报", "Due"),
-    "submissions.expected_help": ("本月结束的报送期中，按台账声明的报送周期（pipelines/ledgers.py）应当报送的项数："
+    "submissions.expected_help": ("本月结束的报送期中，按台账声明的报送周期（contract/ledgers.py）应当报送的项数："
                                   "县区报送的台账每县区一项，全市报送的台账（如12345工单）一项。",
                                   "Submissions due for periods ending this month, by each ledger's declared cadence "
-                                  "(pipelines/ledgers.py): one per county for ledgers the counties send, one for "
+                                  "(contract/ledgers.py): one per county for ledgers the counties send, one for "
                                   "ledgers the city sends (such as the 12345 export)."),
     "submissions.received": ("已收到", "Received"),
     "submissions.received_note": ("按时 {on_time}，逾期 {late}", "{on_time} on time, {late} late"),

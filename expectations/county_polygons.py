@@ -9,7 +9,7 @@ from pathlib import Path
 import polars as pl
 import shapely
 
-from warehouse.location import BOUNDARIES
+from contract.location import BOUNDARIES
 
 
 @lru_cache(maxsize=2)

@@ -12,7 +12,7 @@ import polars as pl
 from expectations.county_polygons import outside_county
 from expectations.credit_code import check_character_fails
 from expectations.rules import FAILURE_SCHEMA, Rule
-from pipelines.normalise import REFERENCE
+from readers.normalise import REFERENCE
 
 
 def _failures(rule_id: int, rows: pl.DataFrame, value: pl.Expr, note_zh: pl.Expr | None = None,

@@ -33,7 +33,8 @@ import shapely
 import xlsxwriter
 from shapely.geometry import shape
 
-from pipelines.ledgers import (
+from contract import location
+from contract.ledgers import (
     APPEAL_TYPES,
     CATEGORIES,
     CHANNELS,
@@ -47,8 +48,7 @@ from pipelines.ledgers import (
     UTILITIES,
     Ledger,
 )
-from warehouse import location
-from warehouse.location import BOUNDARIES, REFERENCE
+from contract.location import BOUNDARIES, REFERENCE
 
 Progress = Callable[[str], None]
 

@@ -20,8 +20,8 @@ from pathlib import Path
 
 import jinja2
 
+from contract import location
 from reports import charts, data
-from warehouse import location
 
 TEMPLATES = location.REFERENCE / "bulletin"
 FONT_DIR = Path("/usr/share/fonts/opentype/noto")

@@ -13,9 +13,9 @@ import pytest
 import shapely
 from shapely.geometry import shape
 
+from contract.ledgers import LEDGERS
+from contract.location import REFERENCE
 from pipelines.demo import USCC_CHARS, generate, uscc_check
-from pipelines.ledgers import LEDGERS
-from warehouse.location import REFERENCE
 
 THROUGH = date(2026, 10, 31)
 COUNTIES = {"620602": "凉州区", "620621": "民勤县", "620622": "古浪县", "620623": "天祝藏族自治县"}
@@ -28,7 +28,7 @@ def landing(tmp_path_factory) -> Path:
     return path
 
 
-# -- reading the files back (a minimal reader: the real one lives in pipelines/read.py) -------------
+# -- reading the files back (a minimal reader: the real one lives in readers/read.py) -------------
 
 
 def canonical(ledger: str, df: pl.DataFrame) -> pl.DataFrame:

@@ -5,11 +5,11 @@ from __future__ import annotations
 import polars as pl
 import pytest
 
+from contract.ledgers import LEDGERS
 from expectations.county_polygons import outside_county
 from expectations.credit_code import check_character, check_character_fails
 from expectations.gate import check
-from pipelines.ledgers import LEDGERS
-from pipelines.read import read_file
+from readers.read import read_file
 from tests.conftest import GOLDEN_LANDING
 
 
@@ -67,7 +67,7 @@ def write_csv(path, header: list[str], *rows: list[str]):
 
 
 def gate_of(landing, files: dict[str, tuple[list[str], list[list[str]]]]):
-    from pipelines.read import read_landing
+    from readers.read import read_landing
 
     for name, (header, rows) in files.items():
         write_csv(landing / name, header, *rows)

@@ -1,4 +1,4 @@
-"""pipelines.normalise: every accepted form of a cell, by kind, and the forms that fail."""
+"""readers.normalise: every accepted form of a cell, by kind, and the forms that fail."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from datetime import date, datetime
 import polars as pl
 import pytest
 
-from pipelines import normalise as nz
+from readers import normalise as nz
 
 
 def one(kind: str, text: str | None, **options) -> tuple[object, bool]:

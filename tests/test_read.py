@@ -1,4 +1,4 @@
-"""pipelines.read: ledger files as counties send them -> SourceFile."""
+"""readers.read: ledger files as counties send them -> SourceFile."""
 
 from __future__ import annotations
 
@@ -12,8 +12,8 @@ import polars as pl
 import pytest
 import xlsxwriter
 
-from pipelines.ledgers import LEDGERS
-from pipelines.read import (
+from contract.ledgers import LEDGERS
+from readers.read import (
     BOOKKEEPING_COLUMNS,
     county_from_text,
     ledger_from_title,

@@ -16,8 +16,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from warehouse.location import MODELS
-
+MODELS = Path(__file__).resolve().parent / "models"
 LAYERS = ("staging", "core", "marts")
 _DESCRIPTION = re.compile(r"^--\s*(zh|en):\s*(.+)$")
 _COLUMN = re.compile(r"^--\s*column\s+(\w+):\s*(.+?)\s*\|\s*(.+)$")

@@ -27,8 +27,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-REFERENCE = Path(os.environ.get("WUWEI_REGION_PACK") or Path(__file__).resolve().parent / "reference").resolve()
-MODELS = Path(__file__).resolve().parent / "models"
+REFERENCE = Path(os.environ.get("WUWEI_REGION_PACK") or ROOT / "warehouse" / "reference").resolve()
 with open(REFERENCE / "region.toml", "rb") as _region:
     REGION = tomllib.load(_region)
 BOUNDARIES = REFERENCE / REGION["boundaries"]

@@ -8,7 +8,7 @@ function is clearer (booleans, county names), by applying it to the column's *un
 and mapping the results back: a 20-million-row ledger has few distinct county names or yes/no
 spellings.
 
-Forms accepted, by kind (see `pipelines.ledgers` for the kinds):
+Forms accepted, by kind (see `contract.ledgers` for the kinds):
 
     all kinds  full-width digits, letters, punctuation and the ideographic space (１２３, "　",
                "－") are folded to half-width; cells are trimmed; an empty cell is null.
@@ -53,7 +53,7 @@ from typing import Any
 
 import polars as pl
 
-from warehouse.location import REFERENCE
+from contract.location import REFERENCE
 
 # The rule name reported for a cell of each kind that could not be read.
 RULES = {
