@@ -7,9 +7,9 @@ import csv
 
 import pytest
 
+from contract import location
 from tests.apptest import page_list, run_page
 from tests.shown import table_with
-from warehouse import location
 
 pytestmark = pytest.mark.skipif("region_pack" not in str(location.REFERENCE), reason="run by tests/test_region_pack.py")
 
