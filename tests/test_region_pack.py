@@ -89,6 +89,14 @@ def test_names_are_matched_through_the_packs_county_variants(pack_db):
                            "order by 1").fetchall() == expected
 
 
+def test_a_resident_id_in_a_complaint_is_masked(pack_db):
+    sent = {r["工单编号"]: r["诉求内容"] for r in rows(next(LANDING.glob("*12345*")))}
+    assert all("110101199003074514" in text for text in sent.values())  # a valid ID number, by hand
+    loaded = dict(pack_db.execute("select ticket_id, content from raw_complaints").fetchall())
+    assert loaded == {t: text.replace("110101199003074514", "110101********4514").replace("，", ",")
+                      for t, text in sent.items()}
+
+
 def test_the_pending_platforms_are_the_packs(pack_db):
     import tomllib
 
