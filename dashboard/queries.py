@@ -28,10 +28,10 @@ import duckdb
 import polars as pl
 import streamlit as st
 
+from contract import location
 from dashboard import auth
-from warehouse import location
 
-# Settings no query can change: no files, no network, no extensions (in warehouse/location.py, because
+# Settings no query can change: no files, no network, no extensions (in contract/location.py, because
 # the bulletin reads the warehouse with the same ones: DuckDB refuses a second connection to a file with others)
 locked_config = location.locked_config
 

@@ -48,11 +48,11 @@ from datetime import date, datetime, timedelta
 
 import polars as pl
 
+from contract.ledgers import LEDGERS, Ledger
 from expectations import credit_code
 from expectations.rules import CELL, CRITICAL, ERROR, UNIDENTIFIED, WARNING, Expectation, Rule, label_en, label_zh
-from pipelines import normalise as nz
-from pipelines.ledgers import LEDGERS, Ledger
-from pipelines.read import MAIN_DATE_COLUMN
+from readers import normalise as nz
+from readers.read import MAIN_DATE_COLUMN
 
 EARLIEST_DATE = date(1950, 1, 1)
 LATEST_COMPARED = date(2262, 1, 1)  # GX compares nanosecond datetimes: a later date is compared as this one

@@ -7,7 +7,7 @@
                  every time in the ledgers): when it was copied there (a copy that keeps the original's
                  time, such as `cp -p` or an unzipped archive, keeps the time it was made instead)
     sender       the 填报单位 its title lines name ("填报单位：古浪县住房和城乡建设局"), else unknown (null)
-    checked_on   the build's today (warehouse.location.today()): the date the tracker judges deadlines at
+    checked_on   the build's today (contract.location.today()): the date the tracker judges deadlines at
 
 The upload page will record who uploaded a file and when; its record then comes before both.
 """
@@ -20,8 +20,8 @@ from pathlib import Path
 
 import polars as pl
 
-from pipelines.read import SourceFile, county_from_text, ledger_from_title, month_from_text
-from warehouse import location
+from contract import location
+from readers.read import SourceFile, county_from_text, ledger_from_title, month_from_text
 
 TIME_ZONE = "Asia/Shanghai"
 _SENDER = re.compile(r"填报单位\s*[:：]\s*([^\s,，;；]+)")

@@ -1,4 +1,4 @@
-"""Ledger templates (.xlsx) made from the one ledger declaration (pipelines/ledgers.py).
+"""Ledger templates (.xlsx) made from the one ledger declaration (contract/ledgers.py).
 
 A template is what a county fills in and sends back; filled with valid rows it passes the quality
 gate without a finding. Its first sheet (named after the ledger) has a title row naming the county
@@ -35,8 +35,8 @@ from pathlib import Path
 
 import xlsxwriter
 
-from pipelines.ledgers import LEDGERS, Column, Ledger
-from warehouse import location
+from contract import location
+from contract.ledgers import LEDGERS, Column, Ledger
 
 FORMAT = 1               # bump when the layout below changes
 TITLE_ROW, HEADER_ROW, FIRST_DATA_ROW = 0, 1, 2

@@ -18,9 +18,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from contract.ledgers import LEDGERS
 from dashboard import i18n
 from pipelines import template
-from pipelines.ledgers import LEDGERS
 from tests.apptest import run_page
 from tests.bad_input.corpus import COMPOUND_HEADER, compound, csv_bytes, xlsx_bytes
 from tests.conftest import GOLDEN_LANDING, ROOT, build_into, open_warehouse

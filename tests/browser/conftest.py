@@ -121,11 +121,18 @@ def app_url(demo_data_dir, oidc_provider):
                 accounts.create(username, role, county, password=PASSWORD, actor="tests")
         settings.path().write_text(SETTINGS.format(provider=oidc_provider, app=url, cookie_secret=os.urandom(16).hex()),
                                    encoding="utf-8")
-    env = {**os.environ, "WUWEI_DATA_DIR": str(demo_data_dir)}
+    with serve(port, {"WUWEI_DATA_DIR": str(demo_data_dir)}):
+        yield url
+
+
+@contextmanager
+def serve(port: int, env: dict[str, str]) -> Iterator[None]:
+    """`streamlit run server.py` on 127.0.0.1:`port` with `env` added to this process's, until the block ends."""
+    url = f"http://127.0.0.1:{port}"
     proc = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", "server.py", "--server.port", str(port),
          "--server.address", "127.0.0.1", "--server.headless", "true"],
-        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+        cwd=ROOT, env={**os.environ, **env}, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     try:
         deadline = time.monotonic() + 60
         while True:
@@ -137,7 +144,7 @@ def app_url(demo_data_dir, oidc_provider):
                 if time.monotonic() > deadline or proc.poll() is not None:
                     raise RuntimeError("the app did not start") from None
                 time.sleep(0.3)
-        yield url
+        yield
     finally:
         proc.terminate()
         try:

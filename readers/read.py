@@ -83,10 +83,10 @@ import duckdb
 import fastexcel
 import polars as pl
 
-from pipelines import normalise as nz
-from pipelines.ledgers import LEDGERS, Column, Ledger
-from warehouse import location
-from warehouse.location import data_dir
+from contract import location
+from contract.ledgers import LEDGERS, Column, Ledger
+from contract.location import data_dir
+from readers import normalise as nz
 
 EXCEL_SUFFIXES = (".xlsx", ".xlsm", ".xls")
 TEXT_SUFFIXES = (".csv", ".txt", ".tsv")  # .txt: Excel's "Unicode text" (UTF-16, tab-separated) and the like
