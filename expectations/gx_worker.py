@@ -22,7 +22,7 @@ from datetime import date
 
 import polars as pl
 
-from warehouse.location import ROOT
+from contract.location import ROOT
 
 
 class Worker:

@@ -40,7 +40,7 @@ ROOT = Path(__file__).resolve().parent.parent
 SOURCES = [ROOT / name for name in ("readers/read.py", "readers/normalise.py", "contract/ledgers.py")] + \
     sorted((ROOT / "expectations").glob("*.py"))
 REFERENCE_FILES = [location.REFERENCE / "counties.csv", location.BOUNDARIES]
-LIBRARIES = ("polars", "fastexcel", "great_expectations", "pandas", "pyarrow", "numpy", "shapely")
+LIBRARIES = ("polars", "fastexcel", "great_expectations", "pandas", "pyarrow", "numpy", "shapely", "python-stdnum")
 NOT_KEPT = ("incomplete",)  # a file still being written is read again by the next build whatever its bytes
 KINDS = {"failures": STAGED_FAILURES, "originals": STAGED_ORIGINALS, "types": STAGED_TYPES}  # and "rows"
 
