@@ -67,6 +67,7 @@ class Ledger:
     # the date that places a row in a month: a file with no month in its title or name reports the
     # latest month in it (snapshots: their as_of)
     main_date: str | None = None
+    label: tuple[str, str] = ("", "")  # (Chinese, English): the short name the pages show
 
     def column(self, name: str) -> Column:
         return next(c for c in self.columns if c.name == name)
@@ -103,6 +104,7 @@ C = Column
 
 COMPOUNDS = Ledger(
     "compounds", "住宅小区物业管理台账", "Residential compounds",
+    label=("住宅小区", "Compounds"),
     key=("compound_id", "as_of"), snapshot=True, cadence="month",
     title_words=("住宅小区物业管理台账", "小区物业管理台账", "住宅小区台账", "compounds"),
     columns=(
@@ -145,6 +147,7 @@ COMPOUNDS = Ledger(
 
 FIRMS = Ledger(
     "firms", "物业服务企业台账", "Property-service firms",
+    label=("物业企业", "Firms"),
     key=("firm_credit_code",), reported_by="city",
     title_words=("物业服务企业台账", "物业企业台账", "firms"),
     columns=(
@@ -160,6 +163,7 @@ FIRMS = Ledger(
 
 COMPLAINTS = Ledger(
     "complaints", "12345热线物业工单", "Complaints (12345 work orders)",
+    label=("12345工单", "Complaints"),
     main_date="received_at", key=("ticket_id",), cadence="month", reported_by="city",
     title_words=("12345", "工单", "信访", "complaints"),
     columns=(
@@ -190,6 +194,7 @@ COMPLAINTS = Ledger(
 
 INSPECTIONS = Ledger(
     "inspections", "双随机一公开检查记录", "Spot inspections",
+    label=("双随机检查", "Inspections"),
     main_date="inspected_on", key=("inspection_id",), cadence="quarter",
     title_words=("双随机", "检查记录", "inspections"),
     columns=(
@@ -211,6 +216,7 @@ INSPECTIONS = Ledger(
 
 GRADE_ASSESSMENTS = Ledger(
     "grade_assessments", "物业服务等级考评", "Service-grade assessments",
+    label=("等级考评", "Grade assessments"),
     main_date="period", key=("compound_id", "period"), cadence="half_year",
     title_words=("服务等级考评", "等级考评", "grade_assessments"),
     columns=(
@@ -228,6 +234,7 @@ GRADE_ASSESSMENTS = Ledger(
 
 RECTIFICATIONS = Ledger(
     "rectifications", "问题整改销号台账", "Rectification items",
+    label=("问题整改", "Rectifications"),
     main_date="found_on", key=("issue_id",),
     title_words=("整改销号", "整改台账", "rectifications"),
     columns=(
@@ -246,6 +253,7 @@ RECTIFICATIONS = Ledger(
 
 COMMITTEES = Ledger(
     "committees", "业主大会业主委员会台账", "Owners' committees",
+    label=("业委会", "Committees"),
     key=("compound_id", "as_of"), snapshot=True, cadence="month",
     title_words=("业主委员会", "业主大会", "物业管理委员会", "committees"),
     columns=(
@@ -264,6 +272,7 @@ COMMITTEES = Ledger(
 
 UTILITIES_LEDGER = Ledger(
     "utilities", "水电气暖产权排查台账", "Utilities census (water, power, gas, heat)",
+    label=("水电气暖", "Utilities"),
     main_date="as_of", key=("compound_id", "utility"),
     title_words=("水电气暖", "产权排查", "utilities"),
     columns=(
@@ -279,6 +288,7 @@ UTILITIES_LEDGER = Ledger(
 
 MEDIATIONS = Ledger(
     "mediations", "人民调解台账", "Mediations",
+    label=("人民调解", "Mediations"),
     main_date="opened_on", key=("case_id",), cadence="quarter",
     title_words=("人民调解", "调解", "mediations"),
     columns=(
@@ -292,6 +302,7 @@ MEDIATIONS = Ledger(
 
 JOINT_MEETINGS = Ledger(
     "joint_meetings", "三方联动联席会议台账", "Joint meetings (community, committee and firm)",
+    label=("联席会议", "Joint meetings"),
     main_date="held_on", key=("meeting_id",), cadence="quarter",
     title_words=("联席会议", "三方联动", "joint_meetings"),
     columns=(
@@ -307,6 +318,7 @@ JOINT_MEETINGS = Ledger(
 
 CREDIT_EVENTS = Ledger(
     "credit_events", "物业企业信用信息记录", "Credit events",
+    label=("信用信息", "Credit events"),
     main_date="occurred_on", key=("event_id",), cadence="month", reported_by="city",
     title_words=("信用信息", "credit_events"),
     columns=(

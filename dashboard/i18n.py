@@ -250,17 +250,6 @@ TEXT: dict[str, tuple[str, str]] = {
     "quality.severity.cell": ("单元格置空（行入库）", "Cell nulled (row loaded)"),
     "quality.severity.warning": ("警告（入库并标注）", "Warning (loaded, flagged)"),
     "quality.ledger.全部": ("全部台账", "All ledgers"),
-    "quality.ledger.compounds": ("住宅小区", "Compounds"),
-    "quality.ledger.firms": ("物业企业", "Firms"),
-    "quality.ledger.complaints": ("12345工单", "Complaints"),
-    "quality.ledger.inspections": ("双随机检查", "Inspections"),
-    "quality.ledger.grade_assessments": ("等级考评", "Grade assessments"),
-    "quality.ledger.rectifications": ("问题整改", "Rectifications"),
-    "quality.ledger.committees": ("业委会", "Committees"),
-    "quality.ledger.utilities": ("水电气暖", "Utilities"),
-    "quality.ledger.mediations": ("人民调解", "Mediations"),
-    "quality.ledger.joint_meetings": ("联席会议", "Joint meetings"),
-    "quality.ledger.credit_events": ("信用信息", "Credit events"),
     "quality.ledger.unidentified": ("未识别的文件", "Unidentified files"),
     # 报送情况 (dashboard/pages/submissions.py), and its line on 总览
     "page.submissions": ("报送情况", "Submissions"),
@@ -1379,6 +1368,18 @@ def _scope_name(code: str) -> tuple[str, str] | None:
         return queries.scope_names().get(code)
     except queries.NoWarehouse:
         return None
+
+
+def ledger_label(name: str, lang: str | None = None) -> str:
+    """A ledger's short name as its declaration gives it (ref_ledgers); "全部" and files of no known ledger
+    from the table here."""
+    try:
+        pair = queries.ledger_labels().get(name) or TEXT.get(f"quality.ledger.{name}")
+    except queries.NoWarehouse:
+        pair = TEXT.get(f"quality.ledger.{name}")
+    if pair is None:
+        return name
+    return pair[1] if (lang or language()) == EN else pair[0]
 
 
 def v(value, lang: str | None = None) -> str:

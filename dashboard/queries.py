@@ -225,6 +225,17 @@ def _scope_names(db: str) -> Mapping[str, tuple[str, str]]:
     return MappingProxyType({code: (zh, en) for code, zh, en in frame.iter_rows()})
 
 
+def ledger_labels() -> Mapping[str, tuple[str, str]]:
+    """Each ledger's short (Chinese, English) name, in the order of their declarations."""
+    return _ledger_labels(str(database()))
+
+
+@functools.lru_cache(maxsize=4)
+def _ledger_labels(db: str) -> Mapping[str, tuple[str, str]]:
+    frame = _read(db, "select ledger, label_zh, label_en from ref_ledgers order by sort_order", ())
+    return MappingProxyType({name: (zh, en) for name, zh, en in frame.iter_rows()})
+
+
 def boundaries() -> dict:
     """County boundaries as one GeoJSON FeatureCollection (GCJ-02)."""
     frame = read("select adcode, name_zh, name_en, level, geojson from ref_boundaries where level = 'county'")

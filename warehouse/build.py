@@ -101,13 +101,16 @@ def run_models(con: duckdb.DuckDBPyConnection, progress: Callable[[str], None]) 
 def load_ledgers(con: duckdb.DuckDBPyConnection) -> None:
     """ref_ledgers: each ledger as declared in contract/ledgers.py: names, and what the counties owe."""
     frame = pl.DataFrame([{"ledger": lg.name, "name_zh": lg.zh, "name_en": lg.en, "is_snapshot": lg.snapshot,
-                           "cadence": lg.cadence, "reported_by": lg.reported_by, "sort_order": i}
+                           "label_zh": lg.label[0], "label_en": lg.label[1], "cadence": lg.cadence,
+                           "reported_by": lg.reported_by, "sort_order": i}
                           for i, lg in enumerate(LEDGERS.values())],
                          schema_overrides={"cadence": pl.String})
     load_frames(con, {"ref_ledgers": frame})
     con.execute("comment on table ref_ledgers is '台账（contract/ledgers.py 的声明）：名称、报送周期与报送方 | "
                 "Ledgers as declared in contract/ledgers.py: names, how often they are due and who sends them'")
-    for column, zh, en in (("cadence", "报送周期（month 每月、quarter 每季度、half_year 每半年；空为有变化时报送）",
+    for column, zh, en in (("label_zh", "页面上的简称", "Short name the pages show, in Chinese"),
+                           ("label_en", "英文简称", "Short name the pages show, in English"),
+                           ("cadence", "报送周期（month 每月、quarter 每季度、half_year 每半年；空为有变化时报送）",
                             "How often it is due (month, quarter, half_year; empty: when something changes)"),
                            ("reported_by", "报送方（county 各县区、city 全市一份）",
                             "Who sends it (county: each county; city: one file for the city)")):
