@@ -68,7 +68,10 @@ def run(command: list[str], env: dict) -> tuple[float, float, str]:
     """Wall seconds, CPU seconds and the stdout of a subprocess."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
-    done = subprocess.run(command, cwd=ROOT, env=env, check=True, capture_output=True, text=True)
+    done = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True)
+    if done.returncode:  # say why: the build's own last words
+        sys.stderr.write(done.stderr[-4000:])
+        raise SystemExit(f"{command[:2]}… exited with {done.returncode}")
     seconds = time.perf_counter() - started
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
