@@ -1318,7 +1318,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "upload.refused.rows_county": ("拒收文件 {file}：含其他县区的行（行号 {rows}；县区 {counties}），只能上传本县区的行。",
                                    "Refused {file}: it holds rows of another county (rows {rows}; counties {counties}); you may upload your own county's rows only."),
     "upload.refused.month": ("拒收文件 {file}：看不出台账或报送月份，请在标题或文件名中写明（如 2026年11月）。",
-                             "Refused {file}: its ledger or reporting month cannot be told; name them in the title or file name (such as 2026年11月)."),
+                             "Refused {file}: its ledger or reporting month cannot be told; name them in the title or file name (such as 2026-11)."),
     "upload.refused.twice": ("拒收文件 {file}：同一次上传中已有同名文件，或同一台账和报送期的另一个文件。",
                              "Refused {file}: this upload already has a file of that name, or another file of the same ledger and period."),
     "upload.refused.changed": ("未存入文件 {file}：检查后文件已变化或不见了，请重新上传。", "Not stored {file}: it changed or went missing after the check; upload it again."),

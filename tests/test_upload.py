@@ -97,7 +97,8 @@ def test_the_type_is_told_by_the_content_not_the_name(minqin):
     for name, content, kind in (("photo.xlsx", PNG, "image"), ("a.xlsx", csv, "text"), ("a.csv", xlsx, "xlsx"),
                                 ("a.xls", xlsx, "xlsx"), ("a.csv", b"\0\1\2\3" * 100, "binary"),
                                 ("a.xlsx", b"%PDF-1.7\n", "pdf"),
-                                ("a.xlsx", zipped({"[Content_Types].xml": b"<Types/>", "word/document.xml": b""}), "zip")):
+                                ("a.xlsx", zipped({"[Content_Types].xml": b"<Types/>", "word/document.xml": b""}),
+                                 "zip")):
         refused = refusal(name, content)
         assert (refused.rule, refused.file, refused.details["kind"]) == ("content", name, kind), name
     assert (refusal("a.exe", csv).rule, refusal("a.exe", csv).details) == ("suffix", {"suffix": ".exe"})
@@ -151,7 +152,7 @@ def test_another_countys_file_or_rows_are_refused_to_a_county_officer(minqin, da
     county_at, first = column(ledger, "county"), FIRST_DATA_ROW
     name, own = filled(ledger, MINQIN, date(2025, 2, 28), rows, february)
     mixed = filled(ledger, MINQIN, date(2025, 2, 28), rows,
-                   lambda cells: february([cells[0][:county_at] + ["凉州区"] + cells[0][county_at + 1:], *cells[1:]]))[1]
+                   lambda cells: february([[*cells[0][:county_at], "凉州区", *cells[0][county_at + 1:]], *cells[1:]]))[1]
     (good,), (bad,) = (check.report([uploads.stage({name: content}) / name])["files"] for content in (own, mixed))
     assert (good["status"], good["county"], good["row_counties"]) == ("loaded", MINQIN, {MINQIN: rows.height})
     assert uploads.county_refusal(good, MINQIN) is None
@@ -284,9 +285,10 @@ def test_the_page_previews_what_changes_and_stores_on_confirmation(golden_copy, 
     assert any(e.startswith(f"拒收文件 ../{name}：文件名不能含路径分隔符") for e in errors), errors
     assert any(e.startswith("拒收文件 photo.xlsx：扩展名是 .xlsx，内容却是图片") for e in errors), errors
     before = rows_loaded(golden, JAN)
-    assert texts(at, "warning") == [f"替换同一台账和报送期的已有文件（旧文件移入历史版本，不删除）：存为 民勤县/compounds/2025-01/"
-                                    f"{name}；入库行数 {before} → {rows.height}。"]
-    assert texts(at, "success") == [f"新的报送期：存为 民勤县/compounds/2025-02/{new_name}，入库 {rows.height} 行（之前 0 行）。"]
+    assert texts(at, "warning") == ["替换同一台账和报送期的已有文件（旧文件移入历史版本，不删除）："
+                                    f"存为 民勤县/compounds/2025-01/{name}；入库行数 {before} → {rows.height}。"]
+    assert texts(at, "success") == [f"新的报送期：存为 民勤县/compounds/2025-02/{new_name}，"
+                                    f"入库 {rows.height} 行（之前 0 行）。"]
     replaced = at.dataframe[0].value
     assert replaced.iloc[:, 0].tolist() == [JAN] and replaced.iloc[:, 2].tolist() == [before]
     at.button(key="upload_confirm").click().run()
@@ -307,7 +309,7 @@ def test_the_preview_lists_bad_rows_with_their_cells(golden_copy, minqin):
     households = column(ledger, "households")
 
     def spoilt(cells: list[list]) -> list[list]:
-        return [cells[0][:households] + ["-5"] + cells[0][households + 1:], *cells[1:], cells[1]]
+        return [[*cells[0][:households], "-5", *cells[0][households + 1:]], *cells[1:], cells[1]]
 
     name, content = filled(ledger, MINQIN, month, rows, spoilt)
     at = run_page("upload", role="county", county=MINQIN, timeout=180)
