@@ -151,8 +151,11 @@ def test_another_countys_file_or_rows_are_refused_to_a_county_officer(minqin, da
     ledger, _month, rows = minqin
     county_at, first = column(ledger, "county"), FIRST_DATA_ROW
     name, own = filled(ledger, MINQIN, date(2025, 2, 28), rows, february)
-    mixed = filled(ledger, MINQIN, date(2025, 2, 28), rows,
-                   lambda cells: february([[*cells[0][:county_at], "凉州区", *cells[0][county_at + 1:]], *cells[1:]]))[1]
+
+    def moved(cells: list[list]) -> list[list]:  # the first row is 凉州区's
+        return february([[*cells[0][:county_at], "凉州区", *cells[0][county_at + 1:]], *cells[1:]])
+
+    mixed = filled(ledger, MINQIN, date(2025, 2, 28), rows, moved)[1]
     (good,), (bad,) = (check.report([uploads.stage({name: content}) / name])["files"] for content in (own, mixed))
     assert (good["status"], good["county"], good["row_counties"]) == ("loaded", MINQIN, {MINQIN: rows.height})
     assert uploads.county_refusal(good, MINQIN) is None
