@@ -15,6 +15,7 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import math
 import os
 import re
 import secrets
@@ -148,7 +149,8 @@ def screen(name: str, data: bytes, limit: int | None = None) -> tuple[str, int]:
     limit = max_bytes() if limit is None else limit
     name = safe_name(name)
     if len(data) > limit:
-        raise Refusal("size", name, {"size": f"{len(data) / 1048576:.1f}", "limit": f"{limit / 1048576:g}"})
+        shown = math.ceil(len(data) / 1048576 * 10) / 10  # rounded up: never shown as the limit itself
+        raise Refusal("size", name, {"size": f"{shown:.1f}", "limit": f"{limit / 1048576:g}"})
     suffix = Path(name).suffix.lower()
     if suffix in MACRO_SUFFIXES:
         raise Refusal("macro", name)

@@ -246,9 +246,13 @@ def progress() -> None:
         st.rerun(scope="app")  # the whole page, sidebar included, on the new warehouse
     if done:
         cols = st.columns(2)
-        cols[0].page_link("dashboard/pages/overview.py", label=t("page.overview"), icon="📊")
-        cols[1].page_link("dashboard/pages/submissions.py", label=t("page.submissions"), icon="📥")
+        cols[0].page_link("dashboard/pages/overview.py", label=t("page.overview"))
+        cols[1].page_link("dashboard/pages/submissions.py", label=t("page.submissions"))
 
+
+# The drop box's own size line would name Streamlit's cut-off (twice the limit, so that a file over the limit
+# gets the page's refusal in words, not the widget's): the caption above it says the limit instead.
+HIDE_WIDGET_LIMIT = '<style>[data-testid="stFileUploaderDropzoneInstructions"] { display: none; }</style>'
 
 f = filters()
 session = auth.current()
@@ -257,6 +261,7 @@ st.title(t("page.upload"))
 limit = uploads.max_bytes()
 st.caption(t("upload.intro_county" if own else "upload.intro_admin", county=v(own) if own else "",
              limit=f"{limit / MB:g}"))
+st.html(HIDE_WIDGET_LIMIT)
 round_ = st.session_state.get(ROUND_KEY, 0)
 sent = st.file_uploader(t("upload.drop"), accept_multiple_files=True, key=f"upload_files_{round_}",
                         max_upload_size=max(1, math.ceil(2 * limit / MB)))  # beyond: Streamlit's own refusal
