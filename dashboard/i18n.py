@@ -1315,6 +1315,8 @@ TEXT: dict[str, tuple[str, str]] = {
     "upload.refused.content": ("拒收文件 {file}：扩展名是 {suffix}，内容却是{kind}（按内容判断类型，不按文件名）。",
                                "Refused {file}: its name ends in {suffix} but its content is {kind} (the type is told by the content, not the name)."),
     "upload.refused.county": ("拒收文件 {file}：文件属于{county}，只能上传本县区的台账。", "Refused {file}: the file is {county}'s; you may upload your own county's ledgers only."),
+    "upload.refused.county_unknown": ("拒收文件 {file}：看不出文件属于哪个县区（标题和文件名都没有写明，或是全市的台账），只能上传本县区的台账。",
+                                      "Refused {file}: which county it is cannot be told (neither its title nor its name says, or it is a ledger of the whole city); you may upload your own county's ledgers only."),
     "upload.refused.rows_county": ("拒收文件 {file}：含其他县区的行（行号 {rows}；县区 {counties}），只能上传本县区的行。",
                                    "Refused {file}: it holds rows of another county (rows {rows}; counties {counties}); you may upload your own county's rows only."),
     "upload.refused.month": ("拒收文件 {file}：看不出台账或报送月份，请在标题或文件名中写明（如 2026年11月）。",

@@ -218,6 +218,8 @@ def county_refusal(record: dict, own: str) -> Refusal | None:
     """For a county officer of `own`: refused if the file is not the own county's (the check's county of
     the file) or holds a row of another county (its 县区 cell, loaded or quarantined as not the file's)."""
     name = Path(record["file"]).name
+    if record["county"] is None:
+        return Refusal("county_unknown", name)
     if record["county"] != own:
         return Refusal("county", name, {"county": record["county"]})
     rows = sorted({q["row"] for q in record["quarantined"] if q["rule"] == "county_mismatch"})

@@ -163,7 +163,7 @@ def test_another_countys_file_or_rows_are_refused_to_a_county_officer(minqin, da
     assert said(uploads.county_refusal(bad, MINQIN)) == ("rows_county", name, {"rows": [first], "counties": []})
     elsewhere = {**good, "county": MINQIN, "row_counties": {MINQIN: 3, LIANGZHOU: 1}}
     assert uploads.county_refusal(elsewhere, MINQIN).details == {"rows": [], "counties": [LIANGZHOU]}
-    assert uploads.county_refusal({**good, "county": None}, MINQIN).rule == "county"
+    assert uploads.county_refusal({**good, "county": None}, MINQIN).rule == "county_unknown"
 
 
 def record(content: bytes, name: str) -> dict:
@@ -361,3 +361,19 @@ def test_the_upload_manifest_is_who_sent_a_file_and_when(data):
                      "name": "someone"})
     assert receipts([src], landing)["sender"].to_list() == [None], "only while the file is the one uploaded"
     assert json.loads(manifest.path().read_text().splitlines()[0])["name"] == "民勤县住建局"
+
+
+def test_the_english_view_says_it_all_in_english(golden_copy, minqin):
+    from tests.english import CJK
+
+    ledger, month, rows = minqin
+    name, content = filled(ledger, MINQIN, month, rows)
+    at = run_page("upload", role="county", county=MINQIN, lang="en", timeout=180)
+    at.file_uploader[0].set_value([(name, content, ""), ("photo.xlsx", PNG, "")]).run()
+    shown = [*texts(at, "error"), *texts(at, "warning"), *texts(at, "caption"), *texts(at, "markdown"),
+             *[m.label for m in at.metric], *[b.label for b in at.button], *texts(at, "subheader")]
+    assert any("Refused photo.xlsx: its name ends in .xlsx but its content is an image" in s for s in shown), shown
+    assert any("Understood as: **Compounds** · Minqin" in s for s in shown), shown
+    # the file's own name, and the folder named for the county in the landing folder, are as sent
+    leftover = [CJK.findall(s.replace(name, "").replace("民勤县/", "").replace(JAN, "")) for s in shown]
+    assert not any(leftover), [s for s, left in zip(shown, leftover, strict=True) if left]

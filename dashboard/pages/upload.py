@@ -33,7 +33,7 @@ MB = 1024 * 1024
 def refusal_text(r: Refusal) -> str:
     details = dict(r.details)
     if "county" in details:
-        details["county"] = v(details["county"]) if details["county"] else t("upload.no_county")
+        details["county"] = v(details["county"])
     if "rows" in details:
         details["rows"] = t("common.list_separator").join(map(str, details["rows"])) or "—"
         details["counties"] = t("common.list_separator").join(v(c) for c in details["counties"]) or "—"
