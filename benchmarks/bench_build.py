@@ -3,10 +3,11 @@ and an incremental build after one new month; and a plain pandas baseline on the
 
     .venv/bin/python benchmarks/bench_build.py                                   # demo x3, province (x30) x1
     .venv/bin/python benchmarks/bench_build.py --scale 100 --runs 1              # memory does not grow with scale
-    .venv/bin/python benchmarks/bench_build.py --scale 1000 --runs 1 --keep /srv/bench   # national (see README)
+    .venv/bin/python benchmarks/bench_build.py --scale 1000 --one-pass --keep /srv/bench   # national (README)
 
 Each scale's ledgers are generated once, through the last complete month (timed on their own;
-with --keep DIR they are kept in DIR/landing-<scale>, and reused when found there). Every build runs
+with --keep DIR they are kept in DIR/landing-<scale>, and reused when found there, and the new-month
+build's data folder is kept in DIR/data-<scale>, for bench_pages.py). Every build runs
 in a fresh process (imports included; the bulletin and templates the CLI writes after a build are
 not), into a fresh data folder:
 
@@ -15,7 +16,8 @@ not), into a fresh data folder:
                that month's files (names with its YYYY-MM) are added and the folder built again
                (timed): the other files come from the cache
 
-Peak memory is the build process's max RSS; rows/s is rows read ÷ full-build seconds; CPU is the
+Peak memory is the build process's max RSS plus its GX worker's (an upper bound: the two need not
+peak together); rows/s is rows read ÷ full-build seconds; CPU is the
 process's user + system time (steadier than wall time when other work shares the machine). Up to
 scale 30 the pandas baseline (baseline_pandas.py: the same coverage and complaint figures, no
 validation) runs on the same landing folder, for the ratio.
@@ -43,7 +45,8 @@ from pathlib import Path
 from pipelines.build import build
 s = build(Path(sys.argv[1]), full=sys.argv[2] == "full")
 print(json.dumps({"rows": int(s.files["rows_read"].sum()), "files": s.files.height, "cached": s.files_cached,
-                  "peak_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+                  "peak_mib": (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+                               + resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss) / 1024}))
 """
 
 
@@ -86,19 +89,25 @@ def linked(source: Path, target: Path, files: list[Path]) -> None:
         os.link(path, to)
 
 
-def incremental(landing: Path, work: Path, month: date) -> dict:
+def incremental(landing: Path, work: Path, month: date, keep: Path | None) -> tuple[dict, dict]:
+    """(the full build of every file but `month`'s, the build after `month`'s files are added). With
+    `keep`, the data folder of the second (its warehouse holds every file) is kept there, for bench_pages."""
     everything = sorted(p for p in landing.rglob("*") if p.is_file())
     new = [p for p in everything if f"{month:%Y-%m}" in p.name]
     folder, data = work / "incremental-landing", work / "incremental-data"
     shutil.rmtree(folder, ignore_errors=True)
     shutil.rmtree(data, ignore_errors=True)
     linked(landing, folder, [p for p in everything if p not in new])
-    build(folder, data, full=True)
+    before = build(folder, data, full=True)
     linked(landing, folder, new)
     result = build(folder, data, full=False)
     shutil.rmtree(folder)
-    shutil.rmtree(data)
-    return {**result, "new_files": len(new)}
+    if keep:
+        shutil.rmtree(keep, ignore_errors=True)
+        data.rename(keep)
+    else:
+        shutil.rmtree(data)
+    return before, {**result, "new_files": len(new)}
 
 
 def baseline(landing: Path) -> dict:
@@ -114,6 +123,9 @@ def main() -> None:
     parser.add_argument("--keep", type=Path, default=None, help="keep (and reuse) the generated ledgers here")
     parser.add_argument("--no-incremental", action="store_true", help="full builds only (the incremental step "
                         "builds all but the last month first: another full build's time)")
+    parser.add_argument("--one-pass", action="store_true", help="no separate full build: the full build timed is "
+                        "the incremental step's first (every file but the last month's; for scale 1000, where "
+                        "each build takes half an hour)")
     args = parser.parse_args()
     if args.keep:
         args.keep.mkdir(parents=True, exist_ok=True)
@@ -129,10 +141,14 @@ def main() -> None:
             landing = (args.keep / f"landing-{scale:g}") if args.keep else work / "landing"
             gen = 0.0 if landing.is_dir() else generate(landing, scale, month)
             fulls = []
-            for i in range(runs):
+            for i in range(0 if args.one_pass else runs):
                 fulls.append(build(landing, work / f"data{i}", full=True))
                 shutil.rmtree(work / f"data{i}")
-            step = None if args.no_incremental else incremental(landing, work, month)
+            step = None
+            if not args.no_incremental:
+                before, step = incremental(landing, work, month, args.keep and args.keep / f"data-{scale:g}")
+                if args.one_pass:
+                    fulls.append(before)
             pandas = baseline(landing) if scale <= 30 else None
         seconds = statistics.median(r["seconds"] for r in fulls)
         cpu = statistics.median(r["cpu"] for r in fulls)
@@ -143,7 +159,8 @@ def main() -> None:
                f"{step['files'] - step['cached']:>5}" if step else f"{'—':>34}")
         print(f"{scale:>6g} {files:>6} {rows:>12,} {gen:>10.1f} | {seconds:>7.1f} {cpu:>7.1f} {rows / seconds:>9,.0f} "
               f"{peak:>8,.0f} | {new} | {pandas['seconds'] if pandas else float('nan'):>8.1f} {ratio}  "
-              f"{', '.join(format(r['seconds'], '.1f') for r in fulls)}", flush=True)
+              f"{', '.join(format(r['seconds'], '.1f') for r in fulls)}"
+              f"{' (one pass: every file but the last month' + chr(39) + 's)' if args.one_pass else ''}", flush=True)
 
 
 if __name__ == "__main__":

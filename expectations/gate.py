@@ -31,7 +31,7 @@ import polars as pl
 from expectations import assemble, row_checks
 from expectations import files as file_decisions
 from expectations.assemble import CROSS_FILE_COLUMNS, STAGED_FAILURES, STAGED_ORIGINALS, STAGED_TYPES, row_schema
-from expectations.rules import ERROR, Rule
+from expectations.rules import ERROR, GxOutcome, Rule
 from pipelines import read
 from pipelines.ledgers import LEDGERS, Ledger
 from pipelines.read import SourceFile
@@ -54,16 +54,38 @@ class Checked:
     valid: dict[str, tuple[date | None, date | None]] = field(default_factory=dict)
 
 
-def check_batch(sources: list[SourceFile], catalogue: list[Rule], validator, today: date) -> Checked:
-    """Stage 1 over a batch of files (read.read_batches): the rules that look at one file's rows."""
-    valid = {src.path: _month_window(src) for src in sources}
+@dataclass
+class Stacked:
+    """A batch's files and, of those read, their rows stacked: what GX sees (`frame`, None if every file
+    of the batch was rejected)."""
+    sources: list[SourceFile]
+    read: list[SourceFile]
+    ledger: Ledger | None
+    frame: pl.DataFrame | None
+
+
+def stack(sources: list[SourceFile]) -> Stacked:
     read_ = [src for src in sources if src.frame is not None and src.rejected is None]
     if not read_:
+        return Stacked(sources, [], None, None)
+    ledger = LEDGERS[read_[0].ledger]
+    return Stacked(sources, read_, ledger, _stacked(read_, ledger))
+
+
+def check_batch(sources: list[SourceFile], catalogue: list[Rule], validator, today: date) -> Checked:
+    """Stage 1 over a batch of files (read.read_batches): the rules that look at one file's rows."""
+    batch = stack(sources)
+    return finish(batch, None if batch.frame is None else validator.validate(batch.ledger.name, batch.frame),
+                  catalogue, today)
+
+
+def finish(batch: Stacked, outcome: GxOutcome | None, catalogue: list[Rule], today: date) -> Checked:
+    """check_batch once GX has validated the stacked rows (`outcome`; None for a batch with none)."""
+    sources, read_, ledger, frame = batch.sources, batch.read, batch.ledger, batch.frame
+    valid = {src.path: _month_window(src) for src in sources}
+    if frame is None:
         return Checked(sources, None, pl.DataFrame(), *(pl.DataFrame(schema=s) for s in
                                                         (STAGED_FAILURES, STAGED_ORIGINALS, STAGED_TYPES)), valid)
-    ledger = LEDGERS[read_[0].ledger]
-    frame = _stacked(read_, ledger)
-    outcome = validator.validate(ledger.name, frame)
     if outcome.types_failed:  # the ledger's files are rejected (assemble): only their rows' places are kept
         types = pl.DataFrame([(src.path, ledger.name, rule_id, value) for src in read_
                               for rule_id, value in outcome.types_failed.items()], schema=STAGED_TYPES, orient="row")

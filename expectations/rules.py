@@ -20,6 +20,7 @@ rejected the whole file).
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -41,6 +42,28 @@ FAILURE_SCHEMA = {"rule_id": pl.Int32, "_file": pl.String, "_row": pl.Int32, "va
                   "note_zh": pl.String, "note_en": pl.String}
 
 
+@dataclass
+class GxOutcome:
+    """What GX found in a batch (run_gx.Validator.validate)."""
+    failures: pl.DataFrame       # FAILURE_SCHEMA: one row per failing row and rule
+    types_failed: dict[int, str]  # type rule id -> the type observed: the column failed as a whole
+
+
+@dataclass(frozen=True)
+class Expectation:
+    """A GX expectation written as data: the class's name in great_expectations.expectations, its arguments,
+    and a row condition (column, "==" or "!=", value). run_gx makes the GX object; kept as data so that a
+    build whose files all come from the cache never imports GX (seconds of imports)."""
+    kind: str
+    kwargs: dict = field(default_factory=dict, hash=False)
+    when: tuple[str, str, Any] | None = None
+
+    @property
+    def expectation_type(self) -> str:
+        """GX's snake-case name: ExpectColumnValuesToBeInSet -> expect_column_values_to_be_in_set."""
+        return re.sub(r"(?<!^)(?=[A-Z])", "_", self.kind).lower()
+
+
 @dataclass(frozen=True)
 class Rule:
     ledger: str            # the suite: a key of ledgers.LEDGERS, or "unidentified" for file rules
@@ -50,7 +73,7 @@ class Rule:
     zh: str                # what the rule demands, for people (the GX description)
     en: str
     engine: str            # gx | polars | sql | reader | file
-    expectation: Any = field(default=None, compare=False, hash=False)  # the GX expectation (engine gx)
+    expectation: Expectation | None = field(default=None, compare=False, hash=False)  # engine gx
     references: str | None = None  # reference rules (sql): the ledger whose loaded keys must hold the value
     exempt: Any = field(default=None, compare=False, hash=False)  # reader rules: a Polars condition under
     #                                                               which a row's issue is no defect

@@ -11,7 +11,6 @@ layout of columns. The row behind each failure comes back through unexpected_ind
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
 from datetime import datetime
 
 import great_expectations as gx
@@ -20,8 +19,9 @@ import pandas as pd
 import polars as pl
 import pyarrow as pa
 from great_expectations.data_context.types.base import ProgressBarsConfig
+from great_expectations.expectations.row_conditions import Column
 
-from expectations.rules import FAILURE_SCHEMA, Rule
+from expectations.rules import FAILURE_SCHEMA, GX_SEVERITY, GxOutcome, Rule
 
 INDEX_COLUMNS = ["_file", "_row"]
 RESULT_FORMAT = {"result_format": "COMPLETE", "unexpected_index_column_names": INDEX_COLUMNS}
@@ -30,12 +30,6 @@ _PANDAS_TYPES = {pa.int64(): pd.Int64Dtype(), pa.bool_(): pd.BooleanDtype()}
 # For the values: GX compares in bulk only numpy numbers and nanosecond datetimes (else value by value,
 # ~50x slower). A date outside the nanosecond range is clamped to its edge: it still fails a date range.
 NANOSECOND_RANGE = (datetime(1678, 1, 1), datetime(2262, 1, 1))
-
-
-@dataclass
-class GxOutcome:
-    failures: pl.DataFrame       # FAILURE_SCHEMA: one row per failing row and rule
-    types_failed: dict[int, str]  # type rule id -> the type observed: the column failed as a whole
 
 
 def column_types(frame: pl.DataFrame) -> pd.DataFrame:
@@ -92,9 +86,8 @@ class Validator:
             types, values = [], []
             for rule_id, rule in enumerate(self.catalogue):
                 if rule.ledger == ledger and rule.engine == "gx":
-                    rule.expectation.meta["rule_id"] = rule_id  # results come back in their own order
-                    is_type = isinstance(rule.expectation, gxe.ExpectColumnValuesToBeOfType)
-                    (types if is_type else values).append(rule.expectation)
+                    is_type = rule.expectation.kind == "ExpectColumnValuesToBeOfType"
+                    (types if is_type else values).append(expectation(rule, rule_id))
             self.suites[ledger] = (gx.ExpectationSuite(name=f"{ledger}: types", expectations=types),
                                    gx.ExpectationSuite(name=f"{ledger}: values", expectations=values), values)
         return self.suites[ledger]
@@ -111,6 +104,18 @@ class Validator:
                   for rule in [self.catalogue[r.expectation_config.meta["rule_id"]]]]
         if errors:
             raise RuntimeError("GX could not evaluate " + "; ".join(errors))
+
+
+def expectation(rule: Rule, rule_id: int):
+    """The GX object of a gx rule; its meta carries our severity and the rule's number (results come back
+    in GX's own order)."""
+    spec = rule.expectation
+    kwargs = dict(spec.kwargs)
+    if spec.when:
+        column, op, value = spec.when
+        kwargs["row_condition"] = (Column(column) == value) if op == "==" else (Column(column) != value)
+    return getattr(gxe, spec.kind)(description=rule.zh, severity=GX_SEVERITY[rule.severity], meta={
+        "rule": rule.name, "severity": rule.severity, "en": rule.en, "rule_id": rule_id}, **kwargs)
 
 
 def _columns_used(expectations: list) -> list[str]:

@@ -46,12 +46,10 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
-import great_expectations.expectations as gxe
 import polars as pl
-from great_expectations.expectations.row_conditions import Column as Col
 
 from expectations import credit_code
-from expectations.rules import CELL, CRITICAL, ERROR, GX_SEVERITY, UNIDENTIFIED, WARNING, Rule, label_en, label_zh
+from expectations.rules import CELL, CRITICAL, ERROR, UNIDENTIFIED, WARNING, Expectation, Rule, label_en, label_zh
 from pipelines import normalise as nz
 from pipelines.ledgers import LEDGERS, Ledger
 from pipelines.read import MAIN_DATE_COLUMN
@@ -144,11 +142,9 @@ def _severity(ledger: Ledger, column: str) -> str:
     return ERROR if _establishes(ledger, column) else CELL
 
 
-def _gx(ledger: Ledger, name: str, rule_column: str, severity: str, zh: str, en: str, expectation_class,
-        **kwargs) -> Rule:
-    expectation = expectation_class(description=zh, severity=GX_SEVERITY[severity],
-                                    meta={"rule": name, "severity": severity, "en": en}, **kwargs)
-    return Rule(ledger.name, name, rule_column, severity, zh, en, "gx", expectation)
+def _gx(ledger: Ledger, name: str, rule_column: str, severity: str, zh: str, en: str, kind: str,
+        when: tuple | None = None, **kwargs) -> Rule:
+    return Rule(ledger.name, name, rule_column, severity, zh, en, "gx", Expectation(kind, kwargs, when))
 
 
 def file_rule(ledger_name: str) -> Rule:
@@ -160,7 +156,7 @@ def file_rule(ledger_name: str) -> Rule:
 
 def type_rules(ledger: Ledger) -> list[Rule]:
     return [_gx(ledger, "type", c.name, CRITICAL, f"{label_zh(ledger, c.name)} 读取后应为{TYPE_ZH[c.kind]}类型",
-                f"{c.name} must arrive typed as {c.kind}", gxe.ExpectColumnValuesToBeOfType,
+                f"{c.name} must arrive typed as {c.kind}", "ExpectColumnValuesToBeOfType",
                 column=c.name, type_=PANDAS_TYPES[c.kind])
             for c in ledger.columns if not c.pii]
 
@@ -196,7 +192,7 @@ def reader_rules(ledger: Ledger) -> list[Rule]:
 
 def required_rules(ledger: Ledger) -> list[Rule]:
     return [_gx(ledger, "required", c.name, _severity(ledger, c.name), f"{label_zh(ledger, c.name)} 为必填项，不能为空",
-                f"{label_en(ledger, c.name)} is required", gxe.ExpectColumnValuesToNotBeNull, column=c.name)
+                f"{label_en(ledger, c.name)} is required", "ExpectColumnValuesToNotBeNull", column=c.name)
             for c in ledger.columns if _needed(ledger, c.name)]
 
 
@@ -204,7 +200,7 @@ def allowed_value_rules(ledger: Ledger) -> list[Rule]:
     return [_gx(ledger, "allowed_values", c.name, _severity(ledger, c.name),
                 f"{label_zh(ledger, c.name)} 只能是：{'、'.join(c.values)}",
                 f"{label_en(ledger, c.name)} must be one of {', '.join(c.values)}",
-                gxe.ExpectColumnValuesToBeInSet, column=c.name, value_set=list(c.values))
+                "ExpectColumnValuesToBeInSet", column=c.name, value_set=list(c.values))
             for c in ledger.columns if c.kind == "enum"]
 
 
@@ -222,7 +218,7 @@ def date_rules(ledger: Ledger, today: date) -> list[Rule]:
         rules.append(_gx(ledger, "date_range", c.name, _severity(ledger, c.name),
                          f"{label_zh(ledger, c.name)} 应在 {EARLIEST_DATE} 至 {latest} 之间",
                          f"{label_en(ledger, c.name)} must lie between {EARLIEST_DATE} and {latest}",
-                         gxe.ExpectColumnValuesToBeBetween, column=c.name,
+                         "ExpectColumnValuesToBeBetween", column=c.name,
                          min_value=datetime.combine(EARLIEST_DATE, datetime.min.time()),
                          max_value=datetime.combine(latest, datetime.max.time())))
     return rules
@@ -242,7 +238,7 @@ def range_rules(ledger: Ledger, today: date) -> list[Rule]:
         else:
             zh, en = f"应在 {low} 至 {high} 之间", f"must lie between {low} and {high}"
         rules.append(_gx(ledger, "range", column, _severity(ledger, column), f"{label_zh(ledger, column)} {zh}",
-                         f"{label_en(ledger, column)} {en}", gxe.ExpectColumnValuesToBeBetween, column=column,
+                         f"{label_en(ledger, column)} {en}", "ExpectColumnValuesToBeBetween", column=column,
                          min_value=low, max_value=high, strict_min=strict))
     return rules
 
@@ -276,7 +272,7 @@ def valid_days(ledger: Ledger, frame: pl.DataFrame, today: date) -> pl.DataFrame
 def format_rules(ledger: Ledger) -> list[Rule]:
     return [_gx(ledger, "format", column, severity, f"{label_zh(ledger, column)} 应写作 {example} 这样的形式",
                 f"{label_en(ledger, column)} must be written like {example}",
-                gxe.ExpectColumnValuesToMatchRegex, column=column, regex=regex)
+                "ExpectColumnValuesToMatchRegex", column=column, regex=regex)
             for (name, column), (regex, example, severity) in FORMATS.items() if name == ledger.name]
 
 
@@ -289,7 +285,7 @@ def credit_code_rules(ledger: Ledger) -> list[Rule]:
         _gx(ledger, "credit_code_format", column, severity,
             f"{label_zh(ledger, column)} 应为 18 位数字或大写字母（不含 I、O、S、V、Z）",
             f"{label_en(ledger, column)} must be 18 digits or capital letters (no I, O, S, V, Z)",
-            gxe.ExpectColumnValuesToMatchRegex, column=column, regex=credit_code.FORM),
+            "ExpectColumnValuesToMatchRegex", column=column, regex=credit_code.FORM),
         Rule(ledger.name, "credit_code_check", column, severity,
              f"{label_zh(ledger, column)} 的第 18 位校验码应符合 GB 32100-2015",
              f"{label_en(ledger, column)}: the 18th (check) character must agree with GB 32100-2015", "polars"),
@@ -303,39 +299,39 @@ def cross_field_rules(ledger: Ledger) -> list[Rule]:
             _gx(ledger, "occupied_le_households", "occupied_households", WARNING,
                 f"{lz('occupied_households')} 不应大于 {lz('households')}",
                 f"{le('occupied_households')} must not exceed {le('households')}",
-                gxe.ExpectColumnPairValuesAToBeGreaterThanB, column_A="households",
+                "ExpectColumnPairValuesAToBeGreaterThanB", column_A="households",
                 column_B="occupied_households", or_equal=True, ignore_row_if="either_value_is_missing"),
             _gx(ledger, "firm_code_missing", "firm_credit_code", WARNING,
                 f"{lz('management_mode')} 为“{PROFESSIONAL}”时必须填写 {lz('firm_credit_code')}",
                 f"{le('firm_credit_code')} is required when management_mode is {PROFESSIONAL}",
-                gxe.ExpectColumnValuesToNotBeNull, column="firm_credit_code",
-                row_condition=Col("management_mode") == PROFESSIONAL),
+                "ExpectColumnValuesToNotBeNull", column="firm_credit_code",
+                when=("management_mode", "==", PROFESSIONAL)),
             _gx(ledger, "firm_code_unexpected", "firm_credit_code", WARNING,
                 f"{lz('management_mode')} 不是“{PROFESSIONAL}”时不应填写 {lz('firm_credit_code')}",
                 f"{le('firm_credit_code')} should be empty unless management_mode is {PROFESSIONAL}",
-                gxe.ExpectColumnValuesToBeNull, column="firm_credit_code",
-                row_condition=Col("management_mode") != PROFESSIONAL),
+                "ExpectColumnValuesToBeNull", column="firm_credit_code",
+                when=("management_mode", "!=", PROFESSIONAL)),
         ]
     if ledger.name == "complaints":
         return [_gx(ledger, "closed_after_received", "closed_at", WARNING,
                     f"{lz('closed_at')} 不应早于 {lz('received_at')}",
                     f"{le('closed_at')} must not be before {le('received_at')}",
-                    gxe.ExpectColumnPairValuesAToBeGreaterThanB, column_A="closed_at", column_B="received_at",
+                    "ExpectColumnPairValuesAToBeGreaterThanB", column_A="closed_at", column_B="received_at",
                     or_equal=True, ignore_row_if="either_value_is_missing")]
     if ledger.name == "rectifications":
         return [
             _gx(ledger, "deadline_after_found", "deadline", WARNING,
                 f"{lz('deadline')} 不应早于 {lz('found_on')}", f"{le('deadline')} must not be before {le('found_on')}",
-                gxe.ExpectColumnPairValuesAToBeGreaterThanB, column_A="deadline", column_B="found_on",
+                "ExpectColumnPairValuesAToBeGreaterThanB", column_A="deadline", column_B="found_on",
                 or_equal=True, ignore_row_if="either_value_is_missing"),
             _gx(ledger, "closed_on_missing", "closed_on", WARNING,
                 f"{lz('status')} 为“{CLOSED}”时必须填写 {lz('closed_on')}",
                 f"{le('closed_on')} is required when status is {CLOSED}",
-                gxe.ExpectColumnValuesToNotBeNull, column="closed_on", row_condition=Col("status") == CLOSED),
+                "ExpectColumnValuesToNotBeNull", column="closed_on", when=("status", "==", CLOSED)),
             _gx(ledger, "closed_on_unexpected", "closed_on", WARNING,
                 f"{lz('status')} 不是“{CLOSED}”时不应填写 {lz('closed_on')}",
                 f"{le('closed_on')} should be empty unless status is {CLOSED}",
-                gxe.ExpectColumnValuesToBeNull, column="closed_on", row_condition=Col("status") != CLOSED),
+                "ExpectColumnValuesToBeNull", column="closed_on", when=("status", "!=", CLOSED)),
         ]
     return []
 

@@ -1,29 +1,29 @@
 """The build: landing folder -> readers -> quality gate -> a new warehouse file.
 
 It streams: one batch of files at a time (read.BATCH_ROWS rows at most) is read, checked by the
-rules that look at one file (gate.check_batch) and written to the cache, then let go; a file whose
-bytes the cache already holds for this code is not read at all. The warehouse is then built from
-the cache by DuckDB (assemble.load: the rules over all files, the raw and audit tables), then the
-models. Memory holds one batch, never the ledgers.
+rules that look at one file (gate.stack, GX in its own process, gate.finish) and written to the
+cache, then let go; a file whose bytes the cache already holds for this code is not read at all.
+The warehouse is then built from the cache by DuckDB (assemble.load: the rules over all files, the
+raw and audit tables), then the models. Memory holds a few batches, never the ledgers.
 """
 
 from __future__ import annotations
 
 import sys
-import threading
 import time
 import unicodedata
+from collections import deque
 from collections.abc import Callable
+from concurrent.futures import Future
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
 import polars as pl
 
-from expectations import assemble
+from expectations import assemble, gate, gx_worker
 from expectations import files as file_decisions
 from expectations import results as validation_results
-from expectations.gate import check_batch
 from pipelines import cache, read
 from pipelines.ledgers import LEDGERS
 from pipelines.read import SourceFile
@@ -32,6 +32,7 @@ from warehouse import location
 from warehouse.build import BuildInput, build_warehouse, load_frames
 
 SET_ASIDE = ("duplicate_file", "superseded")  # rejected because another file holds the same rows
+PIPELINED = 2  # batches read ahead of the one GX is validating
 
 
 @dataclass
@@ -86,16 +87,10 @@ class _Read:
     seconds: float                  # in the gate's first stage
 
 
-def _import_gate() -> None:
-    from expectations import run_gx, suites  # noqa: F401  (Great Expectations: seconds of imports)
-
-
 def read_and_check(landing: Path, memo: cache.Cache, progress: Callable[[str], None], today) -> _Read:
-    """Every file of the landing folder, from the cache or read and checked one batch at a time. Great
-    Expectations is imported meanwhile, in a thread: the files' hashes, the wait for files still being
-    written and the reading of the first batch mostly run outside Python's lock."""
-    importing = threading.Thread(target=_import_gate, daemon=True)
-    importing.start()
+    """Every file of the landing folder, from the cache or read and checked one batch at a time: while
+    Great Expectations validates a batch in its own process (expectations/gx_worker.py), the next ones
+    are read. GX is started only when a file must be checked."""
     paths = read.landing_files(landing)
     changing = read.still_changing(paths, read.settle_seconds())
     sources: dict[str, SourceFile] = {}
@@ -112,25 +107,35 @@ def read_and_check(landing: Path, memo: cache.Cache, progress: Callable[[str], N
         progress(f"read {len(sources):>4}  {relative}  ({found.ledger or '?'}, cached)")
     cached, seconds = len(sources), 0.0
     if misses:
-        validator = None
-        for batch in read.read_batches(read.reading_order(misses, landing), landing, changing):
-            if validator is None:
-                importing.join()
-                from expectations import run_gx, suites
+        from expectations import suites
 
-                catalogue = suites.catalogue(today)
-                validator = run_gx.Validator(catalogue)
+        catalogue = suites.catalogue(today)
+        pending: deque[tuple[gate.Stacked, Future | None]] = deque()
+
+        def finish_first() -> None:
+            nonlocal seconds
+            batch, validated = pending.popleft()
+            outcome = None if validated is None else validated.result()
             started = time.perf_counter()
-            checked = check_batch(batch, catalogue, validator, today)
+            checked = gate.finish(batch, outcome, catalogue, today)
             seconds += time.perf_counter() - started
             memo.put(checked, digests)
-            for src in batch:
+            for src in batch.sources:
                 src.frame = src.cells = None  # the batch is staged: let its rows go
                 sources[src.path] = src
                 outcome = "REJECTED" if src.rejected else f"{src.rows_read} rows"
                 progress(f"read {len(sources):>4}  {src.path}  ({src.ledger or '?'}, {outcome})")
+
+        with gx_worker.Worker(today) as worker:
+            for files in read.read_batches(read.reading_order(misses, landing), landing, changing):
+                batch = gate.stack(files)
+                pending.append((batch, None if batch.frame is None else worker.submit(batch.ledger.name, batch.frame)))
+                # at most PIPELINED batches in memory; one whose GX outcome is in is finished at once
+                while pending and (len(pending) > PIPELINED or pending[0][1] is None or pending[0][1].done()):
+                    finish_first()
+            while pending:
+                finish_first()
     memo.keep_only(set(digests))
-    importing.join()
     return _Read({relative: sources[relative] for relative in digests}, cached, seconds)
 
 
@@ -159,7 +164,7 @@ def build_locked(landing: Path | None = None, progress: Callable[[str], None] | 
     sources = list(found.sources.values())
     received = receipts(sources, landing)
     file_decisions.decide(sources)
-    from expectations import suites  # imported already, by read_and_check's thread
+    from expectations import suites
 
     catalogue = suites.catalogue(today)
     gate: dict = {}  # what load found: its tables and seconds

@@ -794,9 +794,12 @@ def _firm_names(rng, county, local, outside, region: Region) -> np.ndarray:
     i = 0
     for c, loc, o in zip(county, local, outside, strict=True):
         while True:
-            w = FIRM_WORDS[words[i % len(words)]]
-            if i >= len(words):
-                w += FIRM_WORDS[words[(i // len(words)) % len(words)]]
+            # i written in base len(words), one word a digit: past len(words)² names (a national scale's
+            # firms) a third word, so a new i is always a new word and the search ends
+            w, rest = FIRM_WORDS[words[i % len(words)]], i // len(words)
+            while rest:
+                w += FIRM_WORDS[words[rest % len(words)]]
+                rest //= len(words)
             i += 1
             patterns = FIRM_PATTERNS_LOCAL if loc else FIRM_PATTERNS_OUTSIDE
             pattern = patterns[int(rng.integers(len(patterns)))]

@@ -197,3 +197,23 @@ def test_the_build_summary_lists_quarantined_rows_and_nulled_cells(landing):
     assert "置空单元格 cells nulled: 1" in text
     assert "⊘ 古浪县_住宅小区物业管理台账_2024-12.csv:3 compound_id,as_of duplicate_key" in text
     assert "∅ 古浪县_住宅小区物业管理台账_2024-12.csv:2 households = '-5' range" in text
+
+
+def test_each_gx_rule_written_as_data_makes_the_expectation_it_names():
+    """The suites write GX expectations as data (so a build from the cache never imports GX): each one
+    makes a GX object of the type the audit tables record, with its arguments and row condition."""
+    from datetime import date
+
+    from expectations.run_gx import expectation
+    from expectations.suites import catalogue
+
+    rules = [(i, r) for i, r in enumerate(catalogue(date(2026, 11, 30))) if r.engine == "gx"]
+    assert len(rules) > 100
+    for rule_id, rule in rules:
+        made = expectation(rule, rule_id)
+        assert made.expectation_type == rule.expectation_type, rule
+        assert made.meta == {"rule": rule.name, "severity": rule.severity, "en": rule.en, "rule_id": rule_id}
+        for name, value in rule.expectation.kwargs.items():
+            assert getattr(made, name if name != "type_" else "type_") == value, (rule, name)
+        assert (made.row_condition is not None) == (rule.expectation.when is not None), rule
+

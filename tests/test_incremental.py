@@ -121,3 +121,25 @@ def test_a_file_is_read_again_when_today_moves_past_one_of_its_dates(tmp_path, m
     monkeypatch.setenv("WUWEI_TODAY", (today + timedelta(days=2)).isoformat())
     later = build(landing)
     assert later.files_cached == 0 and later.quarantine.height == 0 and later.rows_loaded["complaints"] == 2
+
+
+def test_a_build_whose_files_all_come_from_the_cache_never_starts_great_expectations(tmp_path):
+    """GX takes seconds to import: it runs in a worker process started only when a file must be checked, and
+    the build's own process never imports it (a fresh process each, as the command line and the upload
+    queue run builds)."""
+    import os
+    import subprocess
+    import sys
+
+    landing = tmp_path / "landing"
+    shutil.copytree(GOLDEN_LANDING, landing)
+    env = {**os.environ, "WUWEI_DATA_DIR": str(tmp_path / "data"), "WUWEI_PII_SALT": "test-salt"}
+    code = ("import sys; from pathlib import Path; from expectations import gx_worker; started = []; "
+            "start = gx_worker.Worker.__init__; "
+            "gx_worker.Worker.__init__ = lambda self, *a: (started.append(1), start(self, *a))[1]; "
+            "from pipelines.build import build; s = build(Path(sys.argv[1])); "
+            "print(s.files_cached, s.files.height, len(started), 'great_expectations' in sys.modules)")
+    runs = [subprocess.run([sys.executable, "-c", code, str(landing)], env=env, capture_output=True, text=True,
+                           check=True).stdout.split() for _ in range(2)]
+    assert runs[0][0] == "0" and runs[0][2:] == ["1", "False"]  # everything read, checked by the worker
+    assert runs[1][0] == runs[1][1] and runs[1][2:] == ["0", "False"]
