@@ -16,7 +16,7 @@ import os
 from datetime import UTC, datetime
 from pathlib import Path
 
-from warehouse import location
+from contract import location
 
 EVENTS = (
     "signin", "signin_failed", "account_locked", "signout", "session_expired",

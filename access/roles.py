@@ -6,7 +6,7 @@ import csv
 from dataclasses import dataclass
 from functools import cache
 
-from warehouse.location import REFERENCE
+from contract.location import REFERENCE
 
 # What a role may do: open the desk pages, run the SQL console, download, administer, show meeting mode,
 # upload ledger files (a county officer its own county's, an administrator any county's).

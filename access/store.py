@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from warehouse import location
+from contract import location
 
 SCHEMA = """
 create table if not exists accounts (

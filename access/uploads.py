@@ -20,7 +20,7 @@ import json
 import os
 from pathlib import Path
 
-from warehouse import location
+from contract import location
 
 
 def path() -> Path:

@@ -33,8 +33,8 @@ MONTH = re.compile(r"(20\d{2})-(\d{2})")
 
 
 def _named(ledger: str) -> dict[str, str]:
-    """header text -> column, as pipelines/ledgers.py names them (headers vary between counties)."""
-    from pipelines.ledgers import LEDGERS
+    """header text -> column, as contract/ledgers.py names them (headers vary between counties)."""
+    from contract.ledgers import LEDGERS
 
     return {text: column.name for column in LEDGERS[ledger].columns for text in column.headers}
 

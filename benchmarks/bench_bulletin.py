@@ -18,8 +18,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from contract import location
 from reports import bulletin
-from warehouse import location
 
 
 def main() -> None:

@@ -28,7 +28,7 @@ sys.path.insert(0, str(ROOT))
 def measure(landing: Path) -> dict:
     """One run, in this process: read, import GX, check. Seconds and sizes."""
     os.environ.setdefault("WUWEI_PII_SALT", "bench")
-    from pipelines.read import read_landing
+    from readers.read import read_landing
 
     started = time.perf_counter()
     sources = list(read_landing(landing))

@@ -16,13 +16,16 @@ import string
 import streamlit as st
 
 from access.roles import ROLES
+from contract.location import region_name
 from dashboard import queries
 
 ZH, EN = "zh", "en"
+# the names the region pack gives (warehouse/reference/region.toml or the pack in use)
+SUPERVISION, CREDIT, PLAN = (region_name(k) for k in ("platform_supervision", "platform_credit", "plan"))
 
 TEXT: dict[str, tuple[str, str]] = {
     # -- shell ------------------------------------------------------------------------------------
-    "app.title": ("武威市物业服务监管", "Wuwei Property Services Supervision"),
+    "app.title": region_name("app_title"),
     "app.subtitle": ("物业管理服务提质增效专项行动（2024—2026）",
                      "Special action to raise property-service quality (2024–2026)"),
     "nav.leadership": ("领导驾驶舱", "Leadership"),
@@ -101,8 +104,6 @@ TEXT: dict[str, tuple[str, str]] = {
     "value.设施设备维护": ("设施设备维护", "Facility maintenance"),
     "value.电梯维保": ("电梯维保", "Lift maintenance"),
     "value.消防": ("消防", "Fire safety"),
-    "value.甘肃省互联网+监管系统": ("甘肃省互联网+监管系统", "Gansu Internet + Supervision system"),
-    "value.武威市信用信息共享平台": ("武威市信用信息共享平台", "Wuwei credit-sharing platform"),
     # firm credit events (信用信息记录)
     "value.日常检查": ("日常检查", "Routine inspection"),
     "value.街道意见": ("街道意见", "Street office's opinion"),
@@ -249,17 +250,6 @@ TEXT: dict[str, tuple[str, str]] = {
     "quality.severity.cell": ("单元格置空（行入库）", "Cell nulled (row loaded)"),
     "quality.severity.warning": ("警告（入库并标注）", "Warning (loaded, flagged)"),
     "quality.ledger.全部": ("全部台账", "All ledgers"),
-    "quality.ledger.compounds": ("住宅小区", "Compounds"),
-    "quality.ledger.firms": ("物业企业", "Firms"),
-    "quality.ledger.complaints": ("12345工单", "Complaints"),
-    "quality.ledger.inspections": ("双随机检查", "Inspections"),
-    "quality.ledger.grade_assessments": ("等级考评", "Grade assessments"),
-    "quality.ledger.rectifications": ("问题整改", "Rectifications"),
-    "quality.ledger.committees": ("业委会", "Committees"),
-    "quality.ledger.utilities": ("水电气暖", "Utilities"),
-    "quality.ledger.mediations": ("人民调解", "Mediations"),
-    "quality.ledger.joint_meetings": ("联席会议", "Joint meetings"),
-    "quality.ledger.credit_events": ("信用信息", "Credit events"),
     "quality.ledger.unidentified": ("未识别的文件", "Unidentified files"),
     # 报送情况 (dashboard/pages/submissions.py), and its line on 总览
     "page.submissions": ("报送情况", "Submissions"),
@@ -273,10 +263,10 @@ TEXT: dict[str, tuple[str, str]] = {
     "submissions.current": ("当前报送月：{month}（{deadline} 截止）", "Month now being reported: {month} (due {deadline})"),
     "submissions.no_current": ("还没有收到任何台账文件。", "No ledger file has been received yet."),
     "submissions.expected": ("应报", "Due"),
-    "submissions.expected_help": ("本月结束的报送期中，按台账声明的报送周期（pipelines/ledgers.py）应当报送的项数："
+    "submissions.expected_help": ("本月结束的报送期中，按台账声明的报送周期（contract/ledgers.py）应当报送的项数："
                                   "县区报送的台账每县区一项，全市报送的台账（如12345工单）一项。",
                                   "Submissions due for periods ending this month, by each ledger's declared cadence "
-                                  "(pipelines/ledgers.py): one per county for ledgers the counties send, one for "
+                                  "(contract/ledgers.py): one per county for ledgers the counties send, one for "
                                   "ledgers the city sends (such as the 12345 export)."),
     "submissions.received": ("已收到", "Received"),
     "submissions.received_note": ("按时 {on_time}，逾期 {late}", "{on_time} on time, {late} late"),
@@ -681,8 +671,9 @@ TEXT: dict[str, tuple[str, str]] = {
     "inspections.upload_credit": ("上传信用信息共享平台", "Uploaded to the credit platform"),
     "inspections.upload_note": ("本季度检查 {n} 次", "{n:~inspection} this quarter"),
     "inspections.pending": ("待补传检查记录", "Records still to upload"),
-    "inspections.pending_help": ("截至所选月份，尚未上传甘肃省互联网+监管系统或武威市信用信息共享平台的检查记录（下方清单可下载）。",
-                                 "Inspections up to the month chosen not yet uploaded to Gansu's Internet + Supervision system or Wuwei's credit-sharing platform (list below, downloadable)."),
+    "inspections.pending_help": (f"截至所选月份，尚未上传{SUPERVISION[0]}或{CREDIT[0]}的检查记录（下方清单可下载）。",
+                                 f"Inspections up to the month chosen not yet uploaded to the {SUPERVISION[1]} or the "
+                                 f"{CREDIT[1]} (list below, downloadable)."),
     "inspections.grid": ("各县区每季度检查轮次", "Rounds per county and quarter"),
     "inspections.rounds_cell": ("{n} 轮", "{n:~round}"),
     "inspections.grid_caption": ("每格为该县区该季度的检查轮次与状态：达标（至少一轮）、未完成（季度已结束仍未检查）、进行中（本季度尚未检查）。",
@@ -692,8 +683,8 @@ TEXT: dict[str, tuple[str, str]] = {
     "inspections.results_caption": ("各季度双随机检查次数，按检查结果（未发现问题、责令整改、立案处罚）分色。",
                                     "Spot inspections per quarter, coloured by result."),
     "inspections.uploads": ("上传情况", "Uploads"),
-    "inspections.platform_supervision": ("甘肃省互联网+监管系统", "Gansu Internet + Supervision system"),
-    "inspections.platform_credit": ("武威市信用信息共享平台", "Wuwei credit-sharing platform"),
+    "inspections.platform_supervision": SUPERVISION,
+    "inspections.platform_credit": CREDIT,
     "inspections.upload_caption": ("各季度检查记录上传两个平台的比例（已上传 ÷ 检查次数）。",
                                    "Share of each quarter's inspections uploaded to the two platforms."),
     "inspections.pending_list": ("待补传的检查记录（{n}）", "Inspection records still to upload ({n})"),
@@ -968,10 +959,10 @@ TEXT: dict[str, tuple[str, str]] = {
     # 覆盖地图 · 目标进度 (dashboard/pages/coverage_map.py, targets.py)
     # -- 任务清单 (the plan as a scorecard) ---------------------------------------------------------
     "page.plan": ("任务清单", "Plan scorecard"),
-    "plan.intro": ("《武威市物业管理服务提质增效专项行动实施方案》（武政办发〔2024〕55号）五项重点任务的每条职责：完成时限、牵头单位、"
+    "plan.intro": (f"{PLAN[0]}五项重点任务的每条职责：完成时限、牵头单位、"
                    "衡量指标及全市和各县区的数值与状态。状态按基线（2024年11月）到期限的直线进度判定；方案未给数值的职责默认目标100%"
                    "（“即知即改、长期坚持”），可在 targets.csv 中修改；没有目标的指标只列数值。",
-                   'Every duty of the five key tasks of the plan (Wuwei Municipal Government Office document [2024] No. 55): deadline, lead units, the measure, and the city\'s and each county\'s value and status. Status against the straight line from the baseline (2024-11) to the deadline; where the plan gives no number the target defaults to 100% ("at once, and for good"), changeable in targets.csv; a measure with no target shows its value only.'),
+                   f'Every duty of the five key tasks of {PLAN[1]}: deadline, lead units, the measure, and the city\'s and each county\'s value and status. Status against the straight line from the baseline (2024-11) to the deadline; where the plan gives no number the target defaults to 100% ("at once, and for good"), changeable in targets.csv; a measure with no target shows its value only.'),
     "plan.task_heading": ("{n}、{title}", "{n}. {title}"),
     "plan.col_no": ("序号", "No."),
     "plan.col_duty": ("职责", "Duty"),
@@ -1418,6 +1409,8 @@ TEXT: dict[str, tuple[str, str]] = {
     "event.refused": ("拒绝访问", "Refused"),
     "event.upload": ("上传台账", "Ledger uploaded"),
 }
+# the platforms as values of mart_inspection_uploads_pending, which names them from the region pack too
+TEXT.update({f"value.{zh}": (zh, en) for zh, en in (SUPERVISION, CREDIT)})
 
 
 def language() -> str:
@@ -1456,6 +1449,18 @@ def _scope_name(code: str) -> tuple[str, str] | None:
         return queries.scope_names().get(code)
     except queries.NoWarehouse:
         return None
+
+
+def ledger_label(name: str, lang: str | None = None) -> str:
+    """A ledger's short name as its declaration gives it (ref_ledgers); "全部" and files of no known ledger
+    from the table here."""
+    try:
+        pair = queries.ledger_labels().get(name) or TEXT.get(f"quality.ledger.{name}")
+    except queries.NoWarehouse:
+        pair = TEXT.get(f"quality.ledger.{name}")
+    if pair is None:
+        return name
+    return pair[1] if (lang or language()) == EN else pair[0]
 
 
 def v(value, lang: str | None = None) -> str:

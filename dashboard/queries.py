@@ -28,10 +28,10 @@ import duckdb
 import polars as pl
 import streamlit as st
 
+from contract import location
 from dashboard import auth
-from warehouse import location
 
-# Settings no query can change: no files, no network, no extensions (in warehouse/location.py, because
+# Settings no query can change: no files, no network, no extensions (in contract/location.py, because
 # the bulletin reads the warehouse with the same ones: DuckDB refuses a second connection to a file with others)
 locked_config = location.locked_config
 
@@ -223,6 +223,17 @@ def _scope_names(db: str) -> Mapping[str, tuple[str, str]]:
     # looked up for every value v() translates: kept per warehouse file, read-only
     frame = _read(db, "select scope_code, name_zh, name_en from core_scopes", ())
     return MappingProxyType({code: (zh, en) for code, zh, en in frame.iter_rows()})
+
+
+def ledger_labels() -> Mapping[str, tuple[str, str]]:
+    """Each ledger's short (Chinese, English) name, in the order of their declarations."""
+    return _ledger_labels(str(database()))
+
+
+@functools.lru_cache(maxsize=4)
+def _ledger_labels(db: str) -> Mapping[str, tuple[str, str]]:
+    frame = _read(db, "select ledger, label_zh, label_en from ref_ledgers order by sort_order", ())
+    return MappingProxyType({name: (zh, en) for name, zh, en in frame.iter_rows()})
 
 
 def boundaries() -> dict:

@@ -24,7 +24,7 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
-from warehouse import location
+from contract import location
 
 EXIT_BUSY = 75  # what `python -m pipelines build` exits with while another build holds the lock
 BUSY_WAIT = 2.0

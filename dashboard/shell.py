@@ -17,9 +17,9 @@ import streamlit as st
 from access import audit
 from access.sessions import Session
 from access.settings import load as load_settings
+from contract import location
 from dashboard import auth, queries
 from dashboard.i18n import bound, language, month_label, t, v
-from warehouse import location
 
 LANGUAGES = {"zh": "中文", "en": "English"}
 URL_KEYS = ("scope", "month", "lang")

@@ -32,7 +32,7 @@ from pathlib import Path
 from access import audit, uploads
 from access.sessions import Session
 from access.settings import load as load_settings
-from warehouse import location
+from contract import location
 
 OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP = b"PK\x03\x04"

@@ -22,11 +22,11 @@ from dataclasses import dataclass
 import duckdb
 import polars as pl
 
+from contract.ledgers import LEDGERS, Ledger
 from expectations import results, row_checks, sql_checks
 from expectations.rules import CELL, ERROR, FAILURE_SCHEMA, UNIDENTIFIED, WARNING, Rule
-from pipelines.ledgers import LEDGERS, Ledger
-from pipelines.normalise import POLARS_TYPES, mask_personal_text
-from pipelines.read import PII_KEY_COLUMN, SourceFile
+from readers.normalise import POLARS_TYPES, mask_personal_text
+from readers.read import PII_KEY_COLUMN, SourceFile
 
 QUARANTINE_SCHEMA = {
     "ledger": pl.String, "_file": pl.String, "_row": pl.Int32, "county_code": pl.String, "rule": pl.String,

@@ -9,9 +9,7 @@ from pathlib import Path
 import polars as pl
 import shapely
 
-from warehouse.location import REFERENCE
-
-BOUNDARIES = REFERENCE / "geo" / "wuwei_admin.geojson"
+from contract.location import BOUNDARIES
 
 
 @lru_cache(maxsize=2)

@@ -16,8 +16,8 @@ from __future__ import annotations
 
 import re
 
-from pipelines.ledgers import LEDGERS
-from pipelines.read import SourceFile, reject
+from contract.ledgers import LEDGERS
+from readers.read import SourceFile, reject
 
 CORRECTION = re.compile(r"更正|修正|更新版|勘误")
 

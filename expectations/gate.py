@@ -28,14 +28,14 @@ from datetime import UTC, date, datetime, timedelta
 import duckdb
 import polars as pl
 
+from contract import location
+from contract.ledgers import LEDGERS, Ledger
 from expectations import assemble, row_checks
 from expectations import files as file_decisions
 from expectations.assemble import CROSS_FILE_COLUMNS, STAGED_FAILURES, STAGED_ORIGINALS, STAGED_TYPES, row_schema
 from expectations.rules import ERROR, GxOutcome, Rule
-from pipelines import read
-from pipelines.ledgers import LEDGERS, Ledger
-from pipelines.read import SourceFile
-from warehouse import location
+from readers import read
+from readers.read import SourceFile
 
 ROW_KEY = ["_file", "_row"]
 COUNTY_COLUMNS = ("county", "registered_county")  # a row's own county comes before its file's

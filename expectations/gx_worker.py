@@ -2,43 +2,100 @@
 batch of files while GX validates the last one, on the machine's other core (a thread would share
 Python's lock with the reading). The worker imports GX and makes the suites once (the same catalogue
 as the build's: same code, same `today`, so the rule numbers agree) and then validates each batch it
-is sent; its outcomes (GxOutcome) come back as Polars frames, so the build never imports GX itself."""
+is sent; its outcomes (GxOutcome) come back as Polars frames, so the build never imports GX itself.
+
+The worker is a plain `python -m expectations.gx_worker` subprocess talking pickles over its stdin and
+stdout, not a multiprocessing pool: multiprocessing's spawn re-imports the parent's __main__ in the
+child, and inside a process that has run a Streamlit script (the tests' AppTest) __main__ is the app,
+which would start the app (and its wait for a warehouse) in the worker.
+"""
 
 from __future__ import annotations
 
-import multiprocessing
-from concurrent.futures import Future, ProcessPoolExecutor
+import pickle
+import subprocess
+import sys
+import threading
+from collections import deque
+from concurrent.futures import Future
 from datetime import date
 
 import polars as pl
 
-_validator = None  # in the worker process: its run_gx.Validator
-
-
-def _start(today: date) -> None:
-    global _validator
-    from expectations import run_gx, suites
-
-    _validator = run_gx.Validator(suites.catalogue(today))
-
-
-def _validate(ledger: str, frame: pl.DataFrame):
-    return _validator.validate(ledger, frame)
+from contract.location import ROOT
 
 
 class Worker:
-    """One worker process for one build: `submit` queues a batch, in order; use it as a context manager."""
+    """One worker process for one build: `submit` queues a batch (answered in order); a context manager."""
 
     def __init__(self, today: date):
-        self._pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"), initializer=_start,
-                                         initargs=(today,))
-        self._pool.submit(int)  # start it now: GX's import runs while the first batch is read
+        self._process = subprocess.Popen([sys.executable, "-m", "expectations.gx_worker", today.isoformat()],
+                                         cwd=ROOT, stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+        self._waiting: deque[Future] = deque()
+        self._lock = threading.Lock()
+        # answers are read as they come, so that neither side ever blocks on a full pipe
+        self._reader = threading.Thread(target=self._read_answers, daemon=True)
+        self._reader.start()
 
     def submit(self, ledger: str, frame: pl.DataFrame) -> Future:
-        return self._pool.submit(_validate, ledger, frame)
+        future: Future = Future()
+        with self._lock:
+            self._waiting.append(future)
+        try:
+            pickle.dump((ledger, frame), self._process.stdin, protocol=pickle.HIGHEST_PROTOCOL)
+            self._process.stdin.flush()
+        except OSError:  # the worker has died: its reader says why
+            pass
+        return future
+
+    def _read_answers(self) -> None:
+        out = self._process.stdout
+        while True:
+            try:
+                ok, value = pickle.load(out)
+            except EOFError:
+                break
+            with self._lock:
+                future = self._waiting.popleft()
+            if ok:
+                future.set_result(value)
+            else:
+                future.set_exception(RuntimeError(f"GX worker: {value}"))
+        with self._lock:
+            waiting, self._waiting = list(self._waiting), deque()
+        for future in waiting:
+            future.set_exception(RuntimeError(f"GX worker ended (exit code {self._process.wait()})"))
 
     def __enter__(self) -> Worker:
         return self
 
     def __exit__(self, *_exc) -> None:
-        self._pool.shutdown(cancel_futures=True)
+        self._process.stdin.close()
+        self._reader.join()
+        self._process.wait()
+
+
+def serve(today: date) -> None:
+    """The worker's side: (ledger, frame) in, (True, GxOutcome) or (False, the error) out, until stdin ends."""
+    import traceback
+
+    from expectations import run_gx, suites
+
+    validator = run_gx.Validator(suites.catalogue(today))
+    source, sink = sys.stdin.buffer, sys.stdout.buffer
+    sys.stdout = sys.stderr  # anything printed by a library stays off the answers
+    while True:
+        try:
+            ledger, frame = pickle.load(source)
+        except EOFError:
+            return
+        try:
+            answer = (True, validator.validate(ledger, frame))
+        except Exception:
+            answer = (False, traceback.format_exc())
+        pickle.dump(answer, sink, protocol=pickle.HIGHEST_PROTOCOL)
+        sink.flush()
+
+
+if __name__ == "__main__":
+    serve(date.fromisoformat(sys.argv[1]))

@@ -16,10 +16,10 @@ from pathlib import Path
 
 import polars as pl
 
+from contract.ledgers import LEDGERS
+from contract.location import validation_dir
 from expectations.rules import Rule
-from pipelines.ledgers import LEDGERS
-from pipelines.normalise import mask_personal_text
-from warehouse.location import validation_dir
+from readers.normalise import mask_personal_text
 
 RESULTS_SCHEMA = {
     "suite": pl.String, "ledger": pl.String, "county_code": pl.String, "rule": pl.String,

@@ -26,7 +26,7 @@ from typing import Any
 
 import polars as pl
 
-from pipelines.ledgers import Ledger
+from contract.ledgers import Ledger
 
 CRITICAL, ERROR, CELL, WARNING = "critical", "error", "cell", "warning"
 SEVERITIES = (CRITICAL, ERROR, CELL, WARNING)

@@ -13,8 +13,8 @@ from __future__ import annotations
 
 import duckdb
 
+from contract.ledgers import LEDGERS
 from expectations.rules import Rule
-from pipelines.ledgers import LEDGERS
 
 RESTORING = ("leading_zero_restored", "leading_zero_lost")
 DUPLICATES = ("duplicate_row", "duplicate_key")

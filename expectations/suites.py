@@ -4,7 +4,7 @@ Severity follows DOMAIN.md section 8, "a bad cell is not a missing compound":
 
 - a row whose key or scope cannot be established is quarantined (error): a defect in its key
   (e.g. compound_id + as_of), in its county where the ledger requires one, or in the date that
-  places it in a month (read.MAIN_DATE_COLUMN, where required). Such a row cannot be counted
+  places it in a month (the ledger's main_date, where required). Such a row cannot be counted
   anywhere without guessing where or when.
 - any other cell that breaks a value rule (unreadable, not in the list, out of range, a bad code)
   is set to null and recorded with its file, row, column, original text and rule (severity
@@ -48,46 +48,16 @@ from datetime import date, datetime, timedelta
 
 import polars as pl
 
+from contract.ledgers import LEDGERS, Ledger
 from expectations import credit_code
 from expectations.rules import CELL, CRITICAL, ERROR, UNIDENTIFIED, WARNING, Expectation, Rule, label_en, label_zh
-from pipelines import normalise as nz
-from pipelines.ledgers import LEDGERS, Ledger
-from pipelines.read import MAIN_DATE_COLUMN
+from readers import normalise as nz
 
 EARLIEST_DATE = date(1950, 1, 1)
 LATEST_COMPARED = date(2262, 1, 1)  # GX compares nanosecond datetimes: a later date is compared as this one
 EVENT_DAYS_AHEAD = 365          # a date something happened: at most a year ahead (typos such as 2052)
 PLANNED_DAYS_AHEAD = 10 * 365   # contract ends, terms and deadlines run years ahead
 PLANNED_DATES = frozenset({"contract_end", "term_end", "deadline", "due_at"})
-
-# Value ranges: (ledger, column) -> (low, high); a low bound in STRICT is exclusive.
-# built_year's high bound is the current year, filled in by range_rules.
-RANGES: dict[tuple[str, str], tuple[float | None, float | None]] = {
-    ("compounds", "built_year"): (1950, None),
-    ("compounds", "floor_area_m2"): (0, None),
-    ("compounds", "buildings"): (1, None),
-    ("compounds", "households"): (1, None),
-    ("compounds", "occupied_households"): (0, None),
-    ("compounds", "fee_per_m2_month"): (0, 5),
-    ("compounds", "fee_collection_rate"): (0, 1),
-    ("firms", "staff"): (0, None),
-    ("inspections", "findings"): (0, None),
-    ("inspections", "penalty_cny"): (0, None),
-    ("grade_assessments", "score"): (0, 100),
-    ("committees", "members"): (0, None),
-    ("committees", "party_members"): (0, None),
-    ("committees", "trainings_this_year"): (0, None),
-    ("joint_meetings", "issues_raised"): (0, None),
-    ("joint_meetings", "issues_resolved"): (0, None),
-}
-STRICT = frozenset({("compounds", "floor_area_m2")})
-
-# Text that must follow a pattern: (ledger, column) -> (regex, as written for people, severity).
-FORMATS = {
-    ("inspections", "quarter"): (r"^\d{4}Q[1-4]$", "2025Q3", WARNING),
-    # the warehouse parses the period (stg_grade_assessments): anything else would fail the build
-    ("grade_assessments", "period"): (r"^\d{4}(?:H[12]|Q[1-4])?$", "2025H1、2025H2、2025Q3、2025", ERROR),
-}
 
 # The pandas type each column kind arrives as (see run_gx.to_pandas), as GX names it.
 PANDAS_TYPES = {"str": "str", "code": "str", "enum": "str", "county": "str", "int": "int64",
@@ -101,11 +71,6 @@ KIND_ZH = {"int": "整数", "float": "数字", "rate": "比率（如 0.85 或 85
 KIND_EN = {"int": "a whole number", "float": "a number", "rate": "a rate (0.85 or 85%)", "bool": "yes/no",
            "date": "a date", "datetime": "a date and time", "county": "a county of the region",
            "code": "an identifier (not in scientific notation)"}
-# Reader issues that are no defect where a condition holds: (ledger, column, issue) -> condition.
-EXEMPT = {
-    # a firm marked 外地 is registered outside the region: its county cannot be one of the region's
-    ("firms", "registered_county", nz.RULES["county"]): pl.col("is_local").not_(),
-}
 PROFESSIONAL = "专业物业"
 CLOSED = "已销号"
 
@@ -135,7 +100,7 @@ def _establishes(ledger: Ledger, column: str) -> bool:
     """Part of what a row needs to be counted at all: its key, or its scope (the county, the date
     that places it in a month) where the ledger requires it."""
     c = ledger.column(column)
-    return column in ledger.key or (c.required and (c.kind == "county" or column == MAIN_DATE_COLUMN.get(ledger.name)))
+    return column in ledger.key or (c.required and (c.kind == "county" or column == ledger.main_date))
 
 
 def _severity(ledger: Ledger, column: str) -> str:
@@ -171,7 +136,7 @@ def reader_rules(ledger: Ledger) -> list[Rule]:
             rules.append(Rule(ledger.name, nz.RULES[c.kind], c.name, _severity(ledger, c.name),
                               f"{label_zh(ledger, c.name)} 应能识别为{KIND_ZH[c.kind]}",
                               f"{label_en(ledger, c.name)} must be readable as {KIND_EN[c.kind]}", "reader",
-                              exempt=EXEMPT.get((ledger.name, c.name, nz.RULES[c.kind]))))
+                              exempt=_exempt(c)))
         if c.kind == "code":
             rules.append(Rule(ledger.name, nz.CODE_SPACES, c.name, WARNING,
                               f"{label_zh(ledger, c.name)} 中不应有空格（已去掉，含全角空格）",
@@ -226,21 +191,29 @@ def date_rules(ledger: Ledger, today: date) -> list[Rule]:
 
 def range_rules(ledger: Ledger, today: date) -> list[Rule]:
     rules = []
-    for (name, column), (low, high) in RANGES.items():
-        if name != ledger.name:
+    for c in ledger.columns:
+        low, high, strict = c.low, today.year if c.up_to_this_year else c.high, c.low_exclusive
+        if low is None and high is None:
             continue
-        if column == "built_year":
-            high = today.year
-        strict = (name, column) in STRICT
         if high is None:
             zh, en = (f"应大于 {low}", f"must be greater than {low}") if strict else \
                 (f"应不小于 {low}", f"must be at least {low}")
+        elif low is None:
+            zh, en = f"应不大于 {high}", f"must be at most {high}"
         else:
             zh, en = f"应在 {low} 至 {high} 之间", f"must lie between {low} and {high}"
-        rules.append(_gx(ledger, "range", column, _severity(ledger, column), f"{label_zh(ledger, column)} {zh}",
-                         f"{label_en(ledger, column)} {en}", "ExpectColumnValuesToBeBetween", column=column,
+        rules.append(_gx(ledger, "range", c.name, _severity(ledger, c.name), f"{label_zh(ledger, c.name)} {zh}",
+                         f"{label_en(ledger, c.name)} {en}", "ExpectColumnValuesToBeBetween", column=c.name,
                          min_value=low, max_value=high, strict_min=strict))
     return rules
+
+
+def _exempt(c) -> pl.Expr | None:
+    """The condition under which an unreadable cell of c is no defect (its declaration's exempt_when)."""
+    if c.exempt_when is None:
+        return None
+    column, value = c.exempt_when
+    return pl.col(column) == value
 
 
 def valid_days(ledger: Ledger, frame: pl.DataFrame, today: date) -> pl.DataFrame:
@@ -256,10 +229,9 @@ def valid_days(ledger: Ledger, frame: pl.DataFrame, today: date) -> pl.DataFrame
             checked = day >= EARLIEST_DATE
             bounds.append((day.filter(checked & (day <= today + ahead)).max() - ahead,
                            day.filter(day > today + ahead).min() - ahead - timedelta(days=1)))
-        elif c.name == "built_year" and (ledger.name, c.name) in RANGES:  # its high bound is this year
+        elif c.up_to_this_year:  # its high bound is this year
             year = pl.col(c.name).clip(1, 9999).cast(pl.Int32)
-            passed, failed = year.filter((year >= RANGES[ledger.name, c.name][0]) & (year <= today.year)), \
-                year.filter(year > today.year)
+            passed, failed = year.filter((year >= (c.low or 1)) & (year <= today.year)), year.filter(year > today.year)
             bounds.append((pl.date(passed.max(), 1, 1), pl.date(failed.min() - 1, 12, 31)))
     if not bounds:
         return frame.group_by("_file").agg(valid_from=pl.lit(None, pl.Date), valid_until=pl.lit(None, pl.Date))
@@ -270,10 +242,10 @@ def valid_days(ledger: Ledger, frame: pl.DataFrame, today: date) -> pl.DataFrame
 
 
 def format_rules(ledger: Ledger) -> list[Rule]:
-    return [_gx(ledger, "format", column, severity, f"{label_zh(ledger, column)} 应写作 {example} 这样的形式",
-                f"{label_en(ledger, column)} must be written like {example}",
-                "ExpectColumnValuesToMatchRegex", column=column, regex=regex)
-            for (name, column), (regex, example, severity) in FORMATS.items() if name == ledger.name]
+    return [_gx(ledger, "format", c.name, severity, f"{label_zh(ledger, c.name)} 应写作 {example} 这样的形式",
+                f"{label_en(ledger, c.name)} must be written like {example}",
+                "ExpectColumnValuesToMatchRegex", column=c.name, regex=regex)
+            for c in ledger.columns if c.pattern for regex, example, severity in [c.pattern]]
 
 
 def credit_code_rules(ledger: Ledger) -> list[Rule]:

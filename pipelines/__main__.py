@@ -21,9 +21,9 @@ from pathlib import Path
 
 from access import accounts, audit
 from access import cli as access_cli
+from contract import location
+from contract.ledgers import LEDGERS
 from pipelines.build import Progress, build_locked, format_summary
-from pipelines.ledgers import LEDGERS
-from warehouse import location
 
 EXIT_BUSY = 75  # EX_TEMPFAIL: another build is running, try again later
 

@@ -21,14 +21,15 @@ from pathlib import Path
 
 import polars as pl
 
+from contract import location
+from contract.ledgers import LEDGERS
 from expectations import assemble, gate, gx_worker
 from expectations import files as file_decisions
 from expectations import results as validation_results
-from pipelines import cache, read
-from pipelines.ledgers import LEDGERS
-from pipelines.read import SourceFile
+from pipelines import cache
 from pipelines.receipts import receipts
-from warehouse import location
+from readers import read
+from readers.read import SourceFile
 from warehouse.build import BuildInput, build_warehouse, load_frames
 
 SET_ASIDE = ("duplicate_file", "superseded")  # rejected because another file holds the same rows

@@ -29,18 +29,18 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
+from contract import location
+from contract.ledgers import LEDGERS
 from expectations.assemble import STAGED_FAILURES, STAGED_ORIGINALS, STAGED_TYPES, row_schema
 from expectations.gate import Checked
-from pipelines.ledgers import LEDGERS
-from pipelines.read import SourceFile, pii_salt
-from warehouse import location
+from readers.read import SourceFile, pii_salt
 
 ROOT = Path(__file__).resolve().parent.parent
 # What a file's outcome depends on, besides its path, its bytes and today.
-SOURCES = [ROOT / "pipelines" / name for name in ("read.py", "normalise.py", "ledgers.py")] + \
+SOURCES = [ROOT / name for name in ("readers/read.py", "readers/normalise.py", "contract/ledgers.py")] + \
     sorted((ROOT / "expectations").glob("*.py"))
-REFERENCE_FILES = [location.REFERENCE / "counties.csv", location.REFERENCE / "geo" / "wuwei_admin.geojson"]
-LIBRARIES = ("polars", "fastexcel", "great_expectations", "pandas", "pyarrow", "numpy", "shapely")
+REFERENCE_FILES = [location.REFERENCE / "counties.csv", location.BOUNDARIES]
+LIBRARIES = ("polars", "fastexcel", "great_expectations", "pandas", "pyarrow", "numpy", "shapely", "python-stdnum")
 NOT_KEPT = ("incomplete",)  # a file still being written is read again by the next build whatever its bytes
 KINDS = {"failures": STAGED_FAILURES, "originals": STAGED_ORIGINALS, "types": STAGED_TYPES}  # and "rows"
 

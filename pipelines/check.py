@@ -31,9 +31,9 @@ from pathlib import Path
 
 import polars as pl
 
-from pipelines.ledgers import LEDGERS
-from pipelines.read import read_file
-from warehouse import location
+from contract import location
+from contract.ledgers import LEDGERS
+from readers.read import read_file
 
 SCHEMA_VERSION = 1
 

@@ -32,8 +32,10 @@ import polars as pl
 import shapely
 import xlsxwriter
 from shapely.geometry import shape
+from stdnum.cn import uscc
 
-from pipelines.ledgers import (
+from contract import location
+from contract.ledgers import (
     APPEAL_TYPES,
     CATEGORIES,
     CHANNELS,
@@ -47,8 +49,7 @@ from pipelines.ledgers import (
     UTILITIES,
     Ledger,
 )
-from warehouse import location
-from warehouse.location import REFERENCE
+from contract.location import BOUNDARIES, REFERENCE
 
 Progress = Callable[[str], None]
 
@@ -234,19 +235,12 @@ CREDIT_NOTES = {
     ("行政处罚", -1): "违反物业管理条例被行政处罚", ("表彰", 1): "获评物业服务示范项目",
 }
 USCC_CHARS = "0123456789ABCDEFGHJKLMNPQRTUWXY"
-USCC_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
 ID_WEIGHTS = np.array([7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2])
 MODE = {name: i for i, name in enumerate(MANAGEMENT_MODES)}
 PRO = MODE["专业物业"]
 UNGRADED = 3  # index of 未评定 in SERVICE_GRADES
 SUM_COLUMNS = {"floor_area_m2", "buildings", "households", "occupied_households", "members",
                "party_members", "findings", "penalty_cny", "issues_raised", "issues_resolved"}
-
-
-def uscc_check(code17: str) -> str:
-    """GB 32100-2015 check character of the first 17 characters of a unified social credit code."""
-    total = sum(USCC_CHARS.index(ch) * w for ch, w in zip(code17, USCC_WEIGHTS, strict=True))
-    return USCC_CHARS[(31 - total % 31) % 31]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -284,7 +278,7 @@ def load_region(reference: Path = REFERENCE) -> Region:
         towns = list(csv.DictReader(f))
     index = {c.adcode: i for i, c in enumerate(counties)}
     towns = [t for t in towns if t["county_code"] in index]
-    geo = json.loads((reference / "geo" / "wuwei_admin.geojson").read_text(encoding="utf-8"))
+    geo = json.loads(BOUNDARIES.read_text(encoding="utf-8"))
     shapes = {ft["properties"]["adcode"]: shape(ft["geometry"]) for ft in geo["features"]}
     polygons = [shapes[c.adcode] for c in counties]
     for p in polygons:
@@ -783,7 +777,7 @@ def _credit_codes(rng: np.random.Generator, reg_code: np.ndarray) -> np.ndarray:
         body = "91" + reg_code[i] + org
         if body not in seen:
             seen.add(body)
-            codes.append(body + uscc_check(body))
+            codes.append(body + uscc.calc_check_digit(body))
     return np.array(codes, dtype=object)
 
 

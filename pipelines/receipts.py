@@ -9,7 +9,7 @@
                  archive, keeps the time it was made instead
     sender       who uploaded it (the account's name), else the 填报单位 its title lines name
                  ("填报单位：古浪县住房和城乡建设局"), else unknown (null)
-    checked_on   the build's today (warehouse.location.today()): the date the tracker judges deadlines at
+    checked_on   the build's today (contract.location.today()): the date the tracker judges deadlines at
 
 An upload counts only while the landing file is still the one uploaded (same sha256).
 """
@@ -23,8 +23,8 @@ from pathlib import Path
 import polars as pl
 
 from access import uploads
-from pipelines.read import SourceFile, county_from_text, ledger_from_title, month_from_text
-from warehouse import location
+from contract import location
+from readers.read import SourceFile, county_from_text, ledger_from_title, month_from_text
 
 TIME_ZONE = "Asia/Shanghai"
 _SENDER = re.compile(r"填报单位\s*[:：]\s*([^\s,，;；]+)")

@@ -1,4 +1,4 @@
-"""Ledger templates (.xlsx) made from the one ledger declaration (pipelines/ledgers.py).
+"""Ledger templates (.xlsx) made from the one ledger declaration (contract/ledgers.py).
 
 A template is what a county fills in and sends back; filled with valid rows it passes the quality
 gate without a finding. Its first sheet (named after the ledger) has a title row naming the county
@@ -9,7 +9,7 @@ quality suites' ranges), and Excel checks what it can as it is typed:
     enum, bool  a drop-down of the declared values (是/否, or the bool column's own two words)
     county      a drop-down of the region's counties (only the county's own, in a county's template)
     town        a drop-down of the county's towns (towns.csv); another name is allowed after a warning
-    int, float  whole or decimal numbers within the suites' range (expectations/suites.py RANGES)
+    int, float  whole or decimal numbers within the column's declared range (low, high)
     rate        a decimal 0..1 in a percent format (85% is 0.85)
     date(time)  a date between the suites' earliest and latest date
     code        text (leading zeros kept); a credit code 18 characters long
@@ -35,8 +35,8 @@ from pathlib import Path
 
 import xlsxwriter
 
-from pipelines.ledgers import LEDGERS, Column, Ledger
-from warehouse import location
+from contract import location
+from contract.ledgers import LEDGERS, Column, Ledger
 
 FORMAT = 1               # bump when the layout below changes
 TITLE_ROW, HEADER_ROW, FIRST_DATA_ROW = 0, 1, 2
@@ -143,19 +143,14 @@ def _bounds(ledger: Ledger, c: Column, today: date) -> _Bounds | None:
         return _Bounds(suites.EARLIEST_DATE.toordinal(), (today + timedelta(days=days)).toordinal())
     if c.kind not in ("int", "float", "rate"):
         return None
-    low, high = suites.RANGES.get((ledger.name, c.name), (None, None))
-    if c.name == "built_year":
-        high = today.year
+    low, high = c.low, today.year if c.up_to_this_year else c.high
     if c.kind == "rate":
         low, high = 0 if low is None else low, 1 if high is None else high
-    return _Bounds(low, high, (ledger.name, c.name) in suites.STRICT)
+    return _Bounds(low, high, c.low_exclusive)
 
 
-def _format_hint(ledger: Ledger, c: Column) -> tuple[str, str] | None:
-    from expectations import suites
-
-    found = suites.FORMATS.get((ledger.name, c.name))
-    return (f"写作 {found[1]} 这样的形式", f"written like {found[1]}") if found else None
+def _format_hint(c: Column) -> tuple[str, str] | None:
+    return (f"写作 {c.pattern[1]} 这样的形式", f"written like {c.pattern[1]}") if c.pattern else None
 
 
 def _needed(ledger: Ledger, c: Column) -> bool:
@@ -208,7 +203,7 @@ def requirement(ledger: Ledger, c: Column, options: tuple[str, ...] | None, toda
     if c.pii:
         zh.append("个人信息：入库前加密，不以明文保存")
         en.append("personal data: hashed before it is stored, never kept in clear text")
-    if hint := _format_hint(ledger, c):
+    if hint := _format_hint(c):
         zh.append(hint[0])
         en.append(hint[1])
     return "；".join(zh) + "。", "; ".join(en) + "."

@@ -5,7 +5,7 @@
     docx_bytes(con, month, kind), pdf_bytes(con, month, kind)   one file, over a connection the caller holds
 
 The numbers come from the marts (reports/data.py, a read-only connection); the wording and the
-letterhead are the region pack's templates in warehouse/reference/bulletin/: bulletin.docx (docxtpl
+letterhead are the region pack's templates in its bulletin/ folder: bulletin.docx (docxtpl
 fields, edited in Word or WPS) and bulletin.typ.j2 (the PDF, typst written by Jinja). The PDF embeds
 the Noto CJK SC faces found under FONT_DIR; nothing is fetched from outside.
 """
@@ -20,9 +20,10 @@ from pathlib import Path
 
 import jinja2
 
+from contract import location
 from reports import charts, data
 
-TEMPLATES = Path(__file__).resolve().parent.parent / "warehouse" / "reference" / "bulletin"
+TEMPLATES = location.REFERENCE / "bulletin"
 FONT_DIR = Path("/usr/share/fonts/opentype/noto")
 KINDS = ("monthly", "year-end")
 TYPST_SPECIAL = str.maketrans({c: "\\" + c for c in "\\#$*_`<>@[]~=/\"-+"})

@@ -11,7 +11,7 @@ from datetime import date
 
 import duckdb
 
-from warehouse import location
+from contract import location
 
 METRIC_ZH = {"coverage": "住宅小区专业物业服务覆盖率", "committee_coverage": "业主委员会（物业管理委员会）覆盖率",
              "complaint_rate_ratio": "物业投诉率（近12个月与基准年之比）"}

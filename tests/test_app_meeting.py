@@ -6,9 +6,9 @@ from __future__ import annotations
 import polars as pl
 import pytest
 
+from contract import location
 from dashboard import slides
 from tests.apptest import start
-from warehouse import location
 
 
 def test_playlist_is_data_in_the_region_pack():

@@ -9,9 +9,9 @@ from html.parser import HTMLParser
 
 import pytest
 
+from contract.location import REFERENCE
 from tests.apptest import run_page
 from tests.shown import SCOPES, month_end, table_with
-from warehouse.location import REFERENCE
 
 MONTH = "2025-02"
 NUMERALS = "一二三四五"

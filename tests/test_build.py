@@ -17,10 +17,10 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from contract import location
 from pipelines.build import build, build_locked
 from tests.conftest import GOLDEN_LANDING
 from warehouse import build as warehouse_build
-from warehouse import location
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -266,7 +266,7 @@ def test_first_run_demo_waits_for_a_running_build_and_uses_its_warehouse(data_di
 KILLED_BUILD = """
 import os, signal, sys
 from pipelines.build import build
-from warehouse import location
+from contract import location
 def killed(database):  # SIGKILL just before the switch: the new file is complete, never published
     os.kill(os.getpid(), signal.SIGKILL)
 location.publish = killed

@@ -89,7 +89,7 @@ def test_scorecard_follows_the_plan_file(golden):
     """Every duty of plan_duties.csv, in its order, for every scope; unmeasured duties carry their reason."""
     import csv
 
-    from warehouse.location import REFERENCE
+    from contract.location import REFERENCE
 
     with open(REFERENCE / "plan_duties.csv", encoding="utf-8") as fh:
         plan = list(csv.DictReader(fh))

@@ -64,7 +64,7 @@ def test_a_value_entry_is_keyed_by_its_chinese():
 
 
 def test_every_value_a_ledger_may_hold_has_its_english():
-    from pipelines.ledgers import LEDGERS
+    from contract.ledgers import LEDGERS
 
     allowed = {x for ledger in LEDGERS.values() for column in ledger.columns for x in column.values}
     assert sorted(x for x in allowed if not all(TEXT.get(f"value.{x}", ()))) == []

@@ -143,3 +143,23 @@ def test_a_build_whose_files_all_come_from_the_cache_never_starts_great_expectat
                            check=True).stdout.split() for _ in range(2)]
     assert runs[0][0] == "0" and runs[0][2:] == ["1", "False"]  # everything read, checked by the worker
     assert runs[1][0] == runs[1][1] and runs[1][2:] == ["0", "False"]
+
+
+def test_a_build_after_the_app_has_run_in_the_same_process_finishes(tmp_path):
+    """The suite builds warehouses in a process where AppTest has run the app, which makes the app that
+    process's __main__: the GX worker must not start it again (multiprocessing's spawn did, and the
+    app's wait for a warehouse hung the build for good)."""
+    import os
+    import subprocess
+    import sys
+
+    landing = tmp_path / "landing"
+    shutil.copytree(GOLDEN_LANDING, landing)
+    env = {**os.environ, "WUWEI_DATA_DIR": str(tmp_path / "data"), "WUWEI_PII_SALT": "test-salt"}
+    code = ("import sys; from pathlib import Path; from pipelines.build import build; from tests.apptest import start; "
+            "build(Path(sys.argv[1])); start(role='admin').switch_page('dashboard/pages/overview.py').run(); "
+            "assert sys.modules['__main__'].__file__.endswith('streamlit_app.py'); "
+            "print(build(Path(sys.argv[1]), full=True).files_cached)")
+    done = subprocess.run([sys.executable, "-c", code, str(landing)], env=env, capture_output=True, text=True,
+                          timeout=300, check=True)
+    assert done.stdout.split()[-1] == "0"

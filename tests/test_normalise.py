@@ -1,4 +1,4 @@
-"""pipelines.normalise: every accepted form of a cell, by kind, and the forms that fail."""
+"""readers.normalise: every accepted form of a cell, by kind, and the forms that fail."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from datetime import date, datetime
 import polars as pl
 import pytest
 
-from pipelines import normalise as nz
+from readers import normalise as nz
 
 
 def one(kind: str, text: str | None, **options) -> tuple[object, bool]:
@@ -250,8 +250,10 @@ def test_code_in_scientific_notation_fails():
     ("+8613993512345", "+86139****2345"),
     ("13912345678,13812345678", "139****5678,138****5678"),
     ("13912345678、13812345678、13712345678", "139****5678、138****5678、137****5678"),
-    ("身份证620602199001011234", "身份证620602********1234"),
-    ("身份证62060219900101123X。", "身份证620602********123X。"),
+    ("身份证620602199001011230", "身份证620602********1230"),
+    ("身份证62060219900101129X。", "身份证620602********129X。"),
+    ("身份证620602199001011234", "身份证620602199001011234"),     # its check character fails: not an ID number
+    ("单号620602199013011238", "单号620602199013011238"),         # its check holds, but no 13th month
     ("小区编码620602001001", "小区编码620602001001"),           # 12 digits: not a phone
     ("工单号2024031512345678", "工单号2024031512345678"),       # 16 digits: neither
     ("电话0935-1234567", "电话0935-*****67"),                   # landlines: the area code and the last 2 kept

@@ -18,9 +18,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from contract.ledgers import LEDGERS
 from dashboard import i18n
 from pipelines import template
-from pipelines.ledgers import LEDGERS
 from tests.apptest import run_page
 from tests.bad_input.corpus import COMPOUND_HEADER, compound, csv_bytes, xlsx_bytes
 from tests.conftest import GOLDEN_LANDING, ROOT, build_into, open_warehouse
@@ -240,8 +240,9 @@ def test_page_tiles_reminders_and_matrix_are_the_marts(app_env):
         join ref_ledgers l using (ledger)
         where s.is_current and s.expected and s.status in ('missing', 'not_due', 'rejected')
         order by c.sort_order, s.scope_code, l.sort_order""").fetchall()
+    short = dict(con.sql("select ledger, label_zh from ref_ledgers").fetchall())
     assert list(zip(reminders["scope_code"], reminders["ledger"], reminders["status"], strict=True)) == [
-        (name, i18n.t(f"quality.ledger.{ledger}", "zh"), i18n.t(f"submissions.status.{status}", "zh"))
+        (name, short[ledger], i18n.t(f"submissions.status.{status}", "zh"))
         for name, ledger, status in expected]
     spec = json.loads(at.get("plotly_chart")[0].proto.spec)["data"][0]
     months = spec["x"]
@@ -254,7 +255,7 @@ def test_page_tiles_reminders_and_matrix_are_the_marts(app_env):
     names = dict(con.sql("select scope_code, name_zh from core_scopes").fetchall())
     cells = con.sql("select scope_code, ledger, strftime(period, '%Y-%m'), status from mart_submissions "
                     "where period > '2024-02-29' and period <= '2025-02-28'").fetchall()
-    assert shown == {(f"{names[s]} · {i18n.t(f'quality.ledger.{ledger}', 'zh')}", month):
+    assert shown == {(f"{names[s]} · {short[ledger]}", month):
                      i18n.t(f"submissions.status.{status}", "zh") for s, ledger, month, status in cells}
 
 
@@ -265,11 +266,11 @@ def test_a_county_sees_its_own_ledgers_and_templates(app_env):
     row = current(con, "620622")
     assert metrics(at)["应报"] == str(row["expected"])
     labels = [b.proto.label for b in at.get("download_button") if b.proto.id.find("template") >= 0]
-    owed = [i18n.t(f"quality.ledger.{n}", "zh") for n, lg in LEDGERS.items() if lg.reported_by == "county"]
+    owed = [lg.label[0] for lg in LEDGERS.values() if lg.reported_by == "county"]
     assert labels == owed
     city = run_page("submissions", scope=CITY, month="2025-02")
     assert [b.proto.label for b in city.get("download_button") if "template" in b.proto.id] == [
-        i18n.t(f"quality.ledger.{n}", "zh") for n in LEDGERS]
+        lg.label[0] for lg in LEDGERS.values()]
 
 
 CJK = re.compile("[\u4e00-\u9fff]")

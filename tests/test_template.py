@@ -23,10 +23,10 @@ import polars as pl
 import pytest
 from xlsxwriter.utility import xl_cell_to_rowcol, xl_col_to_name
 
+from contract.ledgers import LEDGERS
 from pipelines import template
 from pipelines.demo import generate
-from pipelines.ledgers import LEDGERS
-from pipelines.read import read_file
+from readers.read import read_file
 from tests.conftest import ROOT
 
 REFERENCE = ROOT / "warehouse" / "reference"

@@ -346,8 +346,8 @@ def test_only_officers_and_administrators_may_upload(golden_db, monkeypatch, rol
 
 
 def test_the_upload_manifest_is_who_sent_a_file_and_when(data):
-    from pipelines.read import read_file
     from pipelines.receipts import receipts
+    from readers.read import read_file
 
     landing = data / "landing"
     shutil.copy(GOLDEN_LANDING / JAN, landing / JAN)

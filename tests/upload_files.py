@@ -11,9 +11,9 @@ from pathlib import Path
 
 import polars as pl
 
+from contract.ledgers import LEDGERS
 from pipelines import template
-from pipelines.ledgers import LEDGERS
-from pipelines.read import read_file
+from readers.read import read_file
 from tests.test_template import fill, typed_in
 
 

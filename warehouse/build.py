@@ -25,8 +25,8 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
-from pipelines.ledgers import LEDGERS
-from warehouse import location
+from contract import location
+from contract.ledgers import LEDGERS
 from warehouse.models import load_models
 
 # The build spills to disk rather than grow past its memory limit; readers of the previous warehouse keep
@@ -67,7 +67,9 @@ def load_reference(con: duckdb.DuckDBPyConnection) -> None:
         con.register("_frame", frame)
         con.execute(f"create table ref_{path.stem} as select * from _frame")
         con.unregister("_frame")
-    geo = json.loads((location.REFERENCE / "geo" / "wuwei_admin.geojson").read_text(encoding="utf-8"))
+    load_frames(con, {"ref_region": pl.DataFrame([{"key": key, "name_zh": zh, "name_en": en}
+                                                   for key, (zh, en) in location.REGION["names"].items()])})
+    geo = json.loads(location.BOUNDARIES.read_text(encoding="utf-8"))
     boundaries = pl.DataFrame([
         {**{k: f["properties"][k] for k in ("adcode", "name_zh", "name_en", "level")},
          "geojson": json.dumps(f["geometry"], separators=(",", ":"))}
@@ -97,15 +99,18 @@ def run_models(con: duckdb.DuckDBPyConnection, progress: Callable[[str], None]) 
 
 
 def load_ledgers(con: duckdb.DuckDBPyConnection) -> None:
-    """ref_ledgers: each ledger as declared in pipelines/ledgers.py: names, and what the counties owe."""
+    """ref_ledgers: each ledger as declared in contract/ledgers.py: names, and what the counties owe."""
     frame = pl.DataFrame([{"ledger": lg.name, "name_zh": lg.zh, "name_en": lg.en, "is_snapshot": lg.snapshot,
-                           "cadence": lg.cadence, "reported_by": lg.reported_by, "sort_order": i}
+                           "label_zh": lg.label[0], "label_en": lg.label[1], "cadence": lg.cadence,
+                           "reported_by": lg.reported_by, "sort_order": i}
                           for i, lg in enumerate(LEDGERS.values())],
                          schema_overrides={"cadence": pl.String})
     load_frames(con, {"ref_ledgers": frame})
-    con.execute("comment on table ref_ledgers is '台账（pipelines/ledgers.py 的声明）：名称、报送周期与报送方 | "
-                "Ledgers as declared in pipelines/ledgers.py: names, how often they are due and who sends them'")
-    for column, zh, en in (("cadence", "报送周期（month 每月、quarter 每季度、half_year 每半年；空为有变化时报送）",
+    con.execute("comment on table ref_ledgers is '台账（contract/ledgers.py 的声明）：名称、报送周期与报送方 | "
+                "Ledgers as declared in contract/ledgers.py: names, how often they are due and who sends them'")
+    for column, zh, en in (("label_zh", "页面上的简称", "Short name the pages show, in Chinese"),
+                           ("label_en", "英文简称", "Short name the pages show, in English"),
+                           ("cadence", "报送周期（month 每月、quarter 每季度、half_year 每半年；空为有变化时报送）",
                             "How often it is due (month, quarter, half_year; empty: when something changes)"),
                            ("reported_by", "报送方（county 各县区、city 全市一份）",
                             "Who sends it (county: each county; city: one file for the city)")):

@@ -7,7 +7,8 @@ Its header comments describe it, once, for the table browser and the exports:
     -- en: Professional property-service coverage by month and scope
     -- column coverage: 覆盖率（专业物业小区数 ÷ 小区总数） | Coverage (covered ÷ all compounds)
 
-Dependencies are read from the SQL itself: any other model's name that appears in it.
+Dependencies are read from the SQL itself: the tables its SELECT reads (SQLGlot parses it as DuckDB's SQL),
+CTEs left out, that are other models.
 """
 
 from __future__ import annotations
@@ -16,8 +17,10 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from warehouse.location import MODELS
+import sqlglot
+from sqlglot import exp
 
+MODELS = Path(__file__).resolve().parent / "models"
 LAYERS = ("staging", "core", "marts")
 _DESCRIPTION = re.compile(r"^--\s*(zh|en):\s*(.+)$")
 _COLUMN = re.compile(r"^--\s*column\s+(\w+):\s*(.+?)\s*\|\s*(.+)$")
@@ -45,12 +48,17 @@ def parse(path: Path, layer: str) -> Model:
     return model
 
 
+def table_references(sql: str) -> set[str]:
+    """The names of the tables a SELECT reads, its own CTEs and table functions (range, unnest) left out."""
+    tree = sqlglot.parse_one(sql, read="duckdb")
+    return {t.name for t in tree.find_all(exp.Table) if t.name} - {cte.alias_or_name for cte in tree.find_all(exp.CTE)}
+
+
 def load_models(root: Path = MODELS) -> list[Model]:
     """Every model, ordered so that each comes after the models it reads."""
     models = {p.stem: parse(p, layer) for layer in LAYERS for p in sorted((root / layer).glob("*.sql"))}
     for m in models.values():
-        body = "\n".join(line for line in m.sql.splitlines() if not line.strip().startswith("--"))
-        m.depends_on = {n for n in models if n != m.name and re.search(rf"\b{n}\b", body)}
+        m.depends_on = (table_references(m.sql) & models.keys()) - {m.name}
     ordered: list[Model] = []
     done: set[str] = set()
 

@@ -12,11 +12,11 @@ from access import accounts, audit, sessions
 from access.roles import ADMIN, ROLES, counties
 from access.settings import load as load_settings
 from access.settings import path as settings_path
+from contract import location
 from dashboard import auth, shell
 from dashboard.downloads import table_downloads
 from dashboard.i18n import half, t, v
 from dashboard.shell import filters, page_header
-from warehouse import location
 
 AUDIT_SHOWN = 2000
 FLASH_KEY = "admin_flash"  # the outcome of a change, shown after the rerun that shows the change

@@ -16,11 +16,9 @@ import streamlit as st
 from dashboard import queries
 from dashboard.components import chart, kpi_tile, num, pct, plotly_layout, table, translated
 from dashboard.frames import mapped
-from dashboard.i18n import half, language, t, v
+from dashboard.i18n import half, language, ledger_label, t, v
 from dashboard.shell import Filters, filters, page_header
 
-LEDGERS = ("compounds", "firms", "complaints", "inspections", "grade_assessments", "rectifications", "committees",
-           "utilities", "mediations", "joint_meetings", "credit_events", "unidentified")
 ALL = "全部"
 SEVERITY_ORDER = "case severity when 'critical' then 1 when 'error' then 2 when 'cell' then 3 else 4 end"
 SEVERITIES = ("critical", "error", "cell", "warning")
@@ -30,8 +28,9 @@ SHOWN_ROWS = 2000
 PASS_COLOURS = [[0, "#C62828"], [0.9, "#F0B429"], [0.9999, "#F8DE9C"], [1, "#2E7D32"]]
 
 
-def ledger_label(name: str) -> str:
-    return t(f"quality.ledger.{name}")
+def ledgers() -> list[str]:
+    """Every ledger in the order declared, then the files of no known ledger."""
+    return [*queries.ledger_labels(), "unidentified"]
 
 
 def labelled(frame: pl.DataFrame) -> pl.DataFrame:
@@ -39,7 +38,7 @@ def labelled(frame: pl.DataFrame) -> pl.DataFrame:
     if "message" in frame.columns:
         frame = frame.with_columns(mapped(frame["message"], half))
     return translated(frame.with_columns(
-        pl.col("ledger").replace_strict({n: ledger_label(n) for n in (*LEDGERS, ALL)}, default=pl.col("ledger"),
+        pl.col("ledger").replace_strict({n: ledger_label(n) for n in (*ledgers(), ALL)}, default=pl.col("ledger"),
                                         return_dtype=pl.String),
         *([pl.col("severity").replace_strict({s: t(f"quality.severity.{s}") for s in SEVERITIES},
                                              return_dtype=pl.String)] if "severity" in frame.columns else []),
@@ -73,16 +72,16 @@ def pass_rate_grid() -> None:
         st.info(t("common.no_data"))
         return
     scopes = [s for s in queries.scopes()["scope_code"] if s in set(frame["scope_code"])]
-    ledgers = [name for name in LEDGERS if name in set(frame["ledger"])]
+    shown = [name for name in ledgers() if name in set(frame["ledger"])]
     rate = {(r["ledger"], r["scope_code"]): r["pass_rate"] for r in frame.to_dicts()}
-    z = [[rate.get((name, scope)) for scope in scopes] for name in ledgers]
+    z = [[rate.get((name, scope)) for scope in scopes] for name in shown]
     fig = go.Figure(go.Heatmap(
-        z=z, x=[v(s) for s in scopes], y=[ledger_label(n) for n in ledgers], zmin=0, zmax=1,
+        z=z, x=[v(s) for s in scopes], y=[ledger_label(n) for n in shown], zmin=0, zmax=1,
         colorscale=PASS_COLOURS, showscale=False, xgap=2, ygap=2,
         text=[[pct(x, 0) if x is not None else "" for x in row] for row in z], texttemplate="%{text}",
         hovertemplate="%{y} · %{x}: %{text}<extra></extra>"))
     fig.update_yaxes(autorange="reversed")
-    chart(plotly_layout(fig, height=60 + 34 * len(ledgers)), t("quality.heatmap_caption"), key="quality-grid")
+    chart(plotly_layout(fig, height=60 + 34 * len(shown)), t("quality.heatmap_caption"), key="quality-grid")
 
 
 def history(f: Filters) -> None:
@@ -95,7 +94,7 @@ def history(f: Filters) -> None:
     shown = labelled(frame.with_columns(pl.col("validated_at").replace_strict(built, return_dtype=pl.String),
                                         county_code=pl.lit(None, pl.String)))
     fig = px.line(shown.to_pandas(), x="validated_at", y="pass_rate", color="ledger", markers=True,
-                  category_orders={"ledger": [ledger_label(n) for n in (ALL, *LEDGERS)]},
+                  category_orders={"ledger": [ledger_label(n) for n in (ALL, *ledgers())]},
                   labels={"validated_at": t("quality.col_built"), "pass_rate": t("quality.pass_rate"), "ledger": ""})
     fig.update_yaxes(tickformat=".0%", range=[0, 1.02])
     fig.update_xaxes(type="category")

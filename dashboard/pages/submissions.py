@@ -10,12 +10,12 @@ import plotly.graph_objects as go
 import polars as pl
 import streamlit as st
 
+from contract import location
 from dashboard import queries
 from dashboard.components import chart, kpi_tile, num, pct, plotly_layout, table, translated
 from dashboard.downloads import template_download
-from dashboard.i18n import language, month_label, t, v
+from dashboard.i18n import language, ledger_label, month_label, t, v
 from dashboard.shell import Filters, filters, page_header
-from warehouse import location
 
 STATUSES = ("on_time", "late", "rejected", "missing", "not_due", "received")
 # Okabe-Ito colours (told apart with colour-blindness), and a symbol each, so no cell relies on colour alone.
@@ -31,10 +31,6 @@ JOINS = "join core_scopes c using (scope_code) join ref_ledgers l using (ledger)
 
 def status_label(status: str) -> str:
     return t(f"submissions.status.{status}")
-
-
-def ledger_label(name: str) -> str:
-    return t(f"quality.ledger.{name}")
 
 
 def labelled(frame: pl.DataFrame) -> pl.DataFrame:

@@ -17,11 +17,11 @@ import polars as pl
 import streamlit as st
 
 from access import uploads as manifest
+from contract import location
 from dashboard import auth, queries, rebuild_queue, uploads
-from dashboard.i18n import ZH, half, month_label, t, v
+from dashboard.i18n import ZH, half, ledger_label, month_label, t, v
 from dashboard.shell import filters
 from dashboard.uploads import Refusal
-from warehouse import location
 
 PREVIEW_KEY = "upload_preview"
 ROUND_KEY = "upload_round"      # a new file drop box after each confirmation
@@ -126,7 +126,7 @@ def check(sent: list, own: str | None, city: str) -> dict:
 
 def understood(record: dict, formulas: int) -> None:
     rows = record["rows"]
-    st.markdown(t("upload.understood", ledger=t(f"quality.ledger.{record['ledger']}"),
+    st.markdown(t("upload.understood", ledger=ledger_label(record['ledger']),
                   county=v(record["county"]) if record["county"] else t("upload.no_county"),
                   month=month_label(month_end(record["month"])) if record["month"] else "—"))
     cols = st.columns(5)

@@ -157,8 +157,8 @@ def test_the_data_month_is_not_moved_by_a_future_file(corpus):
 
 
 def test_the_build_summary_lists_every_file_set_aside_for_another(corpus, corpus_db):
+    from contract.ledgers import LEDGERS
     from pipelines.build import BuildSummary, format_summary
-    from pipelines.ledgers import LEDGERS
 
     files = corpus.sql("select * from audit_source_files").pl()
     text = format_summary(BuildSummary(

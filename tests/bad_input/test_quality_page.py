@@ -118,11 +118,13 @@ def test_every_table_can_be_downloaded(corpus_app_env):
 
 
 def test_every_ledger_and_severity_has_its_words_in_both_languages():
+    from contract.ledgers import LEDGERS
     from dashboard.i18n import TEXT
-    from pipelines.ledgers import LEDGERS
 
-    ledgers = [*LEDGERS, UNIDENTIFIED, "全部"]
-    for key in [f"quality.ledger.{name}" for name in ledgers] + [f"quality.severity.{s}" for s in SEVERITIES]:
+    for name, ledger in LEDGERS.items():  # a ledger's short name is declared with it
+        assert all(ledger.label), name
+    for key in [f"quality.ledger.{name}" for name in (UNIDENTIFIED, "全部")] + [f"quality.severity.{s}"
+                                                                             for s in SEVERITIES]:
         assert all(TEXT[key]), key
 
 

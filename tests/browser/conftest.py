@@ -119,8 +119,8 @@ def app_url(demo_data_dir, oidc_provider):
         make_accounts()
         settings.path().write_text(SETTINGS.format(provider=oidc_provider, app=url, cookie_secret=os.urandom(16).hex()),
                                    encoding="utf-8")
-    with serve(demo_data_dir, port) as served:
-        yield served
+    with serve(port, {"WUWEI_DATA_DIR": str(demo_data_dir)}):
+        yield url
 
 
 def make_accounts() -> None:
@@ -133,15 +133,13 @@ def make_accounts() -> None:
 
 
 @contextmanager
-def serve(data_dir: Path, port: int | None = None) -> Iterator[str]:
-    """`streamlit run server.py` on `data_dir`, on 127.0.0.1; its url while the block runs."""
-    port = port or _free_port()
+def serve(port: int, env: dict[str, str]) -> Iterator[None]:
+    """`streamlit run server.py` on 127.0.0.1:`port` with `env` added to this process's, until the block ends."""
     url = f"http://127.0.0.1:{port}"
-    env = {**os.environ, "WUWEI_DATA_DIR": str(data_dir)}
     proc = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", "server.py", "--server.port", str(port),
          "--server.address", "127.0.0.1", "--server.headless", "true"],
-        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+        cwd=ROOT, env={**os.environ, **env}, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     try:
         deadline = time.monotonic() + 60
         while True:
@@ -153,7 +151,7 @@ def serve(data_dir: Path, port: int | None = None) -> Iterator[str]:
                 if time.monotonic() > deadline or proc.poll() is not None:
                     raise RuntimeError("the app did not start") from None
                 time.sleep(0.3)
-        yield url
+        yield
     finally:
         proc.terminate()
         try:

@@ -14,9 +14,9 @@ from pathlib import Path
 import polars as pl
 import pytest
 
+from contract import location
 from dashboard.i18n import TEXT
 from tests.browser.conftest import ROOT, OfflinePage
-from warehouse import location
 
 OUT = ROOT / "test-artifacts" / "print"
 SIZES = [(1280, 720), (1920, 1080)]

@@ -18,7 +18,7 @@ import duckdb
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import ROOT, OfflinePage, in_data, make_accounts, serve
+from tests.browser.conftest import ROOT, OfflinePage, _free_port, in_data, make_accounts, serve
 from tests.test_template import FIRST_DATA_ROW
 from tests.upload_files import PNG, column, demo_rows, filled
 
@@ -51,8 +51,9 @@ def upload_data(demo_data_dir, tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="module")
 def upload_url(upload_data):
-    with serve(upload_data) as url:
-        yield url
+    port = _free_port()
+    with serve(port, {"WUWEI_DATA_DIR": str(upload_data)}):
+        yield f"http://127.0.0.1:{port}"
 
 
 def template_file(data: Path, name: str, county: str, change=lambda cells: cells) -> tuple[str, bytes]:
@@ -136,9 +137,9 @@ def _rows(data: Path):
 
 def test_a_county_officer_uploads_and_sees_the_number_move(browser, upload_url, upload_data):
     from access import accounts
+    from contract import location
     from dashboard.components import pct
     from dashboard.i18n import TEXT
-    from warehouse import location
 
     mode, code, firm = (column("compounds", c) for c in ("management_mode", "firm_credit_code", "firm_name"))
 

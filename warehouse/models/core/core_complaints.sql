@@ -41,11 +41,12 @@ with reported_names as (
     where s.compound_name is not null
 ),
 name_keys as (
-    select county_code, compound_name,
-        regexp_replace(
-            regexp_replace(replace(compound_name, ' ', ''), '^(武威市)?(凉州区|民勤县|古浪县|天祝藏族自治县|天祝县|凉州|民勤|古浪|天祝)', ''),
-            '(住宅小区|小区)$', '') as name_key
-    from reported_names
+    -- as core_compounds keys its names: no spaces, no county prefix (core_county_prefixes), no 小区 suffix
+    select n.county_code, n.compound_name,
+        regexp_replace(substr(n.name, coalesce(max(length(p.prefix)), 0) + 1), '(住宅小区|小区)$', '') as name_key
+    from (select county_code, compound_name, replace(compound_name, ' ', '') as name from reported_names) n
+    left join core_county_prefixes p on starts_with(n.name, p.prefix)
+    group by n.county_code, n.compound_name, n.name
 ),
 town_prefixes as (
     select distinct prefix from (

@@ -39,13 +39,20 @@ with latest as (
 ),
 firsts as (
     select compound_id, min(as_of) as first_month from stg_compounds group by compound_id
+),
+name_keys as (
+    -- the name without spaces, its longest county prefix (core_county_prefixes) or 小区 suffix
+    select n.compound_id,
+        regexp_replace(substr(n.name, coalesce(max(length(p.prefix)), 0) + 1), '(住宅小区|小区)$', '') as name_key
+    from (select compound_id, replace(compound_name, ' ', '') as name from latest) n
+    left join core_county_prefixes p on starts_with(n.name, p.prefix)
+    group by n.compound_id, n.name
 )
 select
     l.* exclude (as_of, _file, _row),
     f.first_month,
     l.as_of as last_month,
-    regexp_replace(
-        regexp_replace(replace(l.compound_name, ' ', ''), '^(武威市)?(凉州区|民勤县|古浪县|天祝藏族自治县|天祝县|凉州|民勤|古浪|天祝)', ''),
-        '(住宅小区|小区)$', '') as name_key
+    k.name_key
 from latest l
 join firsts f using (compound_id)
+join name_keys k using (compound_id)

@@ -5,8 +5,8 @@
 -- column compliant_county_quarters: 至少检查一轮的县区×季度数 | County-quarters with at least one round
 -- column compliance_to_date: 截至本季度累计达标率（仅计已结束的季度） | Compliance to date (completed quarters only)
 -- column quarter_complete: 本季度是否已结束 | Quarter completed by the data month
--- column upload_supervision_rate: 上传甘肃省互联网+监管系统比例 | Share uploaded to Gansu's Internet + Supervision system
--- column upload_credit_rate: 上传武威市信用信息共享平台比例 | Share uploaded to Wuwei's credit-sharing platform
+-- column upload_supervision_rate: 上传互联网+监管系统比例 | Share uploaded to the Internet + Supervision system
+-- column upload_credit_rate: 上传信用信息共享平台比例 | Share uploaded to the credit-sharing platform
 -- column scope_code: 范围代码（全市或县区行政区划代码） | Scope adcode (city or county)
 -- column quarter: 季度（如 2025Q3） | Quarter (e.g. 2025Q3)
 -- column quarter_end: 季度末日 | Last day of the quarter
@@ -16,8 +16,8 @@
 -- column rectification_orders: 责令整改次数 | Rectification orders
 -- column penalty_cases: 立案处罚次数 | Penalty cases
 -- column penalty_cny: 罚款金额合计（元） | Fines in total (yuan)
--- column uploaded_supervision: 已上传甘肃省互联网+监管系统的检查数 | Inspections uploaded to Gansu's Internet + Supervision system
--- column uploaded_credit: 已上传武威市信用信息共享平台的检查数 | Inspections uploaded to Wuwei's credit-sharing platform
+-- column uploaded_supervision: 已上传互联网+监管系统的检查数 | Inspections uploaded to the Internet + Supervision system
+-- column uploaded_credit: 已上传信用信息共享平台的检查数 | Inspections uploaded to the credit-sharing platform
 with quarters as (
     select distinct strftime(month, '%Y') || 'Q' || quarter(month) as quarter,
            max(month) over (partition by year(month), quarter(month)) as quarter_last_month,

@@ -12,8 +12,8 @@
 -- column findings: 发现问题数 | Problems found
 -- column result: 检查结果（未发现问题 / 责令整改 / 立案处罚） | Result (no problem / rectification ordered / penalty case)
 -- column penalty_cny: 罚款金额（元） | Fine (yuan)
--- column uploaded_supervision: 已上传甘肃省互联网+监管系统 | Uploaded to Gansu's Internet + Supervision system
--- column uploaded_credit: 已上传武威市信用信息共享平台 | Uploaded to Wuwei's credit-sharing platform
+-- column uploaded_supervision: 已上传互联网+监管系统 | Uploaded to the Internet + Supervision system
+-- column uploaded_credit: 已上传信用信息共享平台 | Uploaded to the credit-sharing platform
 -- column _file: 来源文件 | Source file
 -- column _row: 来源文件中的行号 | Row number in the source file
 select

@@ -1,4 +1,8 @@
-"""Where the data lives: one git-ignored folder, moved with WUWEI_DATA_DIR.
+"""Where the data lives: one git-ignored folder, moved with WUWEI_DATA_DIR; and the region pack in use.
+
+The region pack (the city's reference files: counties, towns, targets, rules, boundaries, playlists,
+bulletin wording, region.toml) is warehouse/reference/ unless WUWEI_REGION_PACK names another folder.
+It is chosen once, when the process starts: every reader of the pack takes its paths from here.
 
     <data>/landing/       ledger files as the counties send them (the build's input)
     <data>/warehouse/     versioned DuckDB files wuwei-<run_id>.duckdb, the CURRENT pointer, the
@@ -19,14 +23,23 @@ from __future__ import annotations
 
 import fcntl
 import os
+import tomllib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, date, datetime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-REFERENCE = Path(__file__).resolve().parent / "reference"
-MODELS = Path(__file__).resolve().parent / "models"
+REFERENCE = Path(os.environ.get("WUWEI_REGION_PACK") or ROOT / "warehouse" / "reference").resolve()
+with open(REFERENCE / "region.toml", "rb") as _region:
+    REGION = tomllib.load(_region)
+BOUNDARIES = REFERENCE / REGION["boundaries"]
+
+
+def region_name(key: str) -> tuple[str, str]:
+    """A name the region pack gives (Chinese, English): app_title, plan, platform_supervision, platform_credit."""
+    zh, en = REGION["names"][key]
+    return zh, en
 
 
 def today() -> date:

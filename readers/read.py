@@ -39,7 +39,7 @@ Reporting month, first found of:
   2. the file's path: 2024-03, 2024_03, 2024.03, 202403, 2024年3月, 2024Q3, 2024H1 (and the
      title forms)
   3. snapshot ledgers (compounds, committees): the as_of column, if it holds one single month;
-     other ledgers: the latest month in the ledger's main date column (MAIN_DATE_COLUMN)
+     other ledgers: the latest month in the ledger's main date column (its declaration's main_date)
   A month is returned as its last day. A snapshot file whose month cannot be told is rejected
   (no_month); so is a file whose title and path name two different months (month_conflict:
   which one was meant cannot be told), and a file whose month is after the current month
@@ -83,10 +83,10 @@ import duckdb
 import fastexcel
 import polars as pl
 
-from pipelines import normalise as nz
-from pipelines.ledgers import LEDGERS, Column, Ledger
-from warehouse import location
-from warehouse.location import data_dir
+from contract import location
+from contract.ledgers import LEDGERS, Column, Ledger
+from contract.location import data_dir
+from readers import normalise as nz
 
 EXCEL_SUFFIXES = (".xlsx", ".xlsm", ".xls")
 TEXT_SUFFIXES = (".csv", ".txt", ".tsv")  # .txt: Excel's "Unicode text" (UTF-16, tab-separated) and the like
@@ -102,15 +102,6 @@ SKIP_REASONS = ("blank", "total", "repeated_header", "footer")
 # Rows of a run of files typed together, at most (unless one file has more): the build holds one
 # such batch at a time, so this bounds its memory.
 BATCH_ROWS = 100_000
-
-# The column whose latest month is the reporting month of a non-snapshot file with no month in
-# its title or name.
-MAIN_DATE_COLUMN = {
-    "complaints": "received_at", "inspections": "inspected_on", "rectifications": "found_on",
-    "mediations": "opened_on", "joint_meetings": "held_on", "credit_events": "occurred_on",
-    "utilities": "as_of", "grade_assessments": "period",
-}
-
 
 @dataclass
 class SourceFile:
@@ -1085,7 +1076,7 @@ def _months_from_data(frame: pl.DataFrame, ledger: Ledger) -> dict[int, date | N
     if ledger.snapshot:
         months = frame.group_by("_file").agg(pl.col("as_of").drop_nulls().dt.month_end().unique())
         return {index: found[0] if len(found) == 1 else None for index, found in months.iter_rows()}
-    column = MAIN_DATE_COLUMN.get(ledger.name)
+    column = ledger.main_date
     if column is None:
         return {}
     if frame[column].dtype == pl.String:  # a period such as 2025H1

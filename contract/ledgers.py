@@ -36,6 +36,14 @@ class Column:
     aliases: tuple[str, ...] = ()
     values: tuple[str, ...] = ()
     pii: bool = False  # personal data: never stored in clear text
+    # Value rules the suites check and the templates offer (expectations/suites.py):
+    low: float | None = None      # the least value allowed (inclusive unless low_exclusive)
+    high: float | None = None     # the greatest
+    low_exclusive: bool = False
+    up_to_this_year: bool = False  # a year: at most the current one (the high bound moves with the calendar)
+    pattern: tuple[str, str, str] | None = None  # (regex, as written for people, severity: warning | error)
+    # where this (column, value) holds, an unreadable cell of this column is no defect
+    exempt_when: tuple[str, object] | None = None
 
     @property
     def headers(self) -> tuple[str, ...]:
@@ -56,6 +64,10 @@ class Ledger:
     snapshot: bool = False
     cadence: str | None = None   # CADENCES, or None
     reported_by: str = "county"  # county | city
+    # the date that places a row in a month: a file with no month in its title or name reports the
+    # latest month in it (snapshots: their as_of)
+    main_date: str | None = None
+    label: tuple[str, str] = ("", "")  # (Chinese, English): the short name the pages show
 
     def column(self, name: str) -> Column:
         return next(c for c in self.columns if c.name == name)
@@ -92,6 +104,7 @@ C = Column
 
 COMPOUNDS = Ledger(
     "compounds", "住宅小区物业管理台账", "Residential compounds",
+    label=("住宅小区", "Compounds"),
     key=("compound_id", "as_of"), snapshot=True, cadence="month",
     title_words=("住宅小区物业管理台账", "小区物业管理台账", "住宅小区台账", "compounds"),
     columns=(
@@ -104,12 +117,13 @@ COMPOUNDS = Ledger(
         C("address", "地址", "str", aliases=("小区地址", "详细地址")),
         C("lon", "经度", "float"),
         C("lat", "纬度", "float"),
-        C("built_year", "建成年份", "int", aliases=("建成年代", "竣工年份")),
-        C("floor_area_m2", "建筑面积", "float", aliases=("建筑面积（㎡）", "建筑面积(㎡)", "建筑面积(平方米)")),
-        C("buildings", "楼栋数", "int", aliases=("楼栋数（栋）", "栋数")),
+        C("built_year", "建成年份", "int", aliases=("建成年代", "竣工年份"), low=1950, up_to_this_year=True),
+        C("floor_area_m2", "建筑面积", "float", aliases=("建筑面积（㎡）", "建筑面积(㎡)", "建筑面积(平方米)"),
+          low=0, low_exclusive=True),
+        C("buildings", "楼栋数", "int", aliases=("楼栋数（栋）", "栋数"), low=1),
         C("has_elevator", "有无电梯", "bool", aliases=("电梯",)),
-        C("households", "总户数", "int", True, aliases=("户数", "总户数（户）", "住户数")),
-        C("occupied_households", "入住户数", "int", aliases=("入住户数（户）",)),
+        C("households", "总户数", "int", True, aliases=("户数", "总户数（户）", "住户数"), low=1),
+        C("occupied_households", "入住户数", "int", aliases=("入住户数（户）",), low=0),
         C("is_old_compound", "老旧小区", "bool", aliases=("是否老旧小区",)),
         C("management_mode", "管理方式", "enum", True, values=MANAGEMENT_MODES,
           aliases=("管理模式", "物业管理方式")),
@@ -122,8 +136,8 @@ COMPOUNDS = Ledger(
         C("project_manager", "项目经理", "str"),
         C("service_grade", "服务等级", "enum", values=SERVICE_GRADES, aliases=("物业服务等级",)),
         C("fee_per_m2_month", "收费标准", "float",
-          aliases=("收费标准（元/㎡·月）", "收费标准(元/㎡·月)", "物业费标准", "物业费")),
-        C("fee_collection_rate", "收缴率", "rate", aliases=("物业费收缴率",)),
+          aliases=("收费标准（元/㎡·月）", "收费标准(元/㎡·月)", "物业费标准", "物业费"), low=0, high=5),
+        C("fee_collection_rate", "收缴率", "rate", aliases=("物业费收缴率",), low=0, high=1),
         C("disclosure_posted", "公示", "bool", aliases=("是否公示", "信息公示")),
         C("takeover_inspected", "承接查验", "bool", aliases=("是否承接查验",)),
         C("red_property", "红色物业", "bool", aliases=("是否红色物业",)),
@@ -133,22 +147,24 @@ COMPOUNDS = Ledger(
 
 FIRMS = Ledger(
     "firms", "物业服务企业台账", "Property-service firms",
+    label=("物业企业", "Firms"),
     key=("firm_credit_code",), reported_by="city",
     title_words=("物业服务企业台账", "物业企业台账", "firms"),
     columns=(
         C("firm_credit_code", "统一社会信用代码", "code", True, aliases=("信用代码", "企业信用代码")),
         C("firm_name", "企业名称", "str", True, aliases=("物业企业名称", "名称")),
-        C("registered_county", "注册地", "county", aliases=("注册县区", "注册地址")),
+        C("registered_county", "注册地", "county", aliases=("注册县区", "注册地址"), exempt_when=("is_local", False)),
         C("is_local", "本地/外地", "bool", values=("本地", "外地"), aliases=("是否本地企业", "本地企业")),
         C("founded_on", "成立日期", "date", aliases=("成立时间",)),
-        C("staff", "从业人数", "int", aliases=("员工人数", "从业人员")),
+        C("staff", "从业人数", "int", aliases=("员工人数", "从业人员"), low=0),
         C("has_party_org", "党组织", "bool", aliases=("是否建立党组织", "有无党组织")),
     ),
 )
 
 COMPLAINTS = Ledger(
     "complaints", "12345热线物业工单", "Complaints (12345 work orders)",
-    key=("ticket_id",), cadence="month", reported_by="city",
+    label=("12345工单", "Complaints"),
+    main_date="received_at", key=("ticket_id",), cadence="month", reported_by="city",
     title_words=("12345", "工单", "信访", "complaints"),
     columns=(
         C("ticket_id", "工单编号", "code", True, aliases=("工单号", "编号")),
@@ -178,20 +194,21 @@ COMPLAINTS = Ledger(
 
 INSPECTIONS = Ledger(
     "inspections", "双随机一公开检查记录", "Spot inspections",
-    key=("inspection_id",), cadence="quarter",
+    label=("双随机检查", "Inspections"),
+    main_date="inspected_on", key=("inspection_id",), cadence="quarter",
     title_words=("双随机", "检查记录", "inspections"),
     columns=(
         C("inspection_id", "检查编号", "code", True, aliases=("编号",)),
-        C("quarter", "季度", "str", True, aliases=("检查季度",)),
+        C("quarter", "季度", "str", True, aliases=("检查季度",), pattern=(r"^\d{4}Q[1-4]$", "2025Q3", "warning")),
         C("inspected_on", "检查日期", "date", True, aliases=("检查时间",)),
         C("county", "县区", "county", True, aliases=("所属县区",)),
         C("department", "检查部门", "str", aliases=("检查单位",)),
         C("firm_credit_code", "物业企业统一社会信用代码", "code", aliases=("统一社会信用代码",)),
         C("compound_id", "小区编码", "code", True, aliases=("小区代码",)),
         C("items", "检查事项", "str"),
-        C("findings", "发现问题数", "int", True, aliases=("问题数",)),
+        C("findings", "发现问题数", "int", True, aliases=("问题数",), low=0),
         C("result", "检查结果", "enum", True, values=INSPECTION_RESULTS),
-        C("penalty_cny", "罚款金额", "float", aliases=("罚款金额（元）", "罚款金额(元)")),
+        C("penalty_cny", "罚款金额", "float", aliases=("罚款金额（元）", "罚款金额(元)"), low=0),
         C("uploaded_supervision", "上传互联网+监管系统", "bool", aliases=("是否上传监管系统",)),
         C("uploaded_credit", "上传信用平台", "bool", aliases=("是否上传信用平台",)),
     ),
@@ -199,13 +216,16 @@ INSPECTIONS = Ledger(
 
 GRADE_ASSESSMENTS = Ledger(
     "grade_assessments", "物业服务等级考评", "Service-grade assessments",
-    key=("compound_id", "period"), cadence="half_year",
+    label=("等级考评", "Grade assessments"),
+    main_date="period", key=("compound_id", "period"), cadence="half_year",
     title_words=("服务等级考评", "等级考评", "grade_assessments"),
     columns=(
         C("compound_id", "小区编码", "code", True, aliases=("小区代码",)),
-        C("period", "考评周期", "str", True, aliases=("考评期间",)),
+        # the warehouse parses the period (stg_grade_assessments): anything else would fail the build
+        C("period", "考评周期", "str", True, aliases=("考评期间",),
+          pattern=(r"^\d{4}(?:H[12]|Q[1-4])?$", "2025H1、2025H2、2025Q3、2025", "error")),
         C("firm_credit_code", "物业企业统一社会信用代码", "code", aliases=("统一社会信用代码",)),
-        C("score", "考评得分", "float", True, aliases=("得分", "分数")),
+        C("score", "考评得分", "float", True, aliases=("得分", "分数"), low=0, high=100),
         C("grade", "核定等级", "enum", True, values=ASSESSED_GRADES, aliases=("等级",)),
         C("previous_grade", "原等级", "enum", values=SERVICE_GRADES, aliases=("上期等级",)),
         C("published", "公示", "bool", aliases=("是否公示",)),
@@ -214,7 +234,8 @@ GRADE_ASSESSMENTS = Ledger(
 
 RECTIFICATIONS = Ledger(
     "rectifications", "问题整改销号台账", "Rectification items",
-    key=("issue_id",),
+    label=("问题整改", "Rectifications"),
+    main_date="found_on", key=("issue_id",),
     title_words=("整改销号", "整改台账", "rectifications"),
     columns=(
         C("issue_id", "问题编号", "code", True, aliases=("编号",)),
@@ -232,6 +253,7 @@ RECTIFICATIONS = Ledger(
 
 COMMITTEES = Ledger(
     "committees", "业主大会业主委员会台账", "Owners' committees",
+    label=("业委会", "Committees"),
     key=("compound_id", "as_of"), snapshot=True, cadence="month",
     title_words=("业主委员会", "业主大会", "物业管理委员会", "committees"),
     columns=(
@@ -241,16 +263,17 @@ COMMITTEES = Ledger(
         C("status", "成立状态", "enum", True, values=COMMITTEE_STATUSES, aliases=("状态",)),
         C("established_on", "成立日期", "date"),
         C("term_end", "任期届满日期", "date", aliases=("任期届满", "任期截止")),
-        C("members", "委员人数", "int", aliases=("成员人数",)),
-        C("party_members", "党员人数", "int", aliases=("其中党员",)),
+        C("members", "委员人数", "int", aliases=("成员人数",), low=0),
+        C("party_members", "党员人数", "int", aliases=("其中党员",), low=0),
         C("filed", "备案", "bool", aliases=("是否备案",)),
-        C("trainings_this_year", "本年培训次数", "int", aliases=("培训次数",)),
+        C("trainings_this_year", "本年培训次数", "int", aliases=("培训次数",), low=0),
     ),
 )
 
 UTILITIES_LEDGER = Ledger(
     "utilities", "水电气暖产权排查台账", "Utilities census (water, power, gas, heat)",
-    key=("compound_id", "utility"),
+    label=("水电气暖", "Utilities"),
+    main_date="as_of", key=("compound_id", "utility"),
     title_words=("水电气暖", "产权排查", "utilities"),
     columns=(
         C("as_of", "统计月份", "date", aliases=("排查日期", "截止日期")),
@@ -265,7 +288,8 @@ UTILITIES_LEDGER = Ledger(
 
 MEDIATIONS = Ledger(
     "mediations", "人民调解台账", "Mediations",
-    key=("case_id",), cadence="quarter",
+    label=("人民调解", "Mediations"),
+    main_date="opened_on", key=("case_id",), cadence="quarter",
     title_words=("人民调解", "调解", "mediations"),
     columns=(
         C("case_id", "案件编号", "code", True, aliases=("编号",)),
@@ -278,7 +302,8 @@ MEDIATIONS = Ledger(
 
 JOINT_MEETINGS = Ledger(
     "joint_meetings", "三方联动联席会议台账", "Joint meetings (community, committee and firm)",
-    key=("meeting_id",), cadence="quarter",
+    label=("联席会议", "Joint meetings"),
+    main_date="held_on", key=("meeting_id",), cadence="quarter",
     title_words=("联席会议", "三方联动", "joint_meetings"),
     columns=(
         C("meeting_id", "会议编号", "code", True, aliases=("编号",)),
@@ -286,14 +311,15 @@ JOINT_MEETINGS = Ledger(
         C("county", "县区", "county", True),
         C("town", "街道/乡镇", "str", aliases=("街道", "乡镇")),
         C("compound_ids", "涉及小区编码", "str", aliases=("小区编码",)),
-        C("issues_raised", "议定问题数", "int", aliases=("提出问题数",)),
-        C("issues_resolved", "解决问题数", "int"),
+        C("issues_raised", "议定问题数", "int", aliases=("提出问题数",), low=0),
+        C("issues_resolved", "解决问题数", "int", low=0),
     ),
 )
 
 CREDIT_EVENTS = Ledger(
     "credit_events", "物业企业信用信息记录", "Credit events",
-    key=("event_id",), cadence="month", reported_by="city",
+    label=("信用信息", "Credit events"),
+    main_date="occurred_on", key=("event_id",), cadence="month", reported_by="city",
     title_words=("信用信息", "credit_events"),
     columns=(
         C("event_id", "记录编号", "code", True, aliases=("编号",)),

@@ -8,7 +8,7 @@ function is clearer (booleans, county names), by applying it to the column's *un
 and mapping the results back: a 20-million-row ledger has few distinct county names or yes/no
 spellings.
 
-Forms accepted, by kind (see `pipelines.ledgers` for the kinds):
+Forms accepted, by kind (see `contract.ledgers` for the kinds):
 
     all kinds  full-width digits, letters, punctuation and the ideographic space (１２３, "　",
                "－") are folded to half-width; cells are trimmed; an empty cell is null.
@@ -52,8 +52,10 @@ from pathlib import Path
 from typing import Any
 
 import polars as pl
+from stdnum.cn import ric
+from stdnum.exceptions import InvalidComponent
 
-from warehouse.location import REFERENCE
+from contract.location import REFERENCE
 
 # The rule name reported for a cell of each kind that could not be read.
 RULES = {
@@ -121,25 +123,52 @@ def _without_placeholders(cleaned: pl.Expr) -> pl.Expr:
 # No look-around in Polars' regex engine, so the neighbouring non-digit is captured and put
 # back; two numbers separated by one character share it, hence the repeat until none is left.
 # Replacing with capture groups is slow, so it runs only on the rows a plain search finds.
-_ID_NUMBER = r"(^|[^0-9])([0-9]{6})[0-9]{8}([0-9]{3}[0-9Xx])([^0-9]|$)"
-_ID_MASK = "${1}${2}********${3}${4}"
 _MOBILE = r"(^|[^0-9])(\+?86[ -]?)?(1[3-9][0-9])[ -]?[0-9]{4}[ -]?([0-9]{4})([^0-9]|$)"
 _MOBILE_MASK = "${1}${2}${3}****${4}${5}"
 # A landline: an area code 0xx or 0xxx (bare, followed by "-" or a space, or in brackets) and a
 # local number of 7 or 8 digits: 0935-2212345, 09352212345, (0935)2212345, （0935）2212345.
 _LANDLINE = r"(^|[^0-9])(0[0-9]{2,3}[ -]?|[(（]0[0-9]{2,3}[)）] ?)[0-9]{5,6}([0-9]{2})([^0-9]|$)"
 _LANDLINE_MASK = "${1}${2}*****${3}${4}"
-_PERSONAL_NUMBERS = ((_ID_NUMBER, _ID_MASK), (_MOBILE, _MOBILE_MASK), (_LANDLINE, _LANDLINE_MASK))
+_PERSONAL_NUMBERS = ((_MOBILE, _MOBILE_MASK), (_LANDLINE, _LANDLINE_MASK))
+_DIGIT_RUN = r"[0-9]{17,}[Xx]?"  # a run of digits long enough to be an ID number
 
 
 def mask_personal_text(text: pl.Series) -> pl.Series:
-    """Mask ID numbers (first 6 + ******** + last 4), mobile numbers (first 3 + **** + last 4) and
+    """Mask resident ID numbers (first 6 + ******** + last 4), mobile numbers (first 3 + **** + last 4) and
     landline numbers (area code + ***** + last 2)."""
     return mask_personal_frame(text.to_frame()).to_series()
 
 
+def is_resident_id(number: str) -> bool:
+    """An 18-character run of digits (the last may be X) is a resident ID number when its check character
+    (GB 11643, stdnum.cn.ric) and birth date hold: an order or account number of that length is not one.
+    The birth place is not looked up: stdnum's list of places knows only real, current divisions."""
+    if len(number) != 18 or ric.calc_check_digit(number) != number[-1].upper():
+        return False
+    try:
+        ric.get_birth_date(number)
+    except InvalidComponent:
+        return False
+    return True
+
+
+def _mask_resident_ids(text: pl.DataFrame) -> pl.DataFrame:
+    """Each distinct run of digits found is judged once in Python (the runs, not the rows), then replaced
+    as literal text in every column."""
+    names = [name for name, dtype in text.schema.items() if dtype == pl.String]
+    if not names:
+        return text
+    runs = pl.concat([text[name].alias("text") for name in names]).str.extract_all(_DIGIT_RUN).explode().unique()
+    ids = [run for run in runs.drop_nulls().to_list() if is_resident_id(run)]
+    if not ids:
+        return text
+    masks = [f"{n[:6]}********{n[14:]}" for n in ids]
+    return text.with_columns(pl.col(names).str.replace_many(ids, masks))
+
+
 def mask_personal_frame(text: pl.DataFrame) -> pl.DataFrame:
     """Every column through `mask_personal_text`."""
+    text = _mask_resident_ids(text)
     for pattern, mask in _PERSONAL_NUMBERS:
         names = text.columns
         for _ in range(3):
