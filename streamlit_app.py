@@ -38,6 +38,7 @@ PAGES = [
         ("dashboard/pages/tables.py", "page.tables", "tables", "desk"),
         ("dashboard/pages/quality.py", "page.quality", "quality", "desk"),
         ("dashboard/pages/submissions.py", "page.submissions", "submissions", "desk"),
+        ("dashboard/pages/upload.py", "page.upload", "upload", "upload"),
     ]),
     ("nav.admin", [
         ("dashboard/pages/admin.py", "page.admin", "admin", "admin"),

@@ -21,7 +21,7 @@ from contract import location
 EVENTS = (
     "signin", "signin_failed", "account_locked", "signout", "session_expired",
     "account_created", "role_changed", "password_changed", "account_disabled", "account_enabled",
-    "account_unlocked", "sql_query", "download", "rebuild", "refused",
+    "account_unlocked", "sql_query", "download", "rebuild", "refused", "upload",
 )
 GENESIS = "0" * 64
 

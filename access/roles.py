@@ -8,8 +8,9 @@ from functools import cache
 
 from contract.location import REFERENCE
 
-# What a role may do: open the desk pages, run the SQL console, download, administer, show meeting mode.
-DESK, CONSOLE, DOWNLOAD, ADMIN, MEETING = "desk", "console", "download", "admin", "meeting"
+# What a role may do: open the desk pages, run the SQL console, download, administer, show meeting mode,
+# upload ledger files (a county officer its own county's, an administrator any county's).
+DESK, CONSOLE, DOWNLOAD, ADMIN, MEETING, UPLOAD = "desk", "console", "download", "admin", "meeting", "upload"
 
 
 @dataclass(frozen=True)
@@ -22,10 +23,10 @@ class Role:
 
 
 ROLES: dict[str, Role] = {r.code: r for r in (
-    Role("admin", "管理员", "Administrator", frozenset({DESK, CONSOLE, DOWNLOAD, ADMIN, MEETING})),
+    Role("admin", "管理员", "Administrator", frozenset({DESK, CONSOLE, DOWNLOAD, ADMIN, MEETING, UPLOAD})),
     Role("leader", "领导", "Leader", frozenset({DESK, DOWNLOAD, MEETING})),
     Role("analyst", "分析员", "Analyst", frozenset({DESK, CONSOLE, DOWNLOAD, MEETING})),
-    Role("county", "县区填报员", "County officer", frozenset({DESK, DOWNLOAD, MEETING}), county_bound=True),
+    Role("county", "县区填报员", "County officer", frozenset({DESK, DOWNLOAD, MEETING, UPLOAD}), county_bound=True),
     Role("display", "会议屏", "Meeting display", frozenset({MEETING})),
 )}
 

@@ -1,8 +1,10 @@
-"""Sign-in settings: <data>/access/settings.toml (not in git; every key optional), read again when it changes.
+"""Sign-in and upload settings: <data>/access/settings.toml (not in git; every key optional), read again when
+it changes.
 
     idle_minutes = 30          # a session ends after this long without use (a meeting display in rotation is in use)
     max_failures = 5           # wrong passwords in a row that lock an account ...
     lockout_minutes = 15       # ... for this long (an administrator may unlock it sooner)
+    upload_max_mb = 50         # the largest ledger file the upload page takes (MB)
 
     [oidc]                     # single sign-on through Streamlit's st.login; leave out for built-in accounts only
     label_zh = "统一身份认证登录"
@@ -62,6 +64,7 @@ class Settings:
     idle_minutes: float = 30
     max_failures: int = 5
     lockout_minutes: float = 15
+    upload_max_mb: float = 50
     oidc: Oidc | None = None
 
 
@@ -98,7 +101,7 @@ def parse(file: Path) -> Settings:
         data = tomllib.loads(file.read_text(encoding="utf-8"))
     except tomllib.TOMLDecodeError as exc:
         raise SettingsError(f"{file}: 不是有效的 TOML | not valid TOML: {exc}") from None
-    known = {"idle_minutes": float, "max_failures": int, "lockout_minutes": float}
+    known = {"idle_minutes": float, "max_failures": int, "lockout_minutes": float, "upload_max_mb": float}
     unknown = set(data) - {*known, "oidc"}
     if unknown:
         raise SettingsError(f"{file}: 未知的设置 | unknown settings: {', '.join(sorted(unknown))}")

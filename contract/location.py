@@ -10,6 +10,9 @@ It is chosen once, when the process starts: every reader of the pack takes its p
     <data>/validation/    each build's validation results as JSON
     <data>/reports/       the bulletins (通报) as .docx and .pdf
     <data>/templates/     the ledger templates (.xlsx) the app offers, written by each build
+    <data>/uploads/       the upload page's: staging/ (files being checked), versions/ (landing files an
+                          upload replaced, kept), queue/ (rebuilds asked for), manifest.jsonl (who
+                          uploaded which landing file, when, its sha256)
 
 A build writes a new database file and then atomically replaces CURRENT (a one-line text file
 naming it). Readers resolve CURRENT each time and key their cached connection on the resolved
@@ -69,6 +72,10 @@ def reports_dir() -> Path:
 
 def templates_dir() -> Path:
     return data_dir() / "templates"
+
+
+def uploads_dir() -> Path:
+    return data_dir() / "uploads"
 
 
 def template_path(ledger: str, scope: str) -> Path:

@@ -13,6 +13,7 @@ a subprocess and show it:
                 "status": "loaded" | "rejected", "reject_rule", "message" (the rejection, or null),
                 "rows": {"read", "loaded", "quarantined", "skipped": {"blank", "total", ...}},
                 "cells_nulled", "warnings", "unmapped_headers": [header text, ...],
+                "row_counties": {adcode: rows loaded whose own 县区 cell names it} (ledgers with a county column),
                 "quarantined": [{"row", "column", "rule", "message", "original": {header: cell}}],
                 "findings": [{"row", "column", "original", "loaded", "rule", "severity", "message"}]}]}
 
@@ -59,12 +60,28 @@ def report(files: list[Path]) -> dict:
     sources = [read_file(path.resolve(), root) for path in files]
     given = {src.path: str(path) for src, path in zip(sources, files, strict=True)}
     gate = check(sources)
-    records = [_record(row, given[row["path"]], gate.quarantine, gate.findings) for row in gate.files.to_dicts()]
+    counties = _row_counties(gate.loaded)
+    records = [_record(row, given[row["path"]], gate.quarantine, gate.findings, counties.get(row["path"], {}))
+               for row in gate.files.to_dicts()]
     return {"schema_version": SCHEMA_VERSION, "checked_at": datetime.now(UTC).isoformat(timespec="seconds"),
             "files_rejected": sum(r["status"] == "rejected" for r in records), "files": records}
 
 
-def _record(file: dict, given: str, quarantine: pl.DataFrame, findings: pl.DataFrame) -> dict:
+def _row_counties(loaded: dict[str, pl.DataFrame]) -> dict[str, dict[str, int]]:
+    """file -> {adcode: rows loaded whose own county column names it}, for the ledgers with a county column
+    (a county officer's upload must hold the own county's rows only)."""
+    found: dict[str, dict[str, int]] = {}
+    for frame in loaded.values():
+        if "county" not in frame.columns:
+            continue
+        counts = frame.group_by("_file", "county").len().drop_nulls("county").sort("_file", "county")
+        for file, county, n in counts.iter_rows():
+            found.setdefault(file, {})[county] = n
+    return found
+
+
+def _record(file: dict, given: str, quarantine: pl.DataFrame, findings: pl.DataFrame,
+            row_counties: dict[str, int]) -> dict:
     ledger = LEDGERS.get(file["ledger"] or "")
     own_rows = quarantine.filter(pl.col("_file") == file["path"]).sort("_row")
     own_cells = findings.filter(pl.col("_file") == file["path"]).sort("_row", "column", "rule")
@@ -78,6 +95,7 @@ def _record(file: dict, given: str, quarantine: pl.DataFrame, findings: pl.DataF
         "cells_nulled": file["cells_nulled"],
         "warnings": own_cells.filter(pl.col("severity") == "warning").height,
         "unmapped_headers": json.loads(file["unmapped_headers"]),
+        "row_counties": row_counties,
         "quarantined": [{"row": r["_row"], "column": r["column"], "rule": r["rule"], "message": r["message"],
                          "original": json.loads(r["original"]) if r["original"] else None}
                         for r in own_rows.to_dicts()],

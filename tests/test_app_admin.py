@@ -128,4 +128,4 @@ def test_the_settings_tab_shows_the_settings_in_force(admin_data):
     shown = next(f.value for f in at.dataframe if "设置" in f.value.columns)
     assert dict(zip(shown["设置"], shown["取值"], strict=True)) == {
         "无操作自动退出（分钟）": "45", "连续输错几次即锁定": "5", "锁定时长（分钟）": "15",
-        "统一身份认证（OIDC）": "未配置"}
+        "上传台账文件大小上限（MB）": "50", "统一身份认证（OIDC）": "未配置"}

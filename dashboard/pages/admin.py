@@ -164,6 +164,7 @@ def settings_in_force() -> None:
     rows = [(t("admin.setting.idle_minutes"), f"{config.idle_minutes:g}"),
             (t("admin.setting.max_failures"), str(config.max_failures)),
             (t("admin.setting.lockout_minutes"), f"{config.lockout_minutes:g}"),
+            (t("admin.setting.upload_max_mb"), f"{config.upload_max_mb:g}"),
             (t("admin.setting.oidc"), oidc.provider["server_metadata_url"] if oidc else t("admin.oidc_off"))]
     if oidc:
         rows.append((t("admin.setting.oidc_roles", claim=oidc.role_claim),

@@ -18,7 +18,7 @@ from tests.bad_input.corpus import CASES, Case, Loaded, Nulled, Quarantined, Rej
 from tests.conftest import ROOT
 
 FILE_KEYS = {"file", "path", "sha256", "ledger", "ledger_zh", "county", "month", "status", "reject_rule", "message",
-             "rows", "cells_nulled", "warnings", "unmapped_headers", "quarantined", "findings"}
+             "rows", "cells_nulled", "warnings", "unmapped_headers", "row_counties", "quarantined", "findings"}
 ROW_KEYS = {"read", "loaded", "quarantined", "skipped"}
 QUARANTINED_KEYS = {"row", "column", "rule", "message", "original"}
 FINDING_KEYS = {"row", "column", "original", "loaded", "rule", "severity", "message"}
@@ -85,6 +85,18 @@ def test_each_declared_outcome_is_in_the_report(checked, case: Case):
                 assert row not in {q["row"] for q in got["quarantined"]}
                 flagged = {f"{c['column']}:{c['rule']}" for c in got["findings"] if c["row"] == row}
                 assert (warning in flagged) if warning else flagged == set(), flagged
+
+
+def test_row_counties_are_the_loaded_rows_by_their_own_county(checked, corpus):
+    raw = [name for (name,) in corpus.sql("select table_name from duckdb_columns() where table_name like 'raw_%' "
+                                          "and column_name = 'county'").fetchall()]
+    want: dict[str, dict[str, int]] = {}
+    for table in raw:
+        for file, county, n in corpus.sql(f"select _file, county, count(*) from {table} where county is not null "
+                                          "group by all").fetchall():
+            want.setdefault(file, {})[county] = n
+    assert want, "the corpus has rows with a county"
+    assert {path: record["row_counties"] for path, record in checked.items() if record["row_counties"]} == want
 
 
 def test_the_report_keeps_its_documented_shape(checked):

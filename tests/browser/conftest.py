@@ -111,18 +111,25 @@ def in_data(data_dir: Path) -> Iterator[None]:
 def app_url(demo_data_dir, oidc_provider):
     if not shutil.which(CHROMIUM) and not Path(CHROMIUM).exists():
         pytest.fail(f"Chromium not found at {CHROMIUM}: run `python3 tasks.py test`, which installs it")
-    from access import accounts, settings
+    from access import settings
 
     port = _free_port()
     url = f"http://127.0.0.1:{port}"
     with in_data(demo_data_dir):
-        for role, (username, county) in ACCOUNTS.items():
-            if accounts.get(username) is None:
-                accounts.create(username, role, county, password=PASSWORD, actor="tests")
+        make_accounts()
         settings.path().write_text(SETTINGS.format(provider=oidc_provider, app=url, cookie_secret=os.urandom(16).hex()),
                                    encoding="utf-8")
     with serve(port, {"WUWEI_DATA_DIR": str(demo_data_dir)}):
         yield url
+
+
+def make_accounts() -> None:
+    """The test accounts (ACCOUNTS, PASSWORD) in the data folder this process points at."""
+    from access import accounts
+
+    for role, (username, county) in ACCOUNTS.items():
+        if accounts.get(username) is None:
+            accounts.create(username, role, county, password=PASSWORD, actor="tests")
 
 
 @contextmanager
