@@ -13,6 +13,7 @@ which would start the app (and its wait for a warehouse) in the worker.
 from __future__ import annotations
 
 import pickle
+import queue
 import subprocess
 import sys
 import threading
@@ -33,20 +34,31 @@ class Worker:
                                          cwd=ROOT, stdin=subprocess.PIPE, stdout=subprocess.PIPE)
         self._waiting: deque[Future] = deque()
         self._lock = threading.Lock()
-        # answers are read as they come, so that neither side ever blocks on a full pipe
+        # Batches are written and answers read by threads of their own: a batch is megabytes and the pipe
+        # holds 64 KB, so a write waits until the worker has finished the batch before; the build goes on
+        # reading meanwhile, and neither side ever blocks the other on a full pipe.
+        self._outbox: queue.SimpleQueue = queue.SimpleQueue()
+        self._writer = threading.Thread(target=self._write_batches, daemon=True)
         self._reader = threading.Thread(target=self._read_answers, daemon=True)
+        self._writer.start()
         self._reader.start()
 
     def submit(self, ledger: str, frame: pl.DataFrame) -> Future:
         future: Future = Future()
         with self._lock:
             self._waiting.append(future)
+        self._outbox.put((ledger, frame))
+        return future
+
+    def _write_batches(self) -> None:
+        sink = self._process.stdin
         try:
-            pickle.dump((ledger, frame), self._process.stdin, protocol=pickle.HIGHEST_PROTOCOL)
-            self._process.stdin.flush()
+            while (batch := self._outbox.get()) is not None:
+                pickle.dump(batch, sink, protocol=pickle.HIGHEST_PROTOCOL)
+                sink.flush()
+            sink.close()
         except OSError:  # the worker has died: its reader says why
             pass
-        return future
 
     def _read_answers(self) -> None:
         out = self._process.stdout
@@ -70,7 +82,8 @@ class Worker:
         return self
 
     def __exit__(self, *_exc) -> None:
-        self._process.stdin.close()
+        self._outbox.put(None)  # the worker ends when its input does
+        self._writer.join()
         self._reader.join()
         self._process.wait()
 
