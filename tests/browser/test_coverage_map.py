@@ -44,7 +44,11 @@ def click_county(offline_page, county: str, adcode: str, attempts: int = 3) -> N
             page.wait_for_url(re.compile(f"scope={adcode}"), timeout=4_000)
             break
         except PlaywrightTimeout:
-            continue
+            # a slow machine: the click may have reached the server and its rerun still be on its way;
+            # clicking again then would toggle the county back
+            offline_page.settle()
+            if re.search(f"scope={adcode}", page.url):
+                break
     expect(page).to_have_url(re.compile(f"scope={adcode}"))
     offline_page.settle()
 
