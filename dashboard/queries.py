@@ -215,25 +215,19 @@ def scopes() -> pl.DataFrame:
 
 def scope_names() -> Mapping[str, tuple[str, str]]:
     """Each scope's (Chinese, English) name by its code: the one spelling of county and city names."""
-    return _scope_names(str(database()))
-
-
-@functools.lru_cache(maxsize=4)
-def _scope_names(db: str) -> Mapping[str, tuple[str, str]]:
-    # looked up for every value v() translates: kept per warehouse file, read-only
-    frame = _read(db, "select scope_code, name_zh, name_en from core_scopes", ())
-    return MappingProxyType({code: (zh, en) for code, zh, en in frame.iter_rows()})
+    return _names(str(database()), "select scope_code, name_zh, name_en from core_scopes")
 
 
 def ledger_labels() -> Mapping[str, tuple[str, str]]:
     """Each ledger's short (Chinese, English) name, in the order of their declarations."""
-    return _ledger_labels(str(database()))
+    return _names(str(database()), "select ledger, label_zh, label_en from ref_ledgers order by sort_order")
 
 
-@functools.lru_cache(maxsize=4)
-def _ledger_labels(db: str) -> Mapping[str, tuple[str, str]]:
-    frame = _read(db, "select ledger, label_zh, label_en from ref_ledgers order by sort_order", ())
-    return MappingProxyType({name: (zh, en) for name, zh, en in frame.iter_rows()})
+@functools.lru_cache(maxsize=8)
+def _names(db: str, sql: str) -> Mapping[str, tuple[str, str]]:
+    # looked up for every value v() translates: kept per warehouse file, read-only
+    frame = _read(db, sql, ())
+    return MappingProxyType({key: (zh, en) for key, zh, en in frame.iter_rows()})
 
 
 def boundaries() -> dict:

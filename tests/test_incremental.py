@@ -123,24 +123,30 @@ def test_a_file_is_read_again_when_today_moves_past_one_of_its_dates(tmp_path, m
     assert later.files_cached == 0 and later.quarantine.height == 0 and later.rows_loaded["complaints"] == 2
 
 
-def test_a_build_whose_files_all_come_from_the_cache_never_starts_great_expectations(tmp_path):
-    """GX takes seconds to import: it runs in a worker process started only when a file must be checked, and
-    the build's own process never imports it (a fresh process each, as the command line and the upload
-    queue run builds)."""
+def _in_a_fresh_process(tmp_path, code: str, timeout: float | None = None) -> str:
+    """`code` run by a new Python on a copy of the golden landing folder (sys.argv[1]); its stdout."""
     import os
     import subprocess
     import sys
 
     landing = tmp_path / "landing"
-    shutil.copytree(GOLDEN_LANDING, landing)
+    if not landing.exists():
+        shutil.copytree(GOLDEN_LANDING, landing)
     env = {**os.environ, "WUWEI_DATA_DIR": str(tmp_path / "data"), "WUWEI_PII_SALT": "test-salt"}
+    return subprocess.run([sys.executable, "-c", code, str(landing)], env=env, capture_output=True, text=True,
+                          timeout=timeout, check=True).stdout
+
+
+def test_a_build_whose_files_all_come_from_the_cache_never_starts_great_expectations(tmp_path):
+    """GX takes seconds to import: it runs in a worker process started only when a file must be checked, and
+    the build's own process never imports it (a fresh process each, as the command line and the upload
+    queue run builds)."""
     code = ("import sys; from pathlib import Path; from expectations import gx_worker; started = []; "
             "start = gx_worker.Worker.__init__; "
             "gx_worker.Worker.__init__ = lambda self, *a: (started.append(1), start(self, *a))[1]; "
             "from pipelines.build import build; s = build(Path(sys.argv[1])); "
             "print(s.files_cached, s.files.height, len(started), 'great_expectations' in sys.modules)")
-    runs = [subprocess.run([sys.executable, "-c", code, str(landing)], env=env, capture_output=True, text=True,
-                           check=True).stdout.split() for _ in range(2)]
+    runs = [_in_a_fresh_process(tmp_path, code).split() for _ in range(2)]
     assert runs[0][0] == "0" and runs[0][2:] == ["1", "False"]  # everything read, checked by the worker
     assert runs[1][0] == runs[1][1] and runs[1][2:] == ["0", "False"]
 
@@ -149,17 +155,8 @@ def test_a_build_after_the_app_has_run_in_the_same_process_finishes(tmp_path):
     """The suite builds warehouses in a process where AppTest has run the app, which makes the app that
     process's __main__: the GX worker must not start it again (multiprocessing's spawn did, and the
     app's wait for a warehouse hung the build for good)."""
-    import os
-    import subprocess
-    import sys
-
-    landing = tmp_path / "landing"
-    shutil.copytree(GOLDEN_LANDING, landing)
-    env = {**os.environ, "WUWEI_DATA_DIR": str(tmp_path / "data"), "WUWEI_PII_SALT": "test-salt"}
     code = ("import sys; from pathlib import Path; from pipelines.build import build; from tests.apptest import start; "
             "build(Path(sys.argv[1])); start(role='admin').switch_page('dashboard/pages/overview.py').run(); "
             "assert sys.modules['__main__'].__file__.endswith('streamlit_app.py'); "
             "print(build(Path(sys.argv[1]), full=True).files_cached)")
-    done = subprocess.run([sys.executable, "-c", code, str(landing)], env=env, capture_output=True, text=True,
-                          timeout=300, check=True)
-    assert done.stdout.split()[-1] == "0"
+    assert _in_a_fresh_process(tmp_path, code, timeout=300).split()[-1] == "0"
