@@ -16,7 +16,8 @@ from stdnum.cn import uscc
 
 from contract.ledgers import LEDGERS
 from contract.location import REFERENCE
-from pipelines.demo import USCC_CHARS, generate
+from pipelines.demo import generate
+from pipelines.demo.story import USCC_CHARS
 
 THROUGH = date(2026, 10, 31)
 COUNTIES = {"620602": "凉州区", "620621": "民勤县", "620622": "古浪县", "620623": "天祝藏族自治县"}
