@@ -18,7 +18,6 @@ complaints, credit (the ledgers) -> defects, writers (the files); generate below
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -31,6 +30,7 @@ from pipelines.demo.defects import Defects
 from pipelines.demo.frames import inspections_frame, rectifications_frame
 from pipelines.demo.region import SNAPSHOTS_FROM, load_region, ym
 from pipelines.demo.writers import (
+    Progress,
     Writer,
     write_complaints,
     write_credit_events,
@@ -49,7 +49,7 @@ def _default_through(today: date) -> date:
 
 
 def generate(landing: Path, *, seed: int = 2024, scale: float = 1.0, through: date | None = None,
-             defects: bool = False, progress: Callable[[str], None] | None = None) -> dict[str, int]:
+             defects: bool = False, progress: Progress | None = None) -> dict[str, int]:
     """Write every ledger as files into `landing` (created if missing). `through` = last complete month
     (default: the month before today's month); returns rows written per ledger name."""
     through_d = through or _default_through(location.today())

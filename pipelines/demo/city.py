@@ -161,8 +161,8 @@ class City:
             grade = np.where(latest >= 0, np.minimum(latest, 2), grade)
         return np.where(self.mode_at(m) == PRO, grade, UNGRADED)
 
-    def committee_at(self, m: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """(status index or -1 when no record, current term index, expired flag) per compound."""
+    def committee_at(self, m: int) -> tuple[np.ndarray, np.ndarray]:
+        """(status index or -1 when no record, current term index) per compound."""
         terms = self.c_est.shape[0]
         term = np.full(self.n, -1)
         for k in range(terms):
@@ -172,7 +172,7 @@ class City:
         status = np.where(term >= 0, np.where(expired, 2, 1), np.where(m >= self.c_prep, 0, -1))
         status = np.where((status >= 1) & (m >= self.c_dissolve), 3, status)
         status = np.where(self.present(m), status, -1)
-        return status, term, expired
+        return status, term
 
 
 def build_city(region: Region, seed: int, scale: float, through: int) -> City:

@@ -45,7 +45,7 @@ def complaints_month(city: City, m: int, through: int, seed: int, book: CreditBo
     visited = rng.random(n) >= 0.15
     sat = np.where(t["late"], rng.choice(3, n, p=[0.35, 0.3, 0.35]), rng.choice(3, n, p=[0.64, 0.24, 0.12]))
     caller, repeat = _callers(city, rng, t, seed, seen)
-    if book.actual is not None and m // 12 in book.years:
+    if m // 12 in book.years:
         counted = complaint & t["closed_ok"] & (firm >= 0)
         points = substantiated.astype(int) + 2 * t["late"].astype(int)
         np.add.at(book.actual[:, book.years.index(m // 12)], firm[counted], points[counted])

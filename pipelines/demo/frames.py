@@ -97,7 +97,7 @@ def compounds_frame(city: City, ci: int, m: int) -> pl.DataFrame:
 
 
 def committees_frame(city: City, ci: int, m: int) -> pl.DataFrame:
-    status, term, _ = city.committee_at(m)
+    status, term = city.committee_at(m)
     idx = np.flatnonzero((city.county == ci) & (status >= 0))
     idx = idx[np.argsort(city.cid[idx], kind="stable")]
     status, term = status[idx], term[idx]

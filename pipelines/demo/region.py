@@ -7,7 +7,6 @@ import csv
 import json
 from dataclasses import dataclass
 from datetime import date, timedelta
-from pathlib import Path
 
 import numpy as np
 import shapely
@@ -64,7 +63,6 @@ class County:
     adcode: str
     name: str
     short: str
-    seat: str
 
 
 @dataclass
@@ -82,11 +80,11 @@ class Region:
     grade_cap: np.ndarray  # fee cap per grade index 0..2
 
 
-def load_region(reference: Path = REFERENCE) -> Region:
-    with open(reference / "counties.csv", encoding="utf-8") as f:
-        counties = [County(r["adcode"], r["name_zh"], r["variants"].split("|")[0], r["seat_town"])
+def load_region() -> Region:
+    with open(REFERENCE / "counties.csv", encoding="utf-8") as f:
+        counties = [County(r["adcode"], r["name_zh"], r["variants"].split("|")[0])
                     for r in csv.DictReader(f) if r["level"] == "county"]
-    with open(reference / "towns.csv", encoding="utf-8") as f:
+    with open(REFERENCE / "towns.csv", encoding="utf-8") as f:
         towns = list(csv.DictReader(f))
     index = {c.adcode: i for i, c in enumerate(counties)}
     towns = [t for t in towns if t["county_code"] in index]
@@ -95,7 +93,7 @@ def load_region(reference: Path = REFERENCE) -> Region:
     polygons = [shapes[c.adcode] for c in counties]
     for p in polygons:
         shapely.prepare(p)
-    with open(reference / "grade_rules.csv", encoding="utf-8") as f:
+    with open(REFERENCE / "grade_rules.csv", encoding="utf-8") as f:
         rules = list(csv.DictReader(f))
     order = ("一级", "二级", "三级", "不达标")
     grade_min = sorted(((order.index(r["grade"]), float(r["min_score"])) for r in rules),

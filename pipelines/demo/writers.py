@@ -42,7 +42,7 @@ from pipelines.demo.story import PROFILES, Style
 
 Progress = Callable[[str], None]
 SUM_COLUMNS = {"floor_area_m2", "buildings", "households", "occupied_households", "members",
-               "party_members", "findings", "penalty_cny", "issues_raised", "issues_resolved"}
+               "party_members", "findings", "penalty_cny"}
 
 
 def render(df: pl.DataFrame, ledger: Ledger, style: Style | None, *, excel_dates: bool) -> pl.DataFrame:
