@@ -178,6 +178,7 @@ def mix64(x: np.ndarray) -> np.ndarray:
 
 
 def words_at(words, idx: np.ndarray) -> pl.Series:
+    """The words at `idx`, counting round when an index passes the end."""
     return pl.Series(list(words), dtype=pl.String).gather(np.asarray(idx, dtype=np.int64) % len(words))
 
 
