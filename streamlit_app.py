@@ -9,7 +9,7 @@ import streamlit as st
 
 from access.roles import DESK
 from dashboard import shell
-from dashboard.i18n import EN, ZH, t
+from dashboard.i18n import EN, ZH, language, t
 
 # the browser tab's title in the language chosen (the switch's, else the link's, as the shell reads it)
 title_lang = EN if st.session_state.get("lang", st.query_params.get("lang")) == EN else ZH
@@ -56,13 +56,27 @@ if st.query_params.get("mode") == "meeting" or not user.may(DESK):
 
 st.session_state["_filters"] = shell.sidebar_filters()
 shell.user_box(user)
-sections = {t(section): [st.Page(path, title=t(title), url_path=url) for path, title, url, needs in pages
-                         if user.may(needs)]
-            for section, pages in PAGES if any(user.may(needs) for *_, needs in pages)}
-# Streamlit serves the default page at / only: a hidden second entry serves it at its url path too, so a
-# shared link or bookmark to /overview opens it rather than "page not found".
-home, title, url, _needs = PAGES[0][1][0]
-first = sections[t(PAGES[0][0])]
-first[0] = st.Page(home, title=t(title), url_path="", default=True)
-first.append(st.Page(home, title=t(title), url_path=url, visibility="hidden"))
+
+
+def desk_pages() -> dict[str, list[st.Page]]:
+    """The navigation's sections for this role, in the view's language."""
+    sections = {t(section): [st.Page(path, title=t(title), url_path=url) for path, title, url, needs in pages
+                             if user.may(needs)]
+                for section, pages in PAGES if any(user.may(needs) for *_, needs in pages)}
+    # Streamlit serves the default page at / only: a hidden second entry serves it at its url path too, so a
+    # shared link or bookmark to /overview opens it rather than "page not found".
+    home, title, url, _needs = PAGES[0][1][0]
+    first = sections[t(PAGES[0][0])]
+    first[0] = st.Page(home, title=t(title), url_path="", default=True)
+    first.append(st.Page(home, title=t(title), url_path=url, visibility="hidden"))
+    return sections
+
+
+# st.Page resolves its file's path on the disk each time it is made (a dozen system calls a page, a tenth of a
+# session's first runs when a meeting room opens the app), so a session keeps the pages it made until its role
+# or language changes. Pages are not shared between sessions: st.navigation marks the one it returns.
+made_for = (user.role, language())
+if st.session_state.get("_pages_for") != made_for:
+    st.session_state["_pages"], st.session_state["_pages_for"] = desk_pages(), made_for
+sections = st.session_state["_pages"]
 st.navigation({**sections, **({"": REFUSED} if REFUSED else {})}).run()

@@ -190,3 +190,27 @@ def test_progress_in_compounds_by_hand(golden, scope, metric, deadline, want):
         from mart_target_progress where scope_code = ? and metric = ? and deadline = ? and month = '2025-02-28'
     """, [scope, metric, deadline]).fetchall()
     assert got == [tuple(approx(x) for x in want)]
+
+
+def test_a_shared_figure_reaches_the_browser_exactly_as_its_figure_would():
+    """The cached charts hand st.plotly_chart a dict made once: the spec it sends must be the figure's own,
+    dates, dashes and annotations included, and drawing it must not change what the next session gets."""
+    import plotly.graph_objects as go
+    import plotly.io
+    import plotly.tools
+
+    from dashboard.components import SharedFigure, plotly_layout
+
+    fig = plotly_layout(go.Figure([
+        go.Scatter(x=[date(2024, 12, 31), date(2025, 1, 31)], y=[3, 5], mode="lines+markers", name="实际",
+                   line={"dash": "dash"}),
+        go.Scatter(x=[date(2026, 12, 31)], y=[0], mode="markers+text", text=["2026年底 100%"])]))
+    fig.add_annotation(text="暂无数据", x=0.5, y=0.5, xref="paper", yref="paper", showarrow=False)
+
+    def sent(figure) -> str:  # what st.plotly_chart puts in its proto's spec
+        return plotly.io.to_json(plotly.tools.return_figure_from_figure_or_data(figure, validate_figure=True),
+                                 validate=False)
+
+    shared = SharedFigure(fig)
+    assert json.loads(sent(shared)) == json.loads(sent(fig))
+    assert json.loads(sent(shared)) == json.loads(sent(shared))

@@ -12,7 +12,18 @@ import streamlit as st
 from plotly.subplots import make_subplots
 
 from dashboard import queries
-from dashboard.components import STATUS_COLOURS, STATUS_HEX, chart, filter_labels, kpi_tile, num, pct, plotly_layout, pp
+from dashboard.components import (
+    STATUS_COLOURS,
+    STATUS_HEX,
+    SharedFigure,
+    chart,
+    filter_labels,
+    kpi_tile,
+    num,
+    pct,
+    plotly_layout,
+    pp,
+)
 from dashboard.downloads import table_downloads
 from dashboard.i18n import language, month_label, t, v
 from dashboard.shell import Filters, filters, page_header, url_choice
@@ -197,7 +208,7 @@ def targets_by_scope(metric: str, month: date) -> dict[str, list[dict]]:
 
 
 @st.cache_resource(max_entries=256, show_spinner=False)
-def figures(database: str, metric: str, month: date, scope: str, lang: str) -> tuple[go.Figure, go.Figure, go.Figure]:
+def figures(database: str, metric: str, month: date, scope: str, lang: str) -> tuple[SharedFigure, ...]:
     """The burn-down, the burn-up and the all-counties grid, built once per warehouse file, metric, month, scope
     and language and shared by every session: building Plotly figures was most of the page's time when a
     meeting room opens it at once, and st.plotly_chart only reads a figure."""
@@ -205,9 +216,9 @@ def figures(database: str, metric: str, month: date, scope: str, lang: str) -> t
     series = actuals(metric, month, scope)
     history = ideal_history(metric, month).filter(pl.col("scope_code") == scope)
     target_rows = by_scope.get(scope, [])
-    return (progress_figure(series, history, target_rows, metric, "remaining"),
-            progress_figure(series, history, target_rows, metric, "done"),
-            small_multiples(metric, month, by_scope, queries.scopes()["scope_code"].to_list()))
+    return (SharedFigure(progress_figure(series, history, target_rows, metric, "remaining")),
+            SharedFigure(progress_figure(series, history, target_rows, metric, "done")),
+            SharedFigure(small_multiples(metric, month, by_scope, queries.scopes()["scope_code"].to_list())))
 
 
 # -- text -----------------------------------------------------------------------------------------
@@ -295,7 +306,7 @@ def deadline_row(r: dict) -> dict:
 def deadline_table(target_rows: list[dict], f: Filters, metric: str) -> None:
     frame = pl.DataFrame(target_rows)
     shown = pl.DataFrame([deadline_row(r) for r in target_rows])
-    st.dataframe(shown.to_pandas(), hide_index=True, width="stretch", column_config={
+    st.dataframe(shown, hide_index=True, width="stretch", column_config={
         c: st.column_config.TextColumn(t(f"targets.col_{c}")) if c != "months_left"
         else st.column_config.NumberColumn(t("targets.col_months_left"), format="%d") for c in shown.columns})
     table_downloads(frame, t(f"targets.file.{metric}"), filter_labels(f), f.month, key="targets-deadlines")
