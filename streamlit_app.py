@@ -79,4 +79,5 @@ made_for = (user.role, language())
 if st.session_state.get("_pages_for") != made_for:
     st.session_state["_pages"], st.session_state["_pages_for"] = desk_pages(), made_for
 sections = st.session_state["_pages"]
-st.navigation({**sections, **({"": REFUSED} if REFUSED else {})}).run()
+# expanded: every page listed (collapsed, Streamlit writes "View 6 more" in English in the Chinese view)
+st.navigation({**sections, **({"": REFUSED} if REFUSED else {})}, expanded=True).run()

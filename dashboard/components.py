@@ -15,7 +15,7 @@ import polars as pl
 import streamlit as st
 
 from dashboard.downloads import table_downloads
-from dashboard.frames import mapped
+from dashboard.frames import for_the_browser, mapped
 from dashboard.i18n import language, month_label, t, v, v_list
 
 if TYPE_CHECKING:
@@ -162,8 +162,9 @@ def table(frame: pl.DataFrame, columns: dict, *, name: str, f: Filters, key: str
     """`frame`'s `columns` (name -> column config, in order) as a table, with CSV and XLSX downloads of the
     same columns (links left out). With `selectable`, a row can be clicked; returns the selected row numbers."""
     shown = frame.select(list(columns))
-    event = st.dataframe(shown, hide_index=True, width="stretch", height=height, column_config=columns, key=key,
-                         on_select="rerun" if selectable else "ignore", selection_mode="single-row")
+    event = st.dataframe(for_the_browser(shown), hide_index=True, width="stretch", height=height,
+                         column_config=columns, key=key, on_select="rerun" if selectable else "ignore",
+                         selection_mode="single-row")
     table_downloads(shown.drop(PROFILE, strict=False), name, filter_labels(f), f.month, key=key,
                     source_table=source_table)
     return list(event.selection.rows) if selectable else []
@@ -215,7 +216,7 @@ def grid(frame: pl.DataFrame, columns: dict, *, key: str) -> None:
     rows = [[print_cell(value, columns[name]) for name, value in row.items()] for row in shown.iter_rows(named=True)]
     header = [(config["label"], config["type_config"]["type"] == "number") for config in columns.values()]
     with st.container(key=f"printable_{key}"):
-        st.dataframe(shown, hide_index=True, width="stretch", column_config=columns)
+        st.dataframe(for_the_browser(shown), hide_index=True, width="stretch", column_config=columns)
         st.html(html_table(header, rows, "print-table"))
 
 

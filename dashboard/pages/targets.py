@@ -25,6 +25,7 @@ from dashboard.components import (
     pp,
 )
 from dashboard.downloads import table_downloads
+from dashboard.frames import for_the_browser
 from dashboard.i18n import language, month_label, t, v
 from dashboard.shell import Filters, filters, page_header, url_choice
 
@@ -306,7 +307,7 @@ def deadline_row(r: dict) -> dict:
 def deadline_table(target_rows: list[dict], f: Filters, metric: str) -> None:
     frame = pl.DataFrame(target_rows)
     shown = pl.DataFrame([deadline_row(r) for r in target_rows])
-    st.dataframe(shown, hide_index=True, width="stretch", column_config={
+    st.dataframe(for_the_browser(shown), hide_index=True, width="stretch", column_config={
         c: st.column_config.TextColumn(t(f"targets.col_{c}")) if c != "months_left"
         else st.column_config.NumberColumn(t("targets.col_months_left"), format="%d") for c in shown.columns})
     table_downloads(frame, t(f"targets.file.{metric}"), filter_labels(f), f.month, key="targets-deadlines")
