@@ -141,3 +141,22 @@ def test_a_second_click_returns_to_the_city(golden_app_env):
     click_county(at, "620602")
     click_county(at, "620602")
     assert at.session_state["scope"] == "620600"
+
+
+def test_boundaries_are_drawn_simplified_within_a_quarter_pixel(golden, golden_app_env):
+    """The map draws each county's boundary with fewer vertices than surveyed (a browser without a graphics
+    card could not pick a county of thousands in time for a click), and no drawn point strays from the
+    surveyed line by more than the tolerance: the box's longer side / 4000, a quarter of a pixel."""
+    import shapely
+    from shapely.geometry import shape
+
+    surveyed = {code: shape(json.loads(text)) for code, text in
+                golden.execute("select adcode, geojson from ref_boundaries where level = 'county'").fetchall()}
+    drawn = {f["properties"]["adcode"]: shape(f["geometry"])
+             for f in layer(deck_spec(run_page("coverage-map", scope="620600")), "counties")["data"]["features"]}
+    assert drawn.keys() == surveyed.keys()
+    west, south, east, north = shapely.GeometryCollection(list(surveyed.values())).bounds
+    tolerance = max(east - west, north - south) / 4000
+    for code, line in surveyed.items():
+        assert len(shapely.get_coordinates(drawn[code])) < len(shapely.get_coordinates(line)) / 2, code
+        assert line.hausdorff_distance(drawn[code]) <= tolerance * 1.0001, code

@@ -31,6 +31,7 @@ MAP_HEIGHT = 640
 INSET_HEIGHT, INSET_WIDTH, INSET_PAD = 320, 320, 0.003  # pixels, pixels, degrees around the compounds shown
 COUNTY_LAYER = "counties"
 NO_DATA_HEX = "#D5DAE1"
+SIMPLIFY_DIVISOR = 4000  # the box's longer side over this: a quarter of a pixel of a ~1000 px map
 OUTLINE_HEX = "#B22A2E"  # the theme's primary colour marks the county in scope
 # Shares are classed at the plan's thresholds (60%, 80%, 100%), so a colour says which target is met.
 SHARE_BREAKS = (0.4, 0.6, 0.8, 1.0)
@@ -113,15 +114,24 @@ def compounds(month: date, f: Filters) -> pl.DataFrame:
 
 @st.cache_data(show_spinner=False, max_entries=4)
 def county_shapes(database: str) -> tuple[dict, list[dict], tuple[float, float, float, float]]:
-    """The county boundaries, a label point inside each, and the bounding box (per warehouse file)."""
-    from shapely.geometry import shape
+    """The county boundaries simplified for drawing, a label point inside each, and the bounding box (per
+    warehouse file). Surveyed boundaries carry a vertex every few dozen metres (天祝: 4,752), a hundred to
+    the map's pixel; a browser drawing WebGL without a graphics card (software, as on many office PCs and in
+    headless Chromium) then takes so long to pick a county that a click is no longer a click. A tolerance
+    of a quarter of a pixel at the city's view leaves the drawing as it was with a quarter of the vertices
+    (Wuwei: 8,335 to 2,179)."""
+    from shapely.geometry import mapping, shape
 
-    collection = queries.boundaries()
-    geometries = [shape(f["geometry"]) for f in collection["features"]]
+    raw = queries.boundaries()
+    surveyed = [shape(f["geometry"]) for f in raw["features"]]
+    bounds = [g.bounds for g in surveyed]
+    box = (min(b[0] for b in bounds), min(b[1] for b in bounds), max(b[2] for b in bounds), max(b[3] for b in bounds))
+    tolerance = max(box[2] - box[0], box[3] - box[1]) / SIMPLIFY_DIVISOR
+    geometries = [g.simplify(tolerance, preserve_topology=True) for g in surveyed]
+    collection = {**raw, "features": [{**f, "geometry": mapping(g)}
+                                      for f, g in zip(raw["features"], geometries, strict=True)]}
     labels = [{"adcode": f["properties"]["adcode"], "position": list(g.representative_point().coords[0])}
               for f, g in zip(collection["features"], geometries, strict=True)]
-    bounds = [g.bounds for g in geometries]
-    box = (min(b[0] for b in bounds), min(b[1] for b in bounds), max(b[2] for b in bounds), max(b[3] for b in bounds))
     return collection, labels, box
 
 
