@@ -115,7 +115,8 @@ def compounds(month: date, f: Filters) -> pl.DataFrame:
 @st.cache_data(show_spinner=False, max_entries=4)
 def county_shapes(database: str) -> tuple[dict, list[dict], tuple[float, float, float, float]]:
     """The county boundaries simplified for drawing, a label point inside each, and the bounding box (per
-    warehouse file). Surveyed boundaries carry more vertices than the map has pixels to draw them (天祝: 4,752); a browser drawing WebGL without a graphics card (software, as on many office PCs and in
+    warehouse file). Surveyed boundaries carry more vertices than the map has pixels to draw them (天祝:
+    4,752); a browser drawing WebGL without a graphics card (software, as on many office PCs and in
     headless Chromium) then takes so long to pick a county that a click is no longer a click. A tolerance
     of a quarter of a pixel at the city's view leaves the drawing as it was with a quarter of the vertices
     (Wuwei: 8,335 to 2,179)."""
