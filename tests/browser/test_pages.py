@@ -81,16 +81,16 @@ TILE_FIT_JS = """() => {
 }"""
 
 
-@pytest.mark.parametrize("lang", ["zh", "en"])
-def test_kpi_tiles_show_whole_labels_and_values_at_1280(browser, app_url, lang):
+def test_kpi_tiles_show_whole_labels_and_values_at_1280(browser, app_url):
     """At 1280×720 (a projector or a small laptop, the sidebar open) no KPI tile of a desk page cuts its
-    label, value or delta: six tiles in a row once cut "95.6%" to "95.…"."""
+    label, value or delta: six tiles in a row once cut "95.6%" to "95.…". In English, whose labels are the
+    longer (the values are the same in both languages)."""
     p = OfflinePage(browser, app_url, role="admin")
     p.page.set_viewport_size({"width": 1280, "height": 720})
     try:
         found = {}
         for path, _marker in PAGES:
-            p.open(path, lang=lang)
+            p.open(path, lang="en")
             found[path] = p.page.evaluate(TILE_FIT_JS)
         assert {path: bad for path, bad in found.items() if bad} == {}
     finally:
