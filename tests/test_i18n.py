@@ -79,3 +79,9 @@ def test_lists_and_bilingual_texts_follow_the_language():
     assert (half(rule, "en"), half(rule, "zh")) == ("households (总户数) must be at least 1", "总户数应不小于 1")
     assert half("文件 a.csv：缺少必填列／File a.csv: lacks a column", "en") == "File a.csv: lacks a column"
     assert half("only one language", "zh") == "only one language"
+
+
+def test_every_dictionary_column_has_its_label():
+    from dashboard.columns import COLUMNS
+
+    assert {name: c.label for name, c in COLUMNS.items() if c.label not in TEXT} == {}
