@@ -86,7 +86,7 @@ def status_history(scope: str, month: date) -> None:
     wide = month_labels(frame).pivot("status", index="month", values="compounds")
     fig = series_figure(wide["month"].to_list(), {
         v(s): (wide[s].to_list(), STATUS_HEX_COMMITTEE[s]) for s in STATUS_ORDER if s in wide.columns},
-        kind="area", yaxis_title=t("committees.col_compounds"))
+        kind="area", yaxis_title=t("col.compounds"))
     chart(plotly_layout(fig, height=340), t("committees.history_caption"), key="committee-history")
 
 

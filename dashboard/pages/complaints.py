@@ -254,7 +254,7 @@ def category_chart(scope: str, month: date) -> None:
     fig = go.Figure(go.Heatmap(
         x=months, y=[v(c) for c in wide["value"]], z=wide.drop("value").to_numpy(), xperiod="M1",
         colorscale=[[0, "#F5F8FC"], [0.35, "#9CC7EA"], [0.7, "#E08A00"], [1, "#B22A2E"]],
-        hovertemplate="%{y} · %{x|%Y-%m}: %{z}<extra></extra>", colorbar={"title": t("complaints.col_complaints")}))
+        hovertemplate="%{y} · %{x|%Y-%m}: %{z}<extra></extra>", colorbar={"title": t("col.complaints")}))
     heating_band(fig, months)
     chart(month_axis(fig, max(320, 24 * wide.height + 100)), t("complaints.category_caption"), key="categories")
 

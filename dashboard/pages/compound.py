@@ -115,8 +115,8 @@ def history(compound_id: str, f: Filters) -> pl.DataFrame:
 def complaints_chart(months: pl.DataFrame) -> None:
     shown = month_labels(months.head(HISTORY_MONTHS_CHARTED).reverse())
     fig = series_figure(shown["month"].to_list(), {
-        t("compound.col_complaints"): (shown["complaints"].to_list(), "#B22A2E")}, showlegend=False,
-        yaxis_title=t("compound.col_complaints"))
+        t("col.complaints"): (shown["complaints"].to_list(), "#B22A2E")}, showlegend=False,
+        yaxis_title=t("col.complaints"))
     fig.update_yaxes(rangemode="tozero", dtick=1 if shown["complaints"].max() < 5 else None)
     chart(plotly_layout(fig, height=260), t("compound.complaints_caption"), key="compound-complaints")
 

@@ -239,7 +239,7 @@ def issue_tables(issues: pl.DataFrame, f: Filters) -> None:
 
 def history_chart(history: pl.DataFrame, thresholds: pl.DataFrame) -> None:
     fig = go.Figure()
-    fig.add_scatter(x=history["quarter"], y=history["score"], mode="lines+markers+text", name=t("firms.col_score"),
+    fig.add_scatter(x=history["quarter"], y=history["score"], mode="lines+markers+text", name=t("col.score"),
                     text=[f"{s:.0f} {lv}" for s, lv in zip(history["score"], history["level"], strict=True)],
                     textposition="top center", line={"color": "#1F6FB2", "width": 3},
                     marker={"size": 10, "color": [LEVEL_HEX.get(lv, "#8A94A6") for lv in history["level"]]})
@@ -248,7 +248,7 @@ def history_chart(history: pl.DataFrame, thresholds: pl.DataFrame) -> None:
                       annotation_text=t("firms.threshold", level=row["level"], score=f"{row['min_score']:.0f}"),
                       annotation_position="bottom left")
     fig.update_xaxes(type="category")
-    fig.update_yaxes(title=t("firms.col_score"),
+    fig.update_yaxes(title=t("col.score"),
                      range=[min(60, history["score"].min() - 5), max(105, history["score"].max() + 8)])
     chart(plotly_layout(fig, height=300), t("firms.history_caption"), key="history")
 
@@ -257,14 +257,14 @@ def score_tiles(firm: dict) -> None:
     listed = firm["list_en" if language() == "en" else "list_zh"]
     cols = st.columns(4)
     with cols[0]:
-        kpi_tile(t("firms.col_score"), f"{firm['score']:.0f}",
+        kpi_tile(t("col.score"), f"{firm['score']:.0f}",
                  note=t("firms.level_note", level=firm["level"], listed=listed or ""))
     with cols[1]:
-        kpi_tile(t("firms.col_gained"), f"{firm['points_gained']:.0f}")
+        kpi_tile(t("col.points_gained"), f"{firm['points_gained']:.0f}")
     with cols[2]:
-        kpi_tile(t("firms.col_lost"), f"{firm['points_lost']:.0f}")
+        kpi_tile(t("col.points_lost"), f"{firm['points_lost']:.0f}")
     with cols[3]:
-        kpi_tile(t("firms.col_deductions"), num(firm["deductions"]))
+        kpi_tile(t("col.deductions"), num(firm["deductions"]))
 
 
 def explanation(firm: dict) -> str:

@@ -218,13 +218,13 @@ def rectification_breakdowns(f: Filters) -> None:
     with left:
         st.subheader(t("inspections.by_county"))
         table(as_percent(translated(by_county, "county"), "close_rate"),
-              rectification_columns("county", t("overview.col_county")),
+              rectification_columns("county", t("col.county")),
               name=t("inspections.file_by_county"), f=f, key="rectification-counties",
               source_table="mart_rectification_monthly")
     with right:
         st.subheader(t("inspections.by_source", scope=v(f.scope)))
         table(as_percent(translated(by_source, "source"), "close_rate"),
-              rectification_columns("source", t("inspections.col_source")),
+              rectification_columns("source", t("col.source")),
               name=t("inspections.file_by_source"), f=f, key="rectification-sources",
               source_table="mart_rectification_monthly")
 
@@ -240,7 +240,7 @@ def rectification_trend(f: Filters) -> None:
     fig = series_figure(shown["month"].to_list(), {
         t("inspections.open_items"): (shown["open_items"].to_list(), "#7FB3D5"),
         t("overview.overdue"): (shown["overdue_items"].to_list(), STATUS_HEX["严重滞后"]),
-    }, yaxis_title=t("inspections.col_items"))
+    }, yaxis_title=t("col.items_to_date"))
     chart(plotly_layout(fig, height=300), t("inspections.trend_caption"), key="rectification-trend")
 
 

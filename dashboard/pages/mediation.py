@@ -16,7 +16,6 @@ from dashboard.components import (
     month_labels,
     num,
     pct,
-    percent_column,
     plotly_layout,
     series_figure,
     table,
@@ -86,8 +85,7 @@ def utility_table(f: Filters) -> None:
         order by s.sort_order, u.scope_code, u.sort_order
     """, f.month, f.scope, f.city)
     table(as_percent(translated(frame, "county", "utility"), "census_coverage", *RATES), configs(
-        "county", "utility", "compounds_surveyed", "census_coverage",
-        {r: percent_column(label) for r, label in rate_labels().items()},
+        "county", "utility", "compounds_surveyed", "census_coverage", *RATES,
     ), name=t("mediation.file_utilities"), f=f, key="utilities-by-county", source_table="mart_utilities_monthly")
 
 
@@ -213,8 +211,8 @@ def meeting_chart(monthly: pl.DataFrame) -> None:
         return
     shown = month_labels(monthly)
     fig = series_figure(shown["month"].to_list(), {
-        t("mediation.col_raised"): (shown["issues_raised"].to_list(), "#7FB3D5"),
-        t("mediation.col_resolved"): (shown["issues_resolved"].to_list(), "#2E7D32"),
+        t("col.issues_raised"): (shown["issues_raised"].to_list(), "#7FB3D5"),
+        t("col.issues_resolved"): (shown["issues_resolved"].to_list(), "#2E7D32"),
     }, yaxis_title=t("mediation.col_issues"))
     chart(plotly_layout(fig, height=320), t("mediation.meeting_caption"), key="joint-meetings")
 

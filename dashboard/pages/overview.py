@@ -166,7 +166,7 @@ def ranking_table(frame: pl.DataFrame, month: date) -> None:
     cc = st.column_config
 
     def status_column() -> dict:
-        return cc.MultiselectColumn(t("overview.col_status"), options=labels,
+        return cc.MultiselectColumn(t("col.status"), options=labels,
                                     color=[STATUS_HEX[s] for s in statuses])
 
     # only the columns shown travel to the browser (the codes and Chinese statuses stay here)

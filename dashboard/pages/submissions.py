@@ -102,9 +102,9 @@ def window(f: Filters, last: date) -> tuple[pl.DataFrame, list[date]]:
 def hover(row: dict) -> str:
     received = row["received_at"].strftime("%Y-%m-%d %H:%M") if row["received_at"] else "—"
     sender = row["sender"] or t("submissions.unknown_sender")
-    return (f"{status_label(row['status'])}<br>{t('submissions.col_deadline')}: {row['deadline'] or '—'}"
-            f"<br>{t('submissions.col_received_at')}: {received}<br>{t('submissions.col_sender')}: {sender}"
-            f"<br>{t('submissions.col_files')}: {row['files']}")
+    return (f"{status_label(row['status'])}<br>{t('col.deadline.submissions')}: {row['deadline'] or '—'}"
+            f"<br>{t('col.received_at.submissions')}: {received}<br>{t('col.sender')}: {sender}"
+            f"<br>{t('col.files.submissions')}: {row['files']}")
 
 
 def matrix(frame: pl.DataFrame, months: list[date], f: Filters) -> None:
