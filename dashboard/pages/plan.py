@@ -35,9 +35,9 @@ def detail(f: Filters) -> None:
         return
     frame = frame.with_columns(
         pl.col("scope_code").replace_strict({c: v(c) for c in frame["scope_code"]}).alias("scope"))
-    cc = st.column_config
     for key, names in DETAIL_TABLES.items():
-        columns = configs("scope", {c: cc.NumberColumn(t(f"plan.col_{c}"), format="%d") for c in names})
+        # compounds: the plan's own entry in the column dictionary (小区总数)
+        columns = configs("scope", *(f"{c}/plan" if c == "compounds" else c for c in names))
         table(frame, columns, name=t("plan.detail_file"), f=f, key=key, source_table="mart_plan_duties_monthly")
     st.caption(t("plan.detail_caption", days=frame["contract_expiry_days"][0]))
 
