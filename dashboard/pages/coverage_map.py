@@ -345,10 +345,7 @@ def county_table(values: pl.DataFrame, f: Filters) -> None:
         columns[code] = mapped(counties[metric.value], lambda x, m=metric: shown_value(m, x), nulls=True)
         columns[f"{code}_status"] = mapped(counties[metric.status], v, nulls=True)
     shown = counties.select(**columns)
-    config = configs("county")
-    for code in METRICS:
-        config[code] = st.column_config.TextColumn(t(f"map.metric.{code}"))
-        config[f"{code}_status"] = st.column_config.TextColumn(t(f"map.col_status.{code}"))
+    config = configs("county", *(c for code in METRICS for c in (f"{code}/map", f"{code}_status")))
     st.dataframe(shown.to_pandas(), hide_index=True, width="stretch", column_config=config)
     download = translated(counties.with_columns(county=pl.col("scope_code")), "county",
                           *(metric.status for metric in METRICS.values()))

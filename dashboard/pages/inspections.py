@@ -193,12 +193,9 @@ def rectification_tiles(f: Filters) -> None:
                  help=t("inspections.median_days_help"))
 
 
-def rectification_columns(first: str, label: str) -> dict:
-    cc = st.column_config
-    return configs(
-        {first: cc.TextColumn(label)}, "items_to_date", "closed_to_date", "close_rate", "open_items", "overdue_items",
-        "max_days_overdue", "median_days_to_close",
-    )
+def rectification_columns(first: str) -> dict:
+    return configs(first, "items_to_date", "closed_to_date", "close_rate", "open_items", "overdue_items",
+                   "max_days_overdue", "median_days_to_close")
 
 
 def rectification_breakdowns(f: Filters) -> None:
@@ -218,13 +215,13 @@ def rectification_breakdowns(f: Filters) -> None:
     with left:
         st.subheader(t("inspections.by_county"))
         table(as_percent(translated(by_county, "county"), "close_rate"),
-              rectification_columns("county", t("col.county")),
+              rectification_columns("county"),
               name=t("inspections.file_by_county"), f=f, key="rectification-counties",
               source_table="mart_rectification_monthly")
     with right:
         st.subheader(t("inspections.by_source", scope=v(f.scope)))
         table(as_percent(translated(by_source, "source"), "close_rate"),
-              rectification_columns("source", t("col.source")),
+              rectification_columns("source"),
               name=t("inspections.file_by_source"), f=f, key="rectification-sources",
               source_table="mart_rectification_monthly")
 
