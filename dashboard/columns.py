@@ -1,6 +1,7 @@
 """The dashboard's one column dictionary: every column a table shows, declared once — its kind (and so its
-format) and the key of its label in the translation table (dashboard/i18n.py, the `col.` group, or the
-metric's own label where the column is a metric). A page names the columns it shows, in order:
+format) and the key of its label in the translation table (dashboard/i18n.py: the `col.` group, or the
+page's own key where the column is a metric or a page's own wording). A page names the columns it shows, in
+order, and gets their configs in the view's language:
 
     table(frame, configs("profile", "compound_name", "county", "complaints"), ...)
 
