@@ -11,8 +11,9 @@ from __future__ import annotations
 import polars as pl
 
 from dashboard import queries
+from dashboard.columns import label
 from dashboard.frames import mapped
-from dashboard.i18n import EN, language, t
+from dashboard.i18n import EN, language
 
 # table name prefix -> layer, in the order the browser lists them (what analysts want first)
 LAYERS = {"mart_": "mart", "core_": "core", "stg_": "staging", "raw_": "raw", "ref_": "reference",
@@ -73,9 +74,7 @@ def description_sheet(table: str, shown: list[str], lang: str | None = None) -> 
     in the Chinese view, the English one in the English view."""
     described = (pl.DataFrame({"column_name": shown}, schema={"column_name": pl.String})
                  .join(columns(table), on="column_name", how="left", maintain_order="left"))
-    headers = {"column_name": "tables.col_column", "data_type": "tables.col_type", "zh": "tables.col_zh",
-               "en": "tables.col_en"}
-    if (lang or language()) == EN:
-        headers = {**headers, "en": "tables.col_description"}
-        del headers["zh"]
-    return described.select(pl.col(c).alias(t(key, lang)) for c, key in headers.items())
+    # the 数据表 page's own columns (the dictionary's column_name, data_type, zh, en)
+    shown_columns = ["column_name", "data_type", "en/tables"] if (lang or language()) == EN else [
+        "column_name", "data_type", "zh", "en"]
+    return described.select(pl.col(c.split("/")[0]).alias(label(c, lang)) for c in shown_columns)

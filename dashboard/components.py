@@ -134,11 +134,6 @@ def with_profile_links(frame: pl.DataFrame, scope: str, month: date) -> pl.DataF
     return frame.with_columns(mapped(frame["compound_id"], lambda cid: compound_href(cid, scope, month)).alias(PROFILE))
 
 
-def profile_link_column(label: str):
-    """The profile-link column: shows the compound id, opens its profile."""
-    return st.column_config.LinkColumn(label, display_text=r"compound=([^&]*)", alignment="left")
-
-
 def translated(frame: pl.DataFrame, *columns: str) -> pl.DataFrame:
     """Data values in `columns` through v(), so the English view shows no Chinese value the table knows."""
     return frame.with_columns(
@@ -221,12 +216,8 @@ def grid(frame: pl.DataFrame, columns: dict, *, key: str) -> None:
 
 
 def as_percent(frame: pl.DataFrame, *columns: str) -> pl.DataFrame:
-    """Fractions in `columns` as percentages (0.75 -> 75.0), for percent_column()."""
+    """Fractions in `columns` as percentages (0.75 -> 75.0), for a percent column (dashboard/columns.py)."""
     return frame.with_columns((pl.col(c) * 100).round(1) for c in columns)
-
-
-def percent_column(label: str):
-    return st.column_config.NumberColumn(label, format="%.1f%%")
 
 
 def month_labels(frame: pl.DataFrame, column: str = "month") -> pl.DataFrame:

@@ -14,6 +14,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from dashboard import queries
+from dashboard.columns import label
 from dashboard.components import CHART_FONT, html_table, num, pct
 from dashboard.i18n import language, month_label, t, v
 
@@ -211,11 +212,11 @@ def overdue_rows(scope: str, city: str, month: date, limit: int) -> str:
     """, month, scope, city, scope, limit)
     if frame.height == 0:
         return f'<div class="slide-note">{escape(t("meeting.none_overdue"))}</div>'
-    header = [(t("meeting.col_compound"), False), (t("meeting.col_firm"), False), (t("meeting.col_days"), True)]
+    header = [(label("compound_name"), False), (label("firm_name"), False), (label("days_overdue"), True)]
     rows = [[escape(r["compound_name"] or "—"), escape(r["firm_name"] or "—"), num(r["days_overdue"])]
             for r in frame.to_dicts()]
     if scope == city:  # a county's own slide needs no county column
-        header = [(t("meeting.col_county"), False), *header]
+        header = [(label("county"), False), *header]
         rows = [[escape(v(r["county_code"])), *row] for r, row in zip(frame.to_dicts(), rows, strict=True)]
     return table_html(header, rows)
 
@@ -250,9 +251,9 @@ def ranking(scope: str, city: str, month: date) -> None:
         from mart_county_ranking_monthly where month = ? order by sort_order
     """, month)
     show(table_html(
-        [(t("meeting.col_rank"), True), (t("meeting.col_county"), False), (t("metric.coverage"), True),
-         (t("meeting.col_status"), False), (t("meeting.remaining"), True), (t("metric.committee_coverage"), True),
-         (t("meeting.col_status"), False), (t("meeting.overdue"), True)],
+        [(label("rank"), True), (label("county"), False), (t("metric.coverage"), True),
+         (label("status"), False), (t("meeting.remaining"), True), (t("metric.committee_coverage"), True),
+         (label("status"), False), (t("meeting.overdue"), True)],
         [[str(r["rank"]), escape(v(r["scope_code"])), pct(r["coverage"]), status_html(r["status"]),
           num(r["remaining"]), pct(r["committee_coverage"]), status_html(r["committee_status"]),
           num(r["overdue_items"])] for r in frame.to_dicts()]))
@@ -276,7 +277,7 @@ def hotspots(scope: str, city: str, month: date) -> None:
         order by city_rank limit ?
     """, month, scope, city, scope, ROWS)
     show(table_html(
-        [(t("meeting.col_rank"), True), (t("meeting.col_county"), False), (t("meeting.col_compound"), False),
+        [(label("rank"), True), (label("county"), False), (label("compound_name"), False),
          (t("meeting.col_complaints"), True), (t("meeting.col_per100"), True)],
         [[str(r["city_rank"]), escape(v(r["county_code"])), escape(r["compound_name"] or "—"),
           num(r["complaints_12m"]), num(r["per_100_households_12m"], 1)] for r in frame.to_dicts()]))
@@ -296,8 +297,8 @@ def firms(scope: str, city: str, month: date) -> None:
             where quarter = ? and list_zh = ? order by score {order}, firm_name limit 6
         """, quarter, list_zh)
         rows = [[escape(r["firm_name"]), num(r["score"], 1), escape(r["level"])] for r in frame.to_dicts()]
-        body = (table_html([(t("meeting.col_firm"), False), (t("meeting.col_score"), True),
-                            (t("meeting.col_level"), False)], rows) if rows
+        body = (table_html([(label("firm_name"), False), (label("score"), True),
+                            (label("level"), False)], rows) if rows
                 else f'<div class="slide-note">{escape(t("meeting.list_empty"))}</div>')
         lists.append(f'<div><div class="slide-note"><b>{escape(v(list_zh))}</b></div>{body}</div>')
     show(f'<div class="two">{"".join(lists)}</div>'
@@ -315,7 +316,7 @@ def deadlines(scope: str, city: str, month: date) -> None:
         show(f'<div class="slide-note">{escape(t("meeting.no_deadlines"))}</div>')
         return
     show(table_html(
-        [(t("meeting.col_scope"), False), (t("meeting.col_metric"), False), (t("meeting.col_deadline"), False),
+        [(label("scope"), False), (t("meeting.col_metric"), False), (t("meeting.col_deadline"), False),
          (t("meeting.col_target"), True), (t("meeting.col_actual"), True), (t("meeting.col_result"), False)],
         [[escape(v(r["scope_code"])), escape(t(f"metric.{r['metric']}")), r["deadline"].strftime("%Y-%m-%d"),
           pct(r["target_value"], 0), pct(r["value_at_deadline"]),

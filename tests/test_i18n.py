@@ -79,3 +79,16 @@ def test_lists_and_bilingual_texts_follow_the_language():
     assert (half(rule, "en"), half(rule, "zh")) == ("households (总户数) must be at least 1", "总户数应不小于 1")
     assert half("文件 a.csv：缺少必填列／File a.csv: lacks a column", "en") == "File a.csv: lacks a column"
     assert half("only one language", "zh") == "only one language"
+
+
+def test_every_dictionary_column_has_its_label():
+    from dashboard.columns import COLUMNS
+
+    assert {name: c.label for name, c in COLUMNS.items() if c.label not in TEXT} == {}
+
+
+def test_tables_take_their_columns_from_the_dictionary():
+    """A column config is made in dashboard/columns.py; the one exception is the ranking's coloured status."""
+    made = {str(p): len(re.findall(r"\.[A-Z][A-Za-z]*Column\(", p.read_text(encoding="utf-8")))
+            for p in Path("dashboard").rglob("*.py") if p.name != "columns.py"}
+    assert {p: n for p, n in made.items() if n} == {"dashboard/pages/overview.py": 1}

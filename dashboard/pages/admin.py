@@ -14,6 +14,7 @@ from access.settings import load as load_settings
 from access.settings import path as settings_path
 from contract import location
 from dashboard import auth, shell
+from dashboard.columns import label
 from dashboard.downloads import table_downloads
 from dashboard.i18n import half, t, v
 from dashboard.shell import filters, page_header
@@ -53,7 +54,7 @@ def account_table(rows: list[dict]) -> None:
         t("admin.col_username"): [r["username"] for r in rows],
         t("admin.col_name"): [r["display_name"] for r in rows],
         t("admin.col_role"): [t(f"role.{r['role']}") for r in rows],
-        t("admin.col_county"): [v(r["county_code"]) if r["county_code"] else "" for r in rows],
+        label("county"): [v(r["county_code"]) if r["county_code"] else "" for r in rows],
         t("admin.col_state"): [state(r) for r in rows],
         t("admin.col_last_signin"): [when(r["last_signin"]) for r in rows],
     }, schema_overrides={t("admin.col_last_signin"): pl.String}), hide_index=True, width="stretch")
@@ -106,17 +107,16 @@ def change_account(rows: list[dict], actor: str, ip: str | None) -> None:
 def live_sessions() -> None:
     rows = sessions.live()
     st.subheader(t("admin.sessions"))
-    st.dataframe(pl.DataFrame({
+    shown = {
         t("admin.col_username"): [r["username"] for r in rows],
         t("admin.col_role"): [t(f"role.{r['role']}") for r in rows],
-        t("admin.col_county"): [v(r["county_code"]) if r["county_code"] else "" for r in rows],
+        label("county"): [v(r["county_code"]) if r["county_code"] else "" for r in rows],
         t("admin.col_source"): [t(f"admin.source.{r['source']}") for r in rows],
         t("admin.col_since"): [when(r["created_at"]) for r in rows],
         t("admin.col_last_seen"): [when(r["last_seen"]) for r in rows],
         t("admin.col_ip"): [r["ip"] for r in rows],
-    }, schema=dict.fromkeys([t(f"admin.col_{c}") for c in ("username", "role", "county", "source", "since",
-                                                            "last_seen", "ip")], pl.String)),
-                 hide_index=True, width="stretch")
+    }
+    st.dataframe(pl.DataFrame(shown, schema=dict.fromkeys(shown, pl.String)), hide_index=True, width="stretch")
 
 
 def audit_trail(data_month: date) -> None:

@@ -10,6 +10,7 @@ import polars as pl
 import streamlit as st
 
 from dashboard import queries
+from dashboard.columns import configs
 from dashboard.components import (
     STATUS_HEX,
     as_percent,
@@ -18,10 +19,8 @@ from dashboard.components import (
     month_labels,
     num,
     pct,
-    percent_column,
     plotly_layout,
     pp,
-    profile_link_column,
     series_figure,
     shown_pp,
     table,
@@ -87,7 +86,7 @@ def status_history(scope: str, month: date) -> None:
     wide = month_labels(frame).pivot("status", index="month", values="compounds")
     fig = series_figure(wide["month"].to_list(), {
         v(s): (wide[s].to_list(), STATUS_HEX_COMMITTEE[s]) for s in STATUS_ORDER if s in wide.columns},
-        kind="area", yaxis_title=t("committees.col_compounds"))
+        kind="area", yaxis_title=t("col.compounds"))
     chart(plotly_layout(fig, height=340), t("committees.history_caption"), key="committee-history")
 
 
@@ -123,18 +122,10 @@ def county_chart(counties: pl.DataFrame) -> None:
 def county_level(counties: pl.DataFrame, f: Filters) -> str | None:
     shown = as_percent(translated(counties.with_columns(county=pl.col("county_code")), "county", "status"),
                        "committee_coverage")
-    rows = table(shown, {
-        "county": st.column_config.TextColumn(t("overview.col_county")),
-        "compounds": st.column_config.NumberColumn(t("committees.col_compounds"), format="%d"),
-        "with_committee": st.column_config.NumberColumn(t("committees.col_established"), format="%d"),
-        "committee_coverage": percent_column(t("metric.committee_coverage")),
-        "status": st.column_config.TextColumn(t("overview.col_status")),
-        "preparing": st.column_config.NumberColumn(v("筹备中"), format="%d"),
-        "terms_ending_soon": st.column_config.NumberColumn(t("committees.col_ending_soon"), format="%d"),
-        "reelection_overdue": st.column_config.NumberColumn(t("committees.overdue"), format="%d"),
-        "party_members": st.column_config.NumberColumn(t("committees.col_party"), format="%d"),
-        "trainings_this_year": st.column_config.NumberColumn(t("committees.trainings"), format="%d"),
-    }, name=t("committees.file_counties"), f=f, key=f"committees-counties-{f.month}", selectable=True)
+    rows = table(shown, configs(
+        "county", "compounds", "with_committee", "committee_coverage", "status", "preparing", "terms_ending_soon",
+        "reelection_overdue", "party_members", "trainings_this_year",
+    ), name=t("committees.file_counties"), f=f, key=f"committees-counties-{f.month}", selectable=True)
     return counties["county_code"][rows[0]] if rows else None
 
 
@@ -144,19 +135,10 @@ def town_level(county: str, f: Filters) -> str | None:
                terms_ending_soon, reelection_overdue, party_members, trainings_this_year
         from mart_committee_town_monthly where county_code = ? and month = ? order by town
     """, county, f.month)
-    rows = table(as_percent(towns, "committee_coverage"), {
-        "town": st.column_config.TextColumn(t("compound.col_town")),
-        "compounds": st.column_config.NumberColumn(t("committees.col_compounds"), format="%d"),
-        "with_committee": st.column_config.NumberColumn(t("committees.col_established"), format="%d"),
-        "committee_coverage": percent_column(t("metric.committee_coverage")),
-        "preparing": st.column_config.NumberColumn(v("筹备中"), format="%d"),
-        "expired": st.column_config.NumberColumn(v("到期未换届"), format="%d"),
-        "none_set_up": st.column_config.NumberColumn(v("未组建"), format="%d"),
-        "terms_ending_soon": st.column_config.NumberColumn(t("committees.col_ending_soon"), format="%d"),
-        "reelection_overdue": st.column_config.NumberColumn(t("committees.overdue"), format="%d"),
-        "party_members": st.column_config.NumberColumn(t("committees.col_party"), format="%d"),
-        "trainings_this_year": st.column_config.NumberColumn(t("committees.trainings"), format="%d"),
-    }, name=t("committees.file_towns", county=v(county)), f=f, key=f"committees-towns-{county}-{f.month}",
+    rows = table(as_percent(towns, "committee_coverage"), configs(
+        "town", "compounds", "with_committee", "committee_coverage", "preparing", "expired", "none_set_up",
+        "terms_ending_soon", "reelection_overdue", "party_members", "trainings_this_year",
+    ), name=t("committees.file_towns", county=v(county)), f=f, key=f"committees-towns-{county}-{f.month}",
         selectable=True)
     return towns["town"][rows[0]] if rows else None
 
@@ -165,26 +147,14 @@ COMPOUND_COLUMNS = """compound_id, compound_name, county_code, town, committee_t
     days_to_term_end, days_past_term, members, party_members, filed, trainings_this_year"""
 
 
-def compound_columns(extra: dict | None = None) -> dict:
-    cc = st.column_config
-    return {
-        "profile": profile_link_column(t("compound.col_id")),
-        "compound_name": cc.TextColumn(t("compound.col_name")),
-        "town": cc.TextColumn(t("compound.col_town")),
-        "committee_type": cc.TextColumn(t("committees.col_type")),
-        "status": cc.TextColumn(t("overview.col_status")),
-        **(extra or {}),
-        "established_on": cc.DateColumn(t("committees.col_established_on"), format="YYYY-MM-DD"),
-        "term_end": cc.DateColumn(t("committees.col_term_end"), format="YYYY-MM-DD"),
-        "members": cc.NumberColumn(t("committees.col_members"), format="%d"),
-        "party_members": cc.NumberColumn(t("committees.col_party"), format="%d"),
-        "trainings_this_year": cc.NumberColumn(t("committees.trainings"), format="%d"),
-    }
+def compound_columns(*extra: str) -> dict:
+    return configs("profile", "compound_name/compound", "town", "committee_type", "status", *extra, "established_on",
+                   "term_end", "members", "party_members", "trainings_this_year")
 
 
-def compound_table(frame: pl.DataFrame, f: Filters, *, name: str, key: str, extra: dict | None = None) -> None:
+def compound_table(frame: pl.DataFrame, f: Filters, *extra: str, name: str, key: str) -> None:
     shown = translated(with_profile_links(frame, f.scope, f.month), "status", "committee_type")
-    table(shown, compound_columns(extra), name=name, f=f, key=key, source_table="mart_committee_compounds_monthly")
+    table(shown, compound_columns(*extra), name=name, f=f, key=key, source_table="mart_committee_compounds_monthly")
 
 
 def drill(f: Filters) -> None:
@@ -225,11 +195,9 @@ def renewals(f: Filters) -> None:
     ending_tab, overdue_tab = st.tabs([t("committees.ending_list", n=ending.height),
                                        t("committees.overdue_list", n=overdue.height)])
     with ending_tab:
-        compound_table(ending, f, name=t("committees.file_ending"), key="committees-ending", extra={
-            "days_to_term_end": st.column_config.NumberColumn(t("committees.col_days_left"), format="%d")})
+        compound_table(ending, f, "days_to_term_end", name=t("committees.file_ending"), key="committees-ending")
     with overdue_tab:
-        compound_table(overdue, f, name=t("committees.file_overdue"), key="committees-overdue", extra={
-            "days_past_term": st.column_config.NumberColumn(t("committees.col_days_past"), format="%d")})
+        compound_table(overdue, f, "days_past_term", name=t("committees.file_overdue"), key="committees-overdue")
 
 f = filters()
 page_header("page.committees", f)

@@ -10,17 +10,15 @@ import polars as pl
 import streamlit as st
 
 from dashboard import queries
+from dashboard.columns import configs
 from dashboard.components import (
-    PROFILE,
     STATUS_HEX,
     as_percent,
     chart,
     kpi_tile,
     num,
     pct,
-    percent_column,
     plotly_layout,
-    profile_link_column,
     table,
     translated,
     with_profile_links,
@@ -198,17 +196,10 @@ def target_chart(series: pl.DataFrame, row: dict) -> None:
 def county_table(f: Filters) -> None:
     rates = county_rates(f.month).with_columns(county=pl.col("scope_code"), status_label=pl.col("status"))
     frame = as_percent(translated(rates, "county", "status_label"), "yoy_change", "ratio_to_baseline")
-    cc = st.column_config
-    table(frame, {
-        "county": cc.TextColumn(t("complaints.col_scope")),
-        "complaints": cc.NumberColumn(t("complaints.col_complaints"), format="%d"),
-        "rate_per_1000": cc.NumberColumn(t("complaints.monthly_rate"), format="%.2f"),
-        "yoy_change": percent_column(t("complaints.col_yoy")),
-        "rolling12_rate": cc.NumberColumn(t("complaints.rolling12"), format="%.2f"),
-        "baseline_rate": cc.NumberColumn(t("complaints.col_baseline"), format="%.2f"),
-        "ratio_to_baseline": percent_column(t("complaints.col_ratio")),
-        "status_label": cc.TextColumn(t("complaints.col_status")),
-    }, name=t("complaints.county_file"), key="county-rates", f=f,
+    table(frame, configs(
+        "county", "complaints", "rate_per_1000", "yoy_change", "rolling12_rate", "baseline_rate", "ratio_to_baseline",
+        "status_label",
+    ), name=t("complaints.county_file"), key="county-rates", f=f,
         source_table="mart_complaint_target_monthly")
     st.caption(t("complaints.county_table_caption"))
 
@@ -263,7 +254,7 @@ def category_chart(scope: str, month: date) -> None:
     fig = go.Figure(go.Heatmap(
         x=months, y=[v(c) for c in wide["value"]], z=wide.drop("value").to_numpy(), xperiod="M1",
         colorscale=[[0, "#F5F8FC"], [0.35, "#9CC7EA"], [0.7, "#E08A00"], [1, "#B22A2E"]],
-        hovertemplate="%{y} · %{x|%Y-%m}: %{z}<extra></extra>", colorbar={"title": t("complaints.col_complaints")}))
+        hovertemplate="%{y} · %{x|%Y-%m}: %{z}<extra></extra>", colorbar={"title": t("col.complaints")}))
     heating_band(fig, months)
     chart(month_axis(fig, max(320, 24 * wide.height + 100)), t("complaints.category_caption"), key="categories")
 
@@ -329,20 +320,10 @@ def hotspot_section(f: Filters, every: pl.DataFrame) -> int:
                   share=pct(last["top_share"])))
     shown = as_percent(translated(with_profile_links(top, f.scope, f.month), "county_code", "management_mode",
                                   "firm_name"), "top_share")
-    cc = st.column_config
-    table(shown, {
-        "rank": cc.NumberColumn(t("complaints.col_rank"), format="%d", width="small"),
-        "compound_name": cc.TextColumn(t("complaints.col_compound")),
-        PROFILE: profile_link_column(t("complaints.col_compound_id")),
-        "county_code": cc.TextColumn(t("complaints.col_county")),
-        "town": cc.TextColumn(t("complaints.col_town")),
-        "households": cc.NumberColumn(t("complaints.col_households"), format="%d"),
-        "management_mode": cc.TextColumn(t("complaints.col_mode")),
-        "firm_name": cc.TextColumn(t("complaints.col_firm")),
-        "complaints_12m": cc.NumberColumn(t("complaints.col_complaints_12m"), format="%d"),
-        "per_100_households_12m": cc.NumberColumn(t("complaints.col_per_100"), format="%.2f"),
-        "top_share": percent_column(t("complaints.col_top_share")),
-    }, name=t("complaints.hotspot_file"), key="hotspots", f=f, source_table="mart_compound_complaints_monthly")
+    table(shown, configs(
+        "rank", "compound_name", "profile/firms", "county_code", "town", "households", "management_mode", "firm_name",
+        "complaints_12m", "per_100_households_12m", "top_share",
+    ), name=t("complaints.hotspot_file"), key="hotspots", f=f, source_table="mart_compound_complaints_monthly")
     return top.height
 
 
@@ -367,22 +348,14 @@ def concentration_chart(every: pl.DataFrame, n: int) -> None:
 
 def unmatched_section(f: Filters) -> None:
     methods = breakdown(f.scope, f.month, "match_method", months=1)
-    cc = st.column_config
-    table(as_percent(translated(methods, "value"), "complaint_share"), {
-        "value": cc.TextColumn(t("complaints.col_match")),
-        "complaints": cc.NumberColumn(t("complaints.col_complaints"), format="%d"),
-        "complaint_share": percent_column(t("complaints.col_share")),
-    }, name=t("complaints.match_file"), key="match", f=f,
+    table(as_percent(translated(methods, "value"), "complaint_share"), configs(
+        "value", "complaints", "complaint_share",
+    ), name=t("complaints.match_file"), key="match", f=f,
         source_table="mart_complaint_breakdown_monthly")
     st.markdown(f"**{t('complaints.unmatched_list')}**")
-    table(translated(unmatched_complaints(f), "county_code", "category", "channel", "status"), {
-        "ticket_id": cc.TextColumn(t("complaints.col_ticket")),
-        "received_at": cc.DatetimeColumn(t("complaints.col_received"), format="YYYY-MM-DD HH:mm"),
-        "county_code": cc.TextColumn(t("complaints.col_county")),
-        "reported_compound_name": cc.TextColumn(t("complaints.col_reported_name")),
-        "category": cc.TextColumn(t("complaints.col_category")),
-        "status": cc.TextColumn(t("complaints.col_ticket_status")),
-    }, name=t("complaints.unmatched_file"), key="unmatched", f=f,
+    table(translated(unmatched_complaints(f), "county_code", "category", "channel", "status"), configs(
+        "ticket_id", "received_at", "county_code", "reported_compound_name", "category/complaints", "status",
+    ), name=t("complaints.unmatched_file"), key="unmatched", f=f,
         source_table="mart_complaint_records")
 
 

@@ -9,6 +9,7 @@ import polars as pl
 import streamlit as st
 
 from dashboard import auth, plan, queries
+from dashboard.columns import configs
 from dashboard.components import (
     as_percent,
     chart,
@@ -16,7 +17,6 @@ from dashboard.components import (
     listed,
     month_labels,
     num,
-    percent_column,
     plotly_layout,
     series_figure,
     table,
@@ -115,29 +115,19 @@ def history(compound_id: str, f: Filters) -> pl.DataFrame:
 def complaints_chart(months: pl.DataFrame) -> None:
     shown = month_labels(months.head(HISTORY_MONTHS_CHARTED).reverse())
     fig = series_figure(shown["month"].to_list(), {
-        t("compound.col_complaints"): (shown["complaints"].to_list(), "#B22A2E")}, showlegend=False,
-        yaxis_title=t("compound.col_complaints"))
+        t("col.complaints"): (shown["complaints"].to_list(), "#B22A2E")}, showlegend=False,
+        yaxis_title=t("col.complaints"))
     fig.update_yaxes(rangemode="tozero", dtick=1 if shown["complaints"].max() < 5 else None)
     chart(plotly_layout(fig, height=260), t("compound.complaints_caption"), key="compound-complaints")
 
 
 def history_table(months: pl.DataFrame, compound_id: str, f: Filters) -> None:
-    cc = st.column_config
     shown = as_percent(translated(months, "management_mode", "service_grade", "committee_status"),
                        "fee_collection_rate")
-    table(shown, {
-        "month": cc.DateColumn(t("compound.col_month"), format="YYYY-MM"),
-        "management_mode": cc.TextColumn(t("compound.mode")),
-        "management_changed": cc.CheckboxColumn(t("compound.col_changed")),
-        "firm_name": cc.TextColumn(t("compound.col_firm")),
-        "service_grade": cc.TextColumn(t("compound.grade")),
-        "fee_per_m2_month": cc.NumberColumn(t("compound.col_fee"), format="%.2f"),
-        "fee_collection_rate": percent_column(t("compound.col_collection")),
-        "committee_status": cc.TextColumn(t("compound.committee")),
-        "complaints": cc.NumberColumn(t("compound.col_complaints"), format="%d"),
-        "open_rectifications": cc.NumberColumn(t("inspections.open_items"), format="%d"),
-        "is_carried_forward": cc.CheckboxColumn(t("compound.col_carried")),
-    }, name=t("compound.file_history", id=compound_id), f=f, key="compound-history",
+    table(shown, configs(
+        "month", "management_mode", "management_changed", "firm_name", "service_grade", "fee_per_m2_month",
+        "fee_collection_rate", "committee_status", "complaints", "open_rectifications", "is_carried_forward",
+    ), name=t("compound.file_history", id=compound_id), f=f, key="compound-history",
         source_table="mart_compound_profile_monthly")
 
 
@@ -146,17 +136,10 @@ def complaint_list(compound_id: str, f: Filters) -> None:
         select ticket_id, received_at, appeal_type, category, status, resolved_level, closed_late, satisfaction
         from mart_complaint_records where compound_id = ? and month <= ? order by received_at desc
     """, compound_id, f.month)
-    cc = st.column_config
-    table(translated(frame, "appeal_type", "category", "status", "resolved_level", "satisfaction"), {
-        "ticket_id": cc.TextColumn(t("compound.col_ticket")),
-        "received_at": cc.DatetimeColumn(t("compound.col_received"), format="YYYY-MM-DD HH:mm"),
-        "appeal_type": cc.TextColumn(t("compound.col_appeal")),
-        "category": cc.TextColumn(t("inspections.col_category")),
-        "status": cc.TextColumn(t("overview.col_status")),
-        "resolved_level": cc.TextColumn(t("compound.col_level")),
-        "closed_late": cc.CheckboxColumn(t("compound.col_late")),
-        "satisfaction": cc.TextColumn(t("compound.col_satisfaction")),
-    }, name=t("compound.file_complaints", id=compound_id), f=f, key="compound-work-orders",
+    table(translated(frame, "appeal_type", "category", "status", "resolved_level", "satisfaction"), configs(
+        "ticket_id", "received_at", "appeal_type", "category", "status", "resolved_level", "closed_late",
+        "satisfaction",
+    ), name=t("compound.file_complaints", id=compound_id), f=f, key="compound-work-orders",
         source_table="mart_complaint_records")
 
 
@@ -166,18 +149,10 @@ def inspection_list(compound_id: str, f: Filters) -> None:
                uploaded_supervision, uploaded_credit
         from mart_inspection_records where compound_id = ? and inspected_on <= ? order by inspected_on desc
     """, compound_id, f.month)
-    cc = st.column_config
-    table(listed(translated(frame, "result"), "items"), {
-        "inspection_id": cc.TextColumn(t("inspections.col_id")),
-        "inspected_on": cc.DateColumn(t("inspections.col_date"), format="YYYY-MM-DD"),
-        "department": cc.TextColumn(t("inspections.col_department")),
-        "items": cc.TextColumn(t("compound.col_items")),
-        "findings": cc.NumberColumn(t("inspections.findings"), format="%d"),
-        "result": cc.TextColumn(t("inspections.col_result")),
-        "penalty_cny": cc.NumberColumn(t("compound.col_penalty"), format="%.0f"),
-        "uploaded_supervision": cc.CheckboxColumn(t("inspections.platform_supervision")),
-        "uploaded_credit": cc.CheckboxColumn(t("inspections.platform_credit")),
-    }, name=t("compound.file_inspections", id=compound_id), f=f, key="compound-inspections",
+    table(listed(translated(frame, "result"), "items"), configs(
+        "inspection_id", "inspected_on", "department", "items", "findings", "result", "penalty_cny",
+        "uploaded_supervision", "uploaded_credit",
+    ), name=t("compound.file_inspections", id=compound_id), f=f, key="compound-inspections",
         source_table="mart_inspection_records")
 
 
@@ -188,17 +163,9 @@ def open_items(compound_id: str, f: Filters) -> None:
         order by overdue_at_month desc, days_overdue desc nulls last, deadline
     """, compound_id, f.month)
     state = pl.when(pl.col("overdue_at_month")).then(pl.lit("逾期")).otherwise(pl.lit("在办"))
-    cc = st.column_config
-    table(translated(frame.with_columns(state=state), "source", "state", "category"), {
-        "issue_id": cc.TextColumn(t("inspections.col_issue")),
-        "state": cc.TextColumn(t("overview.col_status")),
-        "days_overdue": cc.NumberColumn(t("inspections.col_days_overdue"), format="%d"),
-        "source": cc.TextColumn(t("inspections.col_source")),
-        "category": cc.TextColumn(t("inspections.col_category")),
-        "description": cc.TextColumn(t("inspections.col_description")),
-        "found_on": cc.DateColumn(t("inspections.col_found_on"), format="YYYY-MM-DD"),
-        "deadline": cc.DateColumn(t("inspections.col_deadline"), format="YYYY-MM-DD"),
-    }, name=t("compound.file_open", id=compound_id), f=f, key="compound-open-items",
+    table(translated(frame.with_columns(state=state), "source", "state", "category"), configs(
+        "issue_id", "state", "days_overdue", "source", "category", "description", "found_on", "deadline",
+    ), name=t("compound.file_open", id=compound_id), f=f, key="compound-open-items",
         source_table="mart_open_rectifications_monthly")
 
 
@@ -211,27 +178,19 @@ def disputes_and_utilities(compound_id: str, f: Filters) -> None:
         select utility, ownership_clarified, billed_to_household, serviced_to_household, operator, census_as_of
         from mart_utilities_compounds_monthly where compound_id = ? and month = ? order by utility
     """, compound_id, f.month)
-    cc = st.column_config
     left, right = st.columns(2)
     with left:
         st.markdown(f"**{t('mediation.tab_cases')}**")
-        table(translated(cases, "outcome", "dispute_type"), {
-            "case_id": cc.TextColumn(t("mediation.col_case")),
-            "opened_on": cc.DateColumn(t("mediation.col_opened_on"), format="YYYY-MM-DD"),
-            "dispute_type": cc.TextColumn(t("mediation.col_dispute_type")),
-            "outcome": cc.TextColumn(t("mediation.col_outcome")),
-        }, name=t("compound.file_cases", id=compound_id), f=f, key="compound-cases",
+        table(translated(cases, "outcome", "dispute_type"), configs(
+            "case_id", "opened_on", "dispute_type", "outcome",
+        ), name=t("compound.file_cases", id=compound_id), f=f, key="compound-cases",
             source_table="mart_mediation_cases")
     with right:
         st.markdown(f"**{t('mediation.tab_utilities')}**")
-        table(translated(census, "utility"), {
-            "utility": cc.TextColumn(t("mediation.col_utility")),
-            "ownership_clarified": cc.CheckboxColumn(t("mediation.col_ownership")),
-            "billed_to_household": cc.CheckboxColumn(t("mediation.col_billed")),
-            "serviced_to_household": cc.CheckboxColumn(t("mediation.col_serviced")),
-            "operator": cc.TextColumn(t("mediation.col_operator")),
-            "census_as_of": cc.DateColumn(t("mediation.col_census_month"), format="YYYY-MM"),
-        }, name=t("compound.file_utilities", id=compound_id), f=f, key="compound-utilities",
+        table(translated(census, "utility"), configs(
+            "utility", "ownership_clarified", "billed_to_household", "serviced_to_household", "operator",
+            "census_as_of",
+        ), name=t("compound.file_utilities", id=compound_id), f=f, key="compound-utilities",
             source_table="mart_utilities_compounds_monthly")
 
 

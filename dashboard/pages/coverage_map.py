@@ -21,6 +21,7 @@ from pydeck.bindings.json_tools import default_serialize
 from pydeck.types import String
 
 from dashboard import queries
+from dashboard.columns import configs
 from dashboard.components import CHART_FONT, MODE_HEX, STATUS_HEX, num, pct, translated
 from dashboard.downloads import table_downloads
 from dashboard.frames import mapped
@@ -344,10 +345,7 @@ def county_table(values: pl.DataFrame, f: Filters) -> None:
         columns[code] = mapped(counties[metric.value], lambda x, m=metric: shown_value(m, x), nulls=True)
         columns[f"{code}_status"] = mapped(counties[metric.status], v, nulls=True)
     shown = counties.select(**columns)
-    config = {"county": st.column_config.TextColumn(t("map.col_county"))}
-    for code in METRICS:
-        config[code] = st.column_config.TextColumn(t(f"map.metric.{code}"))
-        config[f"{code}_status"] = st.column_config.TextColumn(t(f"map.col_status.{code}"))
+    config = configs("county", *(c for code in METRICS for c in (f"{code}/map", f"{code}_status")))
     st.dataframe(shown.to_pandas(), hide_index=True, width="stretch", column_config=config)
     download = translated(counties.with_columns(county=pl.col("scope_code")), "county",
                           *(metric.status for metric in METRICS.values()))

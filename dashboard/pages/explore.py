@@ -131,10 +131,10 @@ def history(data_month) -> None:
         frame = pl.DataFrame({
             t("explore.col_time"): [r["time"] for r in runs],
             t("explore.col_sql"): [one_line(r["sql"]) for r in runs],
-            t("explore.col_outcome"): [outcome_label(r["outcome"], r["detail"]) for r in runs],
-            t("explore.col_rows"): [r["rows"] for r in runs],
+            t("col.outcome_short"): [outcome_label(r["outcome"], r["detail"]) for r in runs],
+            t("col.rows"): [r["rows"] for r in runs],
             t("explore.col_ms"): [r["ms"] for r in runs],
-        }, schema_overrides={t("explore.col_rows"): pl.Int64, t("explore.col_ms"): pl.Int64})
+        }, schema_overrides={t("col.rows"): pl.Int64, t("explore.col_ms"): pl.Int64})
         st.dataframe(frame, hide_index=True, width="stretch")
         table_downloads(frame, t("explore.history_file"), {}, data_month, key="explore-history")
         st.selectbox(t("explore.history_load"), range(len(runs)), index=None, key="explore_past",

@@ -11,6 +11,7 @@ import polars as pl
 import streamlit as st
 
 from dashboard import queries
+from dashboard.columns import configs
 from dashboard.components import (
     chart,
     kpi_tile,
@@ -18,7 +19,6 @@ from dashboard.components import (
     num,
     period_label,
     plotly_layout,
-    profile_link_column,
     table,
     translated,
     with_profile_links,
@@ -187,11 +187,7 @@ def level_chart(history: pl.DataFrame) -> None:
 
 
 def lists(frame: pl.DataFrame, f: Filters) -> None:
-    cc = st.column_config
-    config = {"rank_in_scope": cc.NumberColumn(t("firms.col_rank"), format="%d", width="small"),
-              "firm_name": cc.TextColumn(t("firms.col_firm")),
-              "score": cc.NumberColumn(t("firms.col_score"), format="%.0f"),
-              "compounds_in_scope": cc.NumberColumn(t("firms.col_compounds"), format="%d")}
+    config = configs("rank_in_scope", "firm_name/firms", "score", "compounds_in_scope")
     for level, title, key in (("A", "firms.red_list", "red"), ("D", "firms.black_list", "black")):
         st.subheader(t(title))
         chosen = frame.filter(pl.col("level") == level)
@@ -205,20 +201,10 @@ def lists(frame: pl.DataFrame, f: Filters) -> None:
 def ranking_table(frame: pl.DataFrame, f: Filters) -> None:
     shown = translated(frame.with_columns(pl.col("list_en" if language() == "en" else "list_zh").alias("list")),
                        "list")
-    cc = st.column_config
-    table(shown, {
-        "rank_in_scope": cc.NumberColumn(t("firms.col_rank"), format="%d", width="small"),
-        "firm_name": cc.TextColumn(t("firms.col_firm")),
-        "firm_credit_code": cc.TextColumn(t("firms.col_code")),
-        "score": cc.NumberColumn(t("firms.col_score"), format="%.0f"),
-        "level": cc.TextColumn(t("firms.col_level"), width="small"),
-        "list": cc.TextColumn(t("firms.col_list")),
-        "points_lost": cc.NumberColumn(t("firms.col_lost"), format="%.0f"),
-        "points_gained": cc.NumberColumn(t("firms.col_gained"), format="%.0f"),
-        "deductions": cc.NumberColumn(t("firms.col_deductions"), format="%d"),
-        "compounds_in_scope": cc.NumberColumn(t("firms.col_compounds"), format="%d"),
-        "households_in_scope": cc.NumberColumn(t("firms.col_households"), format="%d"),
-    }, name=t("firms.ranking_file"), key="ranking", f=f,
+    table(shown, configs(
+        "rank_in_scope", "firm_name/firms", "firm_credit_code", "score", "level", "list", "points_lost",
+        "points_gained", "deductions", "compounds_in_scope", "households_in_scope",
+    ), name=t("firms.ranking_file"), key="ranking", f=f,
         source_table="mart_firm_credit_scope_quarterly", height=min(38 + 35 * frame.height, 420))
 
 
@@ -237,35 +223,23 @@ def grade_chart(f: Filters) -> None:
 
 
 def issue_tables(issues: pl.DataFrame, f: Filters) -> None:
-    cc = st.column_config
-    common = {"compound_name": cc.TextColumn(t("firms.col_compound")),
-              "county_code": cc.TextColumn(t("firms.col_county")),
-              "period": cc.TextColumn(t("firms.col_period")),
-              "firm_name": cc.TextColumn(t("firms.col_firm")),
-              "score": cc.NumberColumn(t("firms.col_assessed_score"), format="%.0f")}
+    common = configs("compound_name", "county_code", "period/firms", "firm_name/firms", "score/firms")
     shown = translated(issues, "county_code", "grade", "previous_grade", "grade_in_force", "grade_source")
     st.markdown(f"**{t('firms.fee_above_cap_title')}**")
-    table(shown.filter(pl.col("fee_above_cap")), {
-        **common,
-        "grade_in_force": cc.TextColumn(t("firms.col_grade_in_force")),
-        "grade_source": cc.TextColumn(t("firms.col_grade_source")),
-        "fee_per_m2_month": cc.NumberColumn(t("firms.col_fee"), format="%.2f"),
-        "fee_cap_per_m2_month": cc.NumberColumn(t("firms.col_fee_cap"), format="%.2f"),
-        "fee_excess": cc.NumberColumn(t("firms.col_fee_excess"), format="%.2f"),
-    }, name=t("firms.fee_above_cap_file"), key="fee-above-cap", f=f, source_table="mart_grade_assessments_monthly")
+    table(shown.filter(pl.col("fee_above_cap")), configs(
+        common, "grade_in_force", "grade_source", "fee_per_m2_month", "fee_cap_per_m2_month", "fee_excess",
+    ), name=t("firms.fee_above_cap_file"), key="fee-above-cap", f=f, source_table="mart_grade_assessments_monthly")
     st.markdown(f"**{t('firms.downgraded_title')}**")
-    table(shown.filter(pl.col("downgraded")), {
-        **common,
-        "previous_grade": cc.TextColumn(t("firms.col_previous_grade")),
-        "grade": cc.TextColumn(t("firms.col_grade")),
-    }, name=t("firms.downgraded_file"), key="downgraded", f=f, source_table="mart_grade_assessments_monthly")
+    table(shown.filter(pl.col("downgraded")), configs(
+        common, "previous_grade", "grade",
+    ), name=t("firms.downgraded_file"), key="downgraded", f=f, source_table="mart_grade_assessments_monthly")
 
 
 # -- one firm -------------------------------------------------------------------------------------
 
 def history_chart(history: pl.DataFrame, thresholds: pl.DataFrame) -> None:
     fig = go.Figure()
-    fig.add_scatter(x=history["quarter"], y=history["score"], mode="lines+markers+text", name=t("firms.col_score"),
+    fig.add_scatter(x=history["quarter"], y=history["score"], mode="lines+markers+text", name=t("col.score"),
                     text=[f"{s:.0f} {lv}" for s, lv in zip(history["score"], history["level"], strict=True)],
                     textposition="top center", line={"color": "#1F6FB2", "width": 3},
                     marker={"size": 10, "color": [LEVEL_HEX.get(lv, "#8A94A6") for lv in history["level"]]})
@@ -274,7 +248,7 @@ def history_chart(history: pl.DataFrame, thresholds: pl.DataFrame) -> None:
                       annotation_text=t("firms.threshold", level=row["level"], score=f"{row['min_score']:.0f}"),
                       annotation_position="bottom left")
     fig.update_xaxes(type="category")
-    fig.update_yaxes(title=t("firms.col_score"),
+    fig.update_yaxes(title=t("col.score"),
                      range=[min(60, history["score"].min() - 5), max(105, history["score"].max() + 8)])
     chart(plotly_layout(fig, height=300), t("firms.history_caption"), key="history")
 
@@ -283,14 +257,14 @@ def score_tiles(firm: dict) -> None:
     listed = firm["list_en" if language() == "en" else "list_zh"]
     cols = st.columns(4)
     with cols[0]:
-        kpi_tile(t("firms.col_score"), f"{firm['score']:.0f}",
+        kpi_tile(t("col.score"), f"{firm['score']:.0f}",
                  note=t("firms.level_note", level=firm["level"], listed=listed or ""))
     with cols[1]:
-        kpi_tile(t("firms.col_gained"), f"{firm['points_gained']:.0f}")
+        kpi_tile(t("col.points_gained"), f"{firm['points_gained']:.0f}")
     with cols[2]:
-        kpi_tile(t("firms.col_lost"), f"{firm['points_lost']:.0f}")
+        kpi_tile(t("col.points_lost"), f"{firm['points_lost']:.0f}")
     with cols[3]:
-        kpi_tile(t("firms.col_deductions"), num(firm["deductions"]))
+        kpi_tile(t("col.deductions"), num(firm["deductions"]))
 
 
 def explanation(firm: dict) -> str:
@@ -313,18 +287,10 @@ def deduction_table(frame: pl.DataFrame, f: Filters, firm: dict) -> None:
         detail_text(frame), pl.col("compound_name").fill_null("—"),
         pl.col("rule_en" if language() == "en" else "rule_zh").alias("rule"),
         pl.col("ref_type").replace_strict({r: t(f"firms.ref_{r}") for r in REF_TYPES}, default=None).alias("source"))
-    cc = st.column_config
-    table(shown, {
-        "occurred_on": cc.DateColumn(t("firms.col_date"), format="YYYY-MM-DD"),
-        "rule": cc.TextColumn(t("firms.col_rule")),
-        "points": cc.NumberColumn(t("firms.col_points"), format="%+.0f"),
-        "source": cc.TextColumn(t("firms.col_ref_type")),
-        "ref_id": cc.TextColumn(t("firms.col_ref_id")),
-        "detail": cc.TextColumn(t("firms.col_detail"), width="large"),
-        "compound_name": cc.TextColumn(t("firms.col_compound")),
-        "source_file": cc.TextColumn(t("firms.col_source_file")),
-        "source_row": cc.NumberColumn(t("firms.col_source_row"), format="%d"),
-    }, name=t("firms.deductions_file", firm=firm["firm_name"]), key="deductions", f=f,
+    table(shown, configs(
+        "occurred_on", "rule/firms", "points", "source/firms", "ref_id", "detail", "compound_name", "source_file",
+        "source_row",
+    ), name=t("firms.deductions_file", firm=firm["firm_name"]), key="deductions", f=f,
         source_table="mart_firm_credit_deductions")
 
 
@@ -332,10 +298,7 @@ SOURCE_COLUMNS = ("credit_points", "source_file", "source_row")
 
 
 def source_config() -> dict:
-    cc = st.column_config
-    return {"credit_points": cc.NumberColumn(t("firms.col_credit_points"), format="%+.0f"),
-            "source_file": cc.TextColumn(t("firms.col_source_file")),
-            "source_row": cc.NumberColumn(t("firms.col_source_row"), format="%d")}
+    return configs("credit_points", "source_file", "source_row")
 
 
 def record_tabs(firm: dict, f: Filters) -> None:
@@ -346,58 +309,29 @@ def record_tabs(firm: dict, f: Filters) -> None:
     open_items = firm_open_items(code, f.month)
     tabs = st.tabs([t("firms.tab_compounds", n=compounds.height), t("firms.tab_complaints", n=complaints.height),
                     t("firms.tab_inspections", n=inspections.height), t("firms.tab_open_items", n=open_items.height)])
-    cc = st.column_config
     with tabs[0]:
-        table(translated(with_profile_links(compounds, f.scope, f.month), "county_code", "service_grade"), {
-            "compound_name": cc.TextColumn(t("firms.col_compound")),
-            "profile": profile_link_column(t("firms.col_compound_id")),
-            "county_code": cc.TextColumn(t("firms.col_county")),
-            "town": cc.TextColumn(t("firms.col_town")),
-            "households": cc.NumberColumn(t("firms.col_households"), format="%d"),
-            "service_grade": cc.TextColumn(t("firms.col_grade")),
-            "fee_per_m2_month": cc.NumberColumn(t("firms.col_fee"), format="%.2f"),
-            "complaints_12m": cc.NumberColumn(t("firms.col_complaints_12m"), format="%d"),
-            "per_100_households_12m": cc.NumberColumn(t("firms.col_per_100"), format="%.2f"),
-        }, name=t("firms.compounds_file", firm=name), key="firm-compounds",
+        table(translated(with_profile_links(compounds, f.scope, f.month), "county_code", "service_grade"), configs(
+            "compound_name", "profile/firms", "county_code", "town", "households", "service_grade/firms",
+            "fee_per_m2_month", "complaints_12m", "per_100_households_12m",
+        ), name=t("firms.compounds_file", firm=name), key="firm-compounds",
             source_table="mart_compound_complaints_monthly", f=f)
     with tabs[1]:
-        table(translated(complaints, "category", "status", "satisfaction"), {
-            "ticket_id": cc.TextColumn(t("firms.col_ticket")),
-            "received_at": cc.DatetimeColumn(t("firms.col_received"), format="YYYY-MM-DD HH:mm"),
-            "compound_name": cc.TextColumn(t("firms.col_compound")),
-            "category": cc.TextColumn(t("firms.col_category")),
-            "status": cc.TextColumn(t("firms.col_status")),
-            "closed_late": cc.CheckboxColumn(t("firms.col_closed_late")),
-            "substantiated": cc.CheckboxColumn(t("firms.col_substantiated")),
-            "satisfaction": cc.TextColumn(t("firms.col_satisfaction")),
-            **source_config(),
-        }, name=t("firms.complaints_file", firm=name), key="firm-complaints", source_table="mart_complaint_records",
+        table(translated(complaints, "category", "status", "satisfaction"), configs(
+            "ticket_id", "received_at", "compound_name", "category/firms", "status", "closed_late", "substantiated",
+            "satisfaction", source_config(),
+        ), name=t("firms.complaints_file", firm=name), key="firm-complaints", source_table="mart_complaint_records",
             f=f)
     with tabs[2]:
-        table(listed(translated(inspections, "result"), "items"), {
-            "inspection_id": cc.TextColumn(t("firms.col_inspection")),
-            "inspected_on": cc.DateColumn(t("firms.col_date"), format="YYYY-MM-DD"),
-            "compound_name": cc.TextColumn(t("firms.col_compound")),
-            "department": cc.TextColumn(t("firms.col_department")),
-            "items": cc.TextColumn(t("firms.col_items")),
-            "findings": cc.NumberColumn(t("firms.col_findings"), format="%d"),
-            "result": cc.TextColumn(t("firms.col_result")),
-            "penalty_cny": cc.NumberColumn(t("firms.col_penalty"), format="%.0f"),
-            **source_config(),
-        }, name=t("firms.inspections_file", firm=name), key="firm-inspections",
+        table(listed(translated(inspections, "result"), "items"), configs(
+            "inspection_id/firms", "inspected_on/firms", "compound_name", "department", "items/firms",
+            "findings/firms", "result", "penalty_cny/firms", source_config(),
+        ), name=t("firms.inspections_file", firm=name), key="firm-inspections",
             source_table="mart_inspection_records", f=f)
     with tabs[3]:
-        table(translated(open_items, "source", "category"), {
-            "issue_id": cc.TextColumn(t("firms.col_issue")),
-            "source": cc.TextColumn(t("firms.col_issue_source")),
-            "compound_name": cc.TextColumn(t("firms.col_compound")),
-            "category": cc.TextColumn(t("firms.col_category")),
-            "description": cc.TextColumn(t("firms.col_description")),
-            "found_on": cc.DateColumn(t("firms.col_found"), format="YYYY-MM-DD"),
-            "deadline": cc.DateColumn(t("firms.col_deadline"), format="YYYY-MM-DD"),
-            "days_overdue": cc.NumberColumn(t("firms.col_days_overdue"), format="%d"),
-            **source_config(),
-        }, name=t("firms.open_items_file", firm=name), key="firm-open-items",
+        table(translated(open_items, "source", "category"), configs(
+            "issue_id/firms", "source", "compound_name", "category/firms", "description", "found_on/firms",
+            "deadline", "days_overdue", source_config(),
+        ), name=t("firms.open_items_file", firm=name), key="firm-open-items",
             source_table="mart_open_rectifications_monthly", f=f)
 
 

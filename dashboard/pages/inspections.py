@@ -9,6 +9,7 @@ import polars as pl
 import streamlit as st
 
 from dashboard import queries
+from dashboard.columns import configs
 from dashboard.components import (
     STATUS_HEX,
     as_percent,
@@ -19,10 +20,8 @@ from dashboard.components import (
     month_labels,
     num,
     pct,
-    percent_column,
     period_label,
     plotly_layout,
-    profile_link_column,
     series_figure,
     table,
     translated,
@@ -100,7 +99,7 @@ def compliance_grid(f: Filters) -> None:
     status = cells.pivot("quarter", index="county", values="status", sort_columns=True).to_pandas().set_index("county")
     css = status.map(lambda s: f"color: white; background-color: {CELL_HEX[s]}; font-weight: 600" if s else "")
     st.dataframe(text.style.apply(lambda _: css, axis=None), width="stretch",
-                 column_config={"county": st.column_config.TextColumn(t("overview.col_county"))})
+                 column_config=configs("county"))
     table_downloads(cells.select("county_code", "county", "quarter", "rounds", pl.col("label").alias("status")),
                     t("inspections.file_grid"), filter_labels(f), f.month, key="inspections-grid",
                     source_table="mart_inspection_compliance_quarterly")
@@ -155,25 +154,11 @@ def pending_list(f: Filters) -> None:
     st.subheader(t("inspections.pending_list", n=frame.height))
     shown = listed(translated(with_profile_links(frame.with_columns(county=pl.col("county_code")), f.scope, f.month),
                               "county", "result"), "pending_platforms")
-    cc = st.column_config
-    table(shown, {
-        "inspection_id": cc.TextColumn(t("inspections.col_id")),
-        "inspected_on": cc.DateColumn(t("inspections.col_date"), format="YYYY-MM-DD"),
-        "county": cc.TextColumn(t("overview.col_county")),
-        "town": cc.TextColumn(t("compound.col_town")),
-        "department": cc.TextColumn(t("inspections.col_department")),
-        "profile": profile_link_column(t("compound.col_id")),
-        "compound_name": cc.TextColumn(t("compound.col_name")),
-        "firm_name": cc.TextColumn(t("compound.col_firm")),
-        "firm_credit_code": cc.TextColumn(t("compound.col_credit_code")),
-        "result": cc.TextColumn(t("inspections.col_result")),
-        "findings": cc.NumberColumn(t("inspections.findings"), format="%d"),
-        "pending_platforms": cc.TextColumn(t("inspections.col_pending")),
-        "uploaded_supervision": cc.CheckboxColumn(t("inspections.platform_supervision")),
-        "uploaded_credit": cc.CheckboxColumn(t("inspections.platform_credit")),
-        "source_file": cc.TextColumn(t("inspections.col_source_file")),
-        "source_row": cc.NumberColumn(t("inspections.col_source_row"), format="%d"),
-    }, name=t("inspections.file_pending"), f=f, key="inspections-pending",
+    table(shown, configs(
+        "inspection_id", "inspected_on", "county", "town", "department", "profile", "compound_name/compound",
+        "firm_name", "firm_credit_code", "result", "findings", "pending_platforms", "uploaded_supervision",
+        "uploaded_credit", "source_file", "source_row",
+    ), name=t("inspections.file_pending"), f=f, key="inspections-pending",
         source_table="mart_inspection_uploads_pending")
     st.caption(t("inspections.pending_caption"))
 
@@ -208,18 +193,9 @@ def rectification_tiles(f: Filters) -> None:
                  help=t("inspections.median_days_help"))
 
 
-def rectification_columns(first: str, label: str) -> dict:
-    cc = st.column_config
-    return {
-        first: cc.TextColumn(label),
-        "items_to_date": cc.NumberColumn(t("inspections.col_items"), format="%d"),
-        "closed_to_date": cc.NumberColumn(t("inspections.col_closed"), format="%d"),
-        "close_rate": percent_column(t("inspections.close_rate")),
-        "open_items": cc.NumberColumn(t("inspections.open_items"), format="%d"),
-        "overdue_items": cc.NumberColumn(t("overview.overdue"), format="%d"),
-        "max_days_overdue": cc.NumberColumn(t("inspections.col_max_overdue"), format="%d"),
-        "median_days_to_close": cc.NumberColumn(t("inspections.median_days"), format="%.1f"),
-    }
+def rectification_columns(first: str) -> dict:
+    return configs(first, "items_to_date", "closed_to_date", "close_rate", "open_items", "overdue_items",
+                   "max_days_overdue", "median_days_to_close")
 
 
 def rectification_breakdowns(f: Filters) -> None:
@@ -239,13 +215,13 @@ def rectification_breakdowns(f: Filters) -> None:
     with left:
         st.subheader(t("inspections.by_county"))
         table(as_percent(translated(by_county, "county"), "close_rate"),
-              rectification_columns("county", t("overview.col_county")),
+              rectification_columns("county"),
               name=t("inspections.file_by_county"), f=f, key="rectification-counties",
               source_table="mart_rectification_monthly")
     with right:
         st.subheader(t("inspections.by_source", scope=v(f.scope)))
         table(as_percent(translated(by_source, "source"), "close_rate"),
-              rectification_columns("source", t("inspections.col_source")),
+              rectification_columns("source"),
               name=t("inspections.file_by_source"), f=f, key="rectification-sources",
               source_table="mart_rectification_monthly")
 
@@ -261,7 +237,7 @@ def rectification_trend(f: Filters) -> None:
     fig = series_figure(shown["month"].to_list(), {
         t("inspections.open_items"): (shown["open_items"].to_list(), "#7FB3D5"),
         t("overview.overdue"): (shown["overdue_items"].to_list(), STATUS_HEX["严重滞后"]),
-    }, yaxis_title=t("inspections.col_items"))
+    }, yaxis_title=t("col.items_to_date"))
     chart(plotly_layout(fig, height=300), t("inspections.trend_caption"), key="rectification-trend")
 
 
@@ -277,21 +253,10 @@ def open_items(f: Filters) -> None:
     state = pl.when(pl.col("overdue_at_month")).then(pl.lit("逾期")).otherwise(pl.lit("在办"))
     shown = translated(with_profile_links(frame.with_columns(county=pl.col("county_code"), state=state),
                                           f.scope, f.month), "county", "source", "state", "category")
-    cc = st.column_config
-    table(shown, {
-        "issue_id": cc.TextColumn(t("inspections.col_issue")),
-        "state": cc.TextColumn(t("overview.col_status")),
-        "days_overdue": cc.NumberColumn(t("inspections.col_days_overdue"), format="%d"),
-        "source": cc.TextColumn(t("inspections.col_source")),
-        "county": cc.TextColumn(t("overview.col_county")),
-        "profile": profile_link_column(t("compound.col_id")),
-        "compound_name": cc.TextColumn(t("compound.col_name")),
-        "firm_name": cc.TextColumn(t("compound.col_firm")),
-        "category": cc.TextColumn(t("inspections.col_category")),
-        "description": cc.TextColumn(t("inspections.col_description")),
-        "found_on": cc.DateColumn(t("inspections.col_found_on"), format="YYYY-MM-DD"),
-        "deadline": cc.DateColumn(t("inspections.col_deadline"), format="YYYY-MM-DD"),
-    }, name=t("inspections.file_open"), f=f, key="rectification-open", source_table="mart_open_rectifications_monthly")
+    table(shown, configs(
+        "issue_id", "state", "days_overdue", "source", "county", "profile", "compound_name/compound", "firm_name",
+        "category", "description", "found_on", "deadline",
+    ), name=t("inspections.file_open"), f=f, key="rectification-open", source_table="mart_open_rectifications_monthly")
 
 
 f = filters()

@@ -7,6 +7,7 @@ import polars as pl
 import streamlit as st
 
 from dashboard import queries
+from dashboard.columns import configs
 from dashboard.components import (
     as_percent,
     chart,
@@ -15,9 +16,7 @@ from dashboard.components import (
     month_labels,
     num,
     pct,
-    percent_column,
     plotly_layout,
-    profile_link_column,
     series_figure,
     table,
     translated,
@@ -85,14 +84,9 @@ def utility_table(f: Filters) -> None:
         where u.month = $1 and s.scope_level = 'county' and ($2 = $3 or u.scope_code = $2) and u.utility <> '全部'
         order by s.sort_order, u.scope_code, u.sort_order
     """, f.month, f.scope, f.city)
-    cc = st.column_config
-    table(as_percent(translated(frame, "county", "utility"), "census_coverage", *RATES), {
-        "county": cc.TextColumn(t("overview.col_county")),
-        "utility": cc.TextColumn(t("mediation.col_utility")),
-        "compounds_surveyed": cc.NumberColumn(t("mediation.col_surveyed"), format="%d"),
-        "census_coverage": percent_column(t("mediation.census_coverage")),
-        **{r: percent_column(label) for r, label in rate_labels().items()},
-    }, name=t("mediation.file_utilities"), f=f, key="utilities-by-county", source_table="mart_utilities_monthly")
+    table(as_percent(translated(frame, "county", "utility"), "census_coverage", *RATES), configs(
+        "county", "utility", "compounds_surveyed", "census_coverage", *RATES,
+    ), name=t("mediation.file_utilities"), f=f, key="utilities-by-county", source_table="mart_utilities_monthly")
 
 
 def utility_gaps(f: Filters) -> None:
@@ -105,21 +99,12 @@ def utility_gaps(f: Filters) -> None:
     """, f.month, f.scope, f.city)
     # one row a compound and utility: the heading counts compounds, and the rows as utilities
     st.subheader(t("mediation.gaps", n=frame["compound_id"].n_unique(), rows=frame.height))
-    cc = st.column_config
     shown = translated(with_profile_links(frame.with_columns(county=pl.col("county_code")), f.scope, f.month),
                        "county", "utility")
-    table(shown, {
-        "profile": profile_link_column(t("compound.col_id")),
-        "compound_name": cc.TextColumn(t("compound.col_name")),
-        "county": cc.TextColumn(t("overview.col_county")),
-        "town": cc.TextColumn(t("compound.col_town")),
-        "utility": cc.TextColumn(t("mediation.col_utility")),
-        "ownership_clarified": cc.CheckboxColumn(t("mediation.col_ownership")),
-        "billed_to_household": cc.CheckboxColumn(t("mediation.col_billed")),
-        "serviced_to_household": cc.CheckboxColumn(t("mediation.col_serviced")),
-        "operator": cc.TextColumn(t("mediation.col_operator")),
-        "census_as_of": cc.DateColumn(t("mediation.col_census_month"), format="YYYY-MM"),
-    }, name=t("mediation.file_gaps"), f=f, key="utility-gaps", source_table="mart_utilities_compounds_monthly")
+    table(shown, configs(
+        "profile", "compound_name/compound", "county", "town", "utility", "ownership_clarified",
+        "billed_to_household", "serviced_to_household", "operator", "census_as_of",
+    ), name=t("mediation.file_gaps"), f=f, key="utility-gaps", source_table="mart_utilities_compounds_monthly")
 
 
 # -- 人民调解 ---------------------------------------------------------------------------------------
@@ -169,17 +154,11 @@ def outcome_chart(monthly: pl.DataFrame) -> None:
 
 
 def dispute_table(by_type: pl.DataFrame, f: Filters) -> None:
-    cc = st.column_config
     ordered = by_type.sort("opened_12m", "dispute_type", descending=[True, False])
-    table(as_percent(translated(ordered, "dispute_type"), "success_rate_12m"), {
-        "dispute_type": cc.TextColumn(t("mediation.col_dispute_type")),
-        "opened_12m": cc.NumberColumn(t("mediation.cases_12m"), format="%d"),
-        "succeeded_12m": cc.NumberColumn(t("mediation.outcome_succeeded"), format="%d"),
-        "failed_12m": cc.NumberColumn(t("mediation.outcome_failed"), format="%d"),
-        "litigated_12m": cc.NumberColumn(t("mediation.outcome_litigated"), format="%d"),
-        "in_progress_12m": cc.NumberColumn(t("mediation.outcome_in_progress"), format="%d"),
-        "success_rate_12m": percent_column(t("mediation.success_rate")),
-    }, name=t("mediation.file_types"), f=f, key="mediation-types", source_table="mart_mediation_monthly")
+    table(as_percent(translated(ordered, "dispute_type"), "success_rate_12m"), configs(
+        "dispute_type", "opened_12m", "succeeded_12m", "failed_12m", "litigated_12m", "in_progress_12m",
+        "success_rate_12m",
+    ), name=t("mediation.file_types"), f=f, key="mediation-types", source_table="mart_mediation_monthly")
 
 
 def case_list(f: Filters) -> None:
@@ -190,19 +169,11 @@ def case_list(f: Filters) -> None:
         order by opened_on desc, case_id
     """, f.month, f.scope, f.city)
     st.subheader(t("mediation.cases", n=frame.height))
-    cc = st.column_config
     shown = translated(with_profile_links(frame.with_columns(county=pl.col("county_code")), f.scope, f.month),
                        "county", "outcome", "dispute_type")
-    table(shown, {
-        "case_id": cc.TextColumn(t("mediation.col_case")),
-        "opened_on": cc.DateColumn(t("mediation.col_opened_on"), format="YYYY-MM-DD"),
-        "county": cc.TextColumn(t("overview.col_county")),
-        "town": cc.TextColumn(t("compound.col_town")),
-        "profile": profile_link_column(t("compound.col_id")),
-        "compound_name": cc.TextColumn(t("compound.col_name")),
-        "dispute_type": cc.TextColumn(t("mediation.col_dispute_type")),
-        "outcome": cc.TextColumn(t("mediation.col_outcome")),
-    }, name=t("mediation.file_cases"), f=f, key="mediation-cases", source_table="mart_mediation_cases")
+    table(shown, configs(
+        "case_id", "opened_on", "county", "town", "profile", "compound_name/compound", "dispute_type", "outcome",
+    ), name=t("mediation.file_cases"), f=f, key="mediation-cases", source_table="mart_mediation_cases")
 
 
 # -- 联席会议 ---------------------------------------------------------------------------------------
@@ -240,8 +211,8 @@ def meeting_chart(monthly: pl.DataFrame) -> None:
         return
     shown = month_labels(monthly)
     fig = series_figure(shown["month"].to_list(), {
-        t("mediation.col_raised"): (shown["issues_raised"].to_list(), "#7FB3D5"),
-        t("mediation.col_resolved"): (shown["issues_resolved"].to_list(), "#2E7D32"),
+        t("col.issues_raised"): (shown["issues_raised"].to_list(), "#7FB3D5"),
+        t("col.issues_resolved"): (shown["issues_resolved"].to_list(), "#2E7D32"),
     }, yaxis_title=t("mediation.col_issues"))
     chart(plotly_layout(fig, height=320), t("mediation.meeting_caption"), key="joint-meetings")
 
@@ -253,16 +224,9 @@ def meeting_list(f: Filters) -> None:
         where month <= $1 and month > last_day($1 - interval 12 month) and {IN_SCOPE}
         order by held_on desc, meeting_id
     """, f.month, f.scope, f.city)
-    cc = st.column_config
-    table(listed(translated(frame.with_columns(county=pl.col("county_code")), "county"), "compound_ids"), {
-        "meeting_id": cc.TextColumn(t("mediation.col_meeting")),
-        "held_on": cc.DateColumn(t("mediation.col_held_on"), format="YYYY-MM-DD"),
-        "county": cc.TextColumn(t("overview.col_county")),
-        "town": cc.TextColumn(t("compound.col_town")),
-        "compound_ids": cc.TextColumn(t("mediation.col_compounds")),
-        "issues_raised": cc.NumberColumn(t("mediation.col_raised"), format="%d"),
-        "issues_resolved": cc.NumberColumn(t("mediation.col_resolved"), format="%d"),
-    }, name=t("mediation.file_meetings"), f=f, key="joint-meeting-list", source_table="mart_joint_meeting_records")
+    table(listed(translated(frame.with_columns(county=pl.col("county_code")), "county"), "compound_ids"), configs(
+        "meeting_id", "held_on", "county", "town", "compound_ids", "issues_raised", "issues_resolved",
+    ), name=t("mediation.file_meetings"), f=f, key="joint-meeting-list", source_table="mart_joint_meeting_records")
 
 
 f = filters()

@@ -8,6 +8,7 @@ import polars as pl
 import streamlit as st
 
 from dashboard import plan, queries
+from dashboard.columns import configs
 from dashboard.components import STATUS_HEX, grid, kpi_tile, num, pct, pp, shown_pp, translated
 from dashboard.downloads import bulletin_downloads, may_bulletin, table_downloads
 from dashboard.frames import mapped
@@ -165,22 +166,15 @@ def ranking_table(frame: pl.DataFrame, month: date) -> None:
     cc = st.column_config
 
     def status_column() -> dict:
-        return cc.MultiselectColumn(t("overview.col_status"), options=labels,
+        return cc.MultiselectColumn(t("col.status"), options=labels,
                                     color=[STATUS_HEX[s] for s in statuses])
 
     # only the columns shown travel to the browser (the codes and Chinese statuses stay here)
-    grid(shown, {
-        "rank": cc.NumberColumn(t("overview.col_rank"), width="small"),
-        "county": cc.TextColumn(t("overview.col_county")),
-        "coverage": cc.NumberColumn(t("metric.coverage"), format="%.1f%%"),
-        "coverage_status_label": status_column(),
-        "remaining": cc.NumberColumn(t("overview.remaining"), format="%d"),
-        "committee_coverage": cc.NumberColumn(t("metric.committee_coverage"), format="%.1f%%"),
-        "committee_status_label": status_column(),
-        "rolling12_rate": cc.NumberColumn(t("overview.complaint_rate"), format="%.1f"),
-        "overdue_items": cc.NumberColumn(t("overview.overdue"), format="%d"),
-        "coverage_trend": cc.AreaChartColumn(t("overview.col_trend"), y_min=0, y_max=1),
-    }, key="ranking")
+    grid(shown, configs(
+        "rank/overview", "county", "coverage", {"coverage_status_label": status_column()}, "remaining",
+        "committee_coverage", {"committee_status_label": status_column()}, "rolling12_rate/overview", "overdue_items",
+        "coverage_trend",
+    ), key="ranking")
     download = frame.drop("coverage_trend").with_columns(county=pl.col("scope_code"))
     table_downloads(translated(download, "county", "coverage_status", "committee_status"), t("overview.ranking_file"),
                     {t("filter.month"): month_label(month)}, month, key="ranking")

@@ -6,6 +6,7 @@ import polars as pl
 import streamlit as st
 
 from dashboard import queries
+from dashboard.columns import configs
 from dashboard.components import table
 from dashboard.i18n import baseline_label, t, v
 from dashboard.plan import plan_table
@@ -34,10 +35,9 @@ def detail(f: Filters) -> None:
         return
     frame = frame.with_columns(
         pl.col("scope_code").replace_strict({c: v(c) for c in frame["scope_code"]}).alias("scope"))
-    cc = st.column_config
     for key, names in DETAIL_TABLES.items():
-        columns = {"scope": cc.TextColumn(t("plan.col_scope")),
-                   **{c: cc.NumberColumn(t(f"plan.col_{c}"), format="%d") for c in names}}
+        # compounds: the plan's own entry in the column dictionary (小区总数)
+        columns = configs("scope", *(f"{c}/plan" if c == "compounds" else c for c in names))
         table(frame, columns, name=t("plan.detail_file"), f=f, key=key, source_table="mart_plan_duties_monthly")
     st.caption(t("plan.detail_caption", days=frame["contract_expiry_days"][0]))
 

@@ -14,6 +14,7 @@ import polars as pl
 import streamlit as st
 
 from dashboard import queries
+from dashboard.columns import configs
 from dashboard.components import chart, kpi_tile, num, pct, plotly_layout, table, translated
 from dashboard.frames import mapped
 from dashboard.i18n import half, language, ledger_label, t, v
@@ -119,16 +120,10 @@ def failing_rules(f: Filters) -> None:
         return
     shown = labelled(frame.with_columns(pl.col("checked_column").fill_null("—"),
                                         requirement=pl.col("description_en" if language() == "en" else "description")))
-    cc = st.column_config
-    table(shown, {
-        "ledger": cc.TextColumn(t("quality.col_ledger")), "county_code": cc.TextColumn(t("quality.col_county")),
-        "severity": cc.TextColumn(t("quality.col_severity")), "rule": cc.TextColumn(t("quality.col_rule")),
-        "checked_column": cc.TextColumn(t("quality.col_column")),
-        "requirement": cc.TextColumn(t("quality.col_requirement"), width="large"),
-        "unexpected_count": cc.NumberColumn(t("quality.col_failed"), format="%d"),
-        "element_count": cc.NumberColumn(t("quality.col_checked"), format="%d"),
-        "unexpected_sample": cc.TextColumn(t("quality.col_sample"), width="large"),
-    }, name=t("quality.rules_file"), f=f, key="quality-rules", source_table="audit_validation")
+    table(shown, configs(
+        "ledger", "county_code", "severity", "rule", "checked_column", "requirement", "unexpected_count",
+        "element_count", "unexpected_sample",
+    ), name=t("quality.rules_file"), f=f, key="quality-rules", source_table="audit_validation")
 
 
 def quarantined_rows(f: Filters) -> None:
@@ -139,15 +134,9 @@ def quarantined_rows(f: Filters) -> None:
     if frame.height == 0:
         st.success(t("quality.no_quarantine"))
         return
-    cc = st.column_config
-    table(_at_most(labelled(frame)), {
-        "ledger": cc.TextColumn(t("quality.col_ledger")), "_file": cc.TextColumn(t("quality.col_file")),
-        "_row": cc.NumberColumn(t("quality.col_row"), format="%d"),
-        "county_code": cc.TextColumn(t("quality.col_county")),
-        "rule": cc.TextColumn(t("quality.col_rule")), "checked_column": cc.TextColumn(t("quality.col_column")),
-        "message": cc.TextColumn(t("quality.col_reason"), width="large"),
-        "original": cc.TextColumn(t("quality.col_original"), width="large"),
-    }, name=t("quality.quarantine_file"), f=f, key="quality-quarantine", source_table="audit_quarantine")
+    table(_at_most(labelled(frame)), configs(
+        "ledger", "_file", "_row", "county_code", "rule", "checked_column", "message", "original",
+    ), name=t("quality.quarantine_file"), f=f, key="quality-quarantine", source_table="audit_quarantine")
 
 
 def cell_findings(f: Filters) -> None:
@@ -160,16 +149,10 @@ def cell_findings(f: Filters) -> None:
         st.success(t("quality.no_cells"))
         return
     st.caption(t("quality.cells_caption"))
-    cc = st.column_config
-    table(_at_most(labelled(frame)), {
-        "ledger": cc.TextColumn(t("quality.col_ledger")), "_file": cc.TextColumn(t("quality.col_file")),
-        "_row": cc.NumberColumn(t("quality.col_row"), format="%d"),
-        "county_code": cc.TextColumn(t("quality.col_county")), "checked_column": cc.TextColumn(t("quality.col_column")),
-        "value_sent": cc.TextColumn(t("quality.col_value_sent")), "loaded": cc.TextColumn(t("quality.col_loaded")),
-        "rule": cc.TextColumn(t("quality.col_rule")),
-        "severity": cc.TextColumn(t("quality.col_severity")),
-        "message": cc.TextColumn(t("quality.col_reason"), width="large"),
-    }, name=t("quality.cells_file"), f=f, key="quality-cells", source_table="audit_cell_findings")
+    table(_at_most(labelled(frame)), configs(
+        "ledger", "_file", "_row", "county_code", "checked_column", "value_sent", "loaded", "rule", "severity",
+        "message",
+    ), name=t("quality.cells_file"), f=f, key="quality-cells", source_table="audit_cell_findings")
 
 
 def rejected_files(f: Filters) -> None:
@@ -180,13 +163,9 @@ def rejected_files(f: Filters) -> None:
     if frame.height == 0:
         st.success(t("quality.no_rejected"))
         return
-    cc = st.column_config
-    table(labelled(frame), {
-        "path": cc.TextColumn(t("quality.col_file")), "ledger": cc.TextColumn(t("quality.col_ledger")),
-        "county_code": cc.TextColumn(t("quality.col_county")), "reject_rule": cc.TextColumn(t("quality.col_rule")),
-        "rows_rejected": cc.NumberColumn(t("quality.col_rows"), format="%d"),
-        "message": cc.TextColumn(t("quality.col_reason"), width="large"),
-    }, name=t("quality.rejected_file"), f=f, key="quality-rejected", source_table="audit_source_files")
+    table(labelled(frame), configs(
+        "path", "ledger", "county_code", "reject_rule", "rows_rejected", "message",
+    ), name=t("quality.rejected_file"), f=f, key="quality-rejected", source_table="audit_source_files")
 
 
 def replaced_files(f: Filters) -> None:
@@ -199,14 +178,9 @@ def replaced_files(f: Filters) -> None:
     if frame.height == 0:
         st.success(t("quality.no_replaced"))
         return
-    cc = st.column_config
-    table(labelled(frame), {
-        "path": cc.TextColumn(t("quality.col_file")), "ledger": cc.TextColumn(t("quality.col_ledger")),
-        "county_code": cc.TextColumn(t("quality.col_county")),
-        "month": cc.DateColumn(t("quality.col_month"), format="YYYY-MM"),
-        "rows_replaced": cc.NumberColumn(t("quality.col_rows_replaced"), format="%d"),
-        "replaced_by": cc.TextColumn(t("quality.col_replaced_by"), width="large"),
-    }, name=t("quality.replaced_file"), f=f, key="quality-replaced", source_table="mart_quality_replaced_files")
+    table(labelled(frame), configs(
+        "path", "ledger", "county_code", "month", "rows_replaced", "replaced_by",
+    ), name=t("quality.replaced_file"), f=f, key="quality-replaced", source_table="mart_quality_replaced_files")
 
 
 def row_drops(f: Filters) -> None:
@@ -222,15 +196,9 @@ def row_drops(f: Filters) -> None:
     if frame.height == 0:
         st.success(t("quality.no_drops"))
         return
-    cc = st.column_config
-    table(labelled(frame), {
-        "ledger": cc.TextColumn(t("quality.col_ledger")), "county_code": cc.TextColumn(t("quality.col_county")),
-        "month": cc.DateColumn(t("quality.col_month"), format="YYYY-MM"),
-        "rows_received": cc.NumberColumn(t("quality.col_rows_received"), format="%d"),
-        "previous_rows": cc.NumberColumn(t("quality.col_previous_rows"), format="%d"),
-        "drop_share": cc.NumberColumn(t("quality.col_drop_share"), format="percent"),
-        "files": cc.TextColumn(t("quality.col_files"), width="large"),
-    }, name=t("quality.drops_file"), f=f, key="quality-drops", source_table="mart_quality_row_drops")
+    table(labelled(frame), configs(
+        "ledger", "county_code", "month", "rows_received", "previous_rows", "drop_share", "files",
+    ), name=t("quality.drops_file"), f=f, key="quality-drops", source_table="mart_quality_row_drops")
 
 
 f = filters()

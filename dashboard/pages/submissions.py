@@ -12,6 +12,7 @@ import streamlit as st
 
 from contract import location
 from dashboard import queries
+from dashboard.columns import configs
 from dashboard.components import chart, kpi_tile, num, pct, plotly_layout, table, translated
 from dashboard.downloads import template_download
 from dashboard.i18n import language, ledger_label, month_label, t, v
@@ -78,16 +79,9 @@ def reminders(f: Filters) -> None:
     if frame.height == 0:
         st.success(t("submissions.no_reminders"))
         return
-    cc = st.column_config
-    table(labelled(frame), {
-        "scope_code": cc.TextColumn(t("submissions.col_sender_scope")),
-        "ledger": cc.TextColumn(t("submissions.col_ledger")),
-        "period": cc.DateColumn(t("submissions.col_period"), format="YYYY-MM"),
-        "deadline": cc.DateColumn(t("submissions.col_deadline"), format="YYYY-MM-DD"),
-        "status": cc.TextColumn(t("submissions.col_status")),
-        "days_late": cc.NumberColumn(t("submissions.col_days_late"), format="%d"),
-        "reasons": cc.TextColumn(t("submissions.col_reasons"), width="large"),
-    }, name=t("submissions.reminders_file"), f=f, key="submissions-reminders", source_table="mart_submissions")
+    table(labelled(frame), configs(
+        "scope_code", "ledger", "period", "deadline/submissions", "status/submissions", "days_late", "reasons",
+    ), name=t("submissions.reminders_file"), f=f, key="submissions-reminders", source_table="mart_submissions")
 
 
 def window(f: Filters, last: date) -> tuple[pl.DataFrame, list[date]]:
@@ -108,9 +102,9 @@ def window(f: Filters, last: date) -> tuple[pl.DataFrame, list[date]]:
 def hover(row: dict) -> str:
     received = row["received_at"].strftime("%Y-%m-%d %H:%M") if row["received_at"] else "—"
     sender = row["sender"] or t("submissions.unknown_sender")
-    return (f"{status_label(row['status'])}<br>{t('submissions.col_deadline')}: {row['deadline'] or '—'}"
-            f"<br>{t('submissions.col_received_at')}: {received}<br>{t('submissions.col_sender')}: {sender}"
-            f"<br>{t('submissions.col_files')}: {row['files']}")
+    return (f"{status_label(row['status'])}<br>{t('col.deadline.submissions')}: {row['deadline'] or '—'}"
+            f"<br>{t('col.received_at.submissions')}: {received}<br>{t('col.sender')}: {sender}"
+            f"<br>{t('col.files.submissions')}: {row['files']}")
 
 
 def matrix(frame: pl.DataFrame, months: list[date], f: Filters) -> None:
@@ -139,22 +133,11 @@ def matrix(frame: pl.DataFrame, months: list[date], f: Filters) -> None:
 
 
 def details(frame: pl.DataFrame, f: Filters) -> None:
-    cc = st.column_config
     shown = labelled(frame.sort("period", descending=True, maintain_order=True))
-    table(shown, {
-        "scope_code": cc.TextColumn(t("submissions.col_sender_scope")),
-        "ledger": cc.TextColumn(t("submissions.col_ledger")),
-        "period": cc.DateColumn(t("submissions.col_period"), format="YYYY-MM"),
-        "deadline": cc.DateColumn(t("submissions.col_deadline"), format="YYYY-MM-DD"),
-        "status": cc.TextColumn(t("submissions.col_status")),
-        "received_at": cc.DatetimeColumn(t("submissions.col_received_at"), format="YYYY-MM-DD HH:mm"),
-        "sender": cc.TextColumn(t("submissions.col_sender")),
-        "files": cc.NumberColumn(t("submissions.col_files"), format="%d"),
-        "files_replaced": cc.NumberColumn(t("submissions.col_replaced"), format="%d"),
-        "days_late": cc.NumberColumn(t("submissions.col_days_late"), format="%d"),
-        "first_path": cc.TextColumn(t("submissions.col_file")),
-        "reasons": cc.TextColumn(t("submissions.col_reasons"), width="large"),
-    }, name=t("submissions.details_file"), f=f, key="submissions-details", source_table="mart_submissions")
+    table(shown, configs(
+        "scope_code", "ledger", "period", "deadline/submissions", "status/submissions", "received_at/submissions",
+        "sender", "files/submissions", "files_replaced", "days_late", "first_path", "reasons",
+    ), name=t("submissions.details_file"), f=f, key="submissions-details", source_table="mart_submissions")
 
 
 def unplaced(f: Filters) -> None:

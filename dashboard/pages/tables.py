@@ -7,6 +7,7 @@ import polars as pl
 import streamlit as st
 
 from dashboard import catalog
+from dashboard.columns import configs
 from dashboard.downloads import table_downloads
 from dashboard.frames import mapped
 from dashboard.i18n import EN, language, t
@@ -17,10 +18,9 @@ PREVIEW_ROWS = 100
 
 def description_columns() -> dict:
     """The description columns the view shows: both languages in Chinese, the English one in English."""
-    cc = st.column_config
     if language() == EN:
-        return {"en": cc.TextColumn(t("tables.col_description"))}
-    return {"zh": cc.TextColumn(t("tables.col_zh")), "en": cc.TextColumn(t("tables.col_en"))}
+        return configs("en/tables")
+    return configs("zh", "en")
 
 
 def table_list(tables: pl.DataFrame, data_month) -> None:
@@ -28,14 +28,9 @@ def table_list(tables: pl.DataFrame, data_month) -> None:
     descriptions = description_columns()
     shown = (tables.with_columns(mapped(tables["layer"], lambda x: t(f"tables.layer.{x}")))
              .select("table_name", "layer", "rows", "columns", *descriptions))  # counts before the long texts
-    cc = st.column_config
-    st.dataframe(shown, hide_index=True, width="stretch", column_config={
-        "table_name": cc.TextColumn(t("tables.col_table")),
-        "layer": cc.TextColumn(t("tables.col_layer")),
-        "columns": cc.NumberColumn(t("tables.col_columns"), format="%d"),
-        "rows": cc.NumberColumn(t("tables.col_rows"), format="localized"),
-        **descriptions,
-    })
+    st.dataframe(shown, hide_index=True, width="stretch", column_config=configs(
+        "table_name", "layer", "columns", "rows", descriptions,
+    ))
     table_downloads(shown, t("tables.list_file"), {}, data_month, key="tables-list")
 
 
@@ -46,12 +41,9 @@ def table_detail(table: str, tables: pl.DataFrame, data_month) -> None:
     st.markdown(" · ".join(about[c] for c in descriptions if about[c]))
     st.markdown(f"**{t('tables.columns')}**")
     columns = catalog.columns(table).select("column_name", "data_type", *descriptions)
-    cc = st.column_config
-    st.dataframe(columns, hide_index=True, width="stretch", column_config={
-        "column_name": cc.TextColumn(t("tables.col_column")),
-        "data_type": cc.TextColumn(t("tables.col_type")),
-        **descriptions,
-    })
+    st.dataframe(columns, hide_index=True, width="stretch", column_config=configs(
+        "column_name", "data_type", descriptions,
+    ))
     table_downloads(columns, t("tables.columns_file", table=table), {t("tables.filter_table"): table}, data_month,
                     key="tables-columns")
     preview = catalog.preview(table, PREVIEW_ROWS)

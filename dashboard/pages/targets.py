@@ -12,6 +12,7 @@ import streamlit as st
 from plotly.subplots import make_subplots
 
 from dashboard import queries
+from dashboard.columns import configs
 from dashboard.components import (
     STATUS_COLOURS,
     STATUS_HEX,
@@ -307,9 +308,9 @@ def deadline_row(r: dict) -> dict:
 def deadline_table(target_rows: list[dict], f: Filters, metric: str) -> None:
     frame = pl.DataFrame(target_rows)
     shown = pl.DataFrame([deadline_row(r) for r in target_rows])
-    st.dataframe(for_the_browser(shown), hide_index=True, width="stretch", column_config={
-        c: st.column_config.TextColumn(t(f"targets.col_{c}")) if c != "months_left"
-        else st.column_config.NumberColumn(t("targets.col_months_left"), format="%d") for c in shown.columns})
+    named = {"deadline": "deadline/targets", "result": "result/targets"}  # the dictionary's entries for this table
+    st.dataframe(for_the_browser(shown), hide_index=True, width="stretch",
+                 column_config=configs(*(named.get(c, c) for c in shown.columns)))
     table_downloads(frame, t(f"targets.file.{metric}"), filter_labels(f), f.month, key="targets-deadlines")
 
 

@@ -148,21 +148,21 @@ def findings(record: dict) -> None:
     if record["quarantined"]:
         st.markdown(f"**{t('upload.quarantined', n=len(record['quarantined']))}**")
         st.dataframe(pl.DataFrame({
-            t("upload.col_row"): [q["row"] for q in record["quarantined"]],
-            t("upload.col_column"): [q["column"] for q in record["quarantined"]],
+            t("col.row"): [q["row"] for q in record["quarantined"]],
+            t("col.checked_column"): [q["column"] for q in record["quarantined"]],
             t("upload.col_why"): [half(q["message"]) for q in record["quarantined"]],
             t("upload.col_original"): [originals(q["original"]) for q in record["quarantined"]],
-        }, schema_overrides={t("upload.col_row"): pl.Int64}), hide_index=True, width="stretch")
+        }, schema_overrides={t("col.row"): pl.Int64}), hide_index=True, width="stretch")
     if record["findings"]:
         st.markdown(f"**{t('upload.findings', n=len(record['findings']))}**")
         st.dataframe(pl.DataFrame({
-            t("upload.col_row"): [c["row"] for c in record["findings"]],
-            t("upload.col_column"): [c["column"] for c in record["findings"]],
+            t("col.row"): [c["row"] for c in record["findings"]],
+            t("col.checked_column"): [c["column"] for c in record["findings"]],
             t("upload.col_sent"): [c["original"] for c in record["findings"]],
             t("upload.col_loaded"): [c["loaded"] for c in record["findings"]],
             t("upload.col_severity"): [t(f"upload.severity.{c['severity']}") for c in record["findings"]],
             t("upload.col_why"): [half(c["message"]) for c in record["findings"]],
-        }, schema_overrides={t("upload.col_row"): pl.Int64, t("upload.col_sent"): pl.String,
+        }, schema_overrides={t("col.row"): pl.Int64, t("upload.col_sent"): pl.String,
                              t("upload.col_loaded"): pl.String}), hide_index=True, width="stretch")
 
 
@@ -174,7 +174,7 @@ def change(item: dict) -> None:
     before = sum(r["rows_loaded"] or 0 for r in item["replaces"])
     st.warning(t("upload.change_replaces", to=item["target"], before=f"{before:,}", after=f"{after:,}"))
     st.dataframe(pl.DataFrame({
-        t("upload.col_file"): [r["path"] for r in item["replaces"]],
+        t("col.file"): [r["path"] for r in item["replaces"]],
         t("upload.col_state"): [t(f"upload.state.{r['state']}") for r in item["replaces"]],
         t("upload.col_rows"): [r["rows_loaded"] for r in item["replaces"]],
     }, schema_overrides={t("upload.col_rows"): pl.Int64}), hide_index=True, width="stretch")

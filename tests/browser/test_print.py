@@ -108,8 +108,8 @@ def test_overview_prints_without_the_sidebar_and_its_ranking_whole(offline_page,
     holding = [n for n, text in enumerate(pages) if zh("overview.ranking") in text]
     assert len(holding) == 1, "the ranking is printed once"
     ranking_page = pages[holding[0]]
-    for key in ("overview.col_rank", "overview.col_county", "metric.coverage", "overview.remaining",
-                "metric.committee_coverage", "overview.complaint_rate", "overview.overdue", "overview.col_trend"):
+    for key in ("col.rank", "col.county", "metric.coverage", "overview.remaining",
+                "metric.committee_coverage", "overview.complaint_rate", "overview.overdue", "col.coverage_trend"):
         assert zh(key) in ranking_page, f"column {zh(key)} missing"
     for row in rows:
         assert row_pattern(row).search(ranking_page), f"row not whole on the ranking's page: {row}"
