@@ -183,13 +183,12 @@ def inspection_list(compound_id: str, f: Filters) -> None:
 
 def open_items(compound_id: str, f: Filters) -> None:
     frame = queries.read("""
-        select issue_id, source, category, description, found_on, deadline, overdue_at_month, days_overdue
+        select issue_id, source, category, description, found_on, deadline, state, days_overdue
         from mart_open_rectifications_monthly where compound_id = ? and month = ?
         order by overdue_at_month desc, days_overdue desc nulls last, deadline
     """, compound_id, f.month)
-    state = pl.when(pl.col("overdue_at_month")).then(pl.lit("逾期")).otherwise(pl.lit("在办"))
     cc = st.column_config
-    table(translated(frame.with_columns(state=state), "source", "state", "category"), {
+    table(translated(frame, "source", "state", "category"), {
         "issue_id": cc.TextColumn(t("inspections.col_issue")),
         "state": cc.TextColumn(t("overview.col_status")),
         "days_overdue": cc.NumberColumn(t("inspections.col_days_overdue"), format="%d"),
