@@ -52,6 +52,25 @@ class Column:
 
 
 @dataclass(frozen=True)
+class NotAbove:
+    """Two columns of a row: `low` is at most `high` (a count within a total; a date not before another).
+    The rule is named `rule`; its message names the count, or the later date, as the one to check."""
+    rule: str
+    low: str
+    high: str
+
+
+@dataclass(frozen=True)
+class FilledWhen:
+    """`column` is filled exactly when column `when` holds `value`: rules `{stem}_missing` and
+    `{stem}_unexpected`."""
+    stem: str
+    column: str
+    when: str
+    value: str
+
+
+@dataclass(frozen=True)
 class Ledger:
     name: str
     zh: str
@@ -68,6 +87,7 @@ class Ledger:
     # latest month in it (snapshots: their as_of)
     main_date: str | None = None
     label: tuple[str, str] = ("", "")  # (Chinese, English): the short name the pages show
+    across: tuple[NotAbove | FilledWhen, ...] = ()  # rules across the columns of a row (warnings)
 
     def column(self, name: str) -> Column:
         return next(c for c in self.columns if c.name == name)
@@ -107,6 +127,8 @@ COMPOUNDS = Ledger(
     label=("住宅小区", "Compounds"),
     key=("compound_id", "as_of"), snapshot=True, cadence="month",
     title_words=("住宅小区物业管理台账", "小区物业管理台账", "住宅小区台账", "compounds"),
+    across=(NotAbove("occupied_le_households", "occupied_households", "households"),
+            FilledWhen("firm_code", "firm_credit_code", "management_mode", MANAGEMENT_MODES[0])),
     columns=(
         C("as_of", "统计月份", "date", aliases=("报送月份", "截止日期", "填报月份")),
         C("compound_id", "小区编码", "code", True, aliases=("小区代码", "编码", "小区ID")),
@@ -165,6 +187,7 @@ COMPLAINTS = Ledger(
     "complaints", "12345热线物业工单", "Complaints (12345 work orders)",
     label=("12345工单", "Complaints"),
     main_date="received_at", key=("ticket_id",), cadence="month", reported_by="city",
+    across=(NotAbove("closed_after_received", "received_at", "closed_at"),),
     title_words=("12345", "工单", "信访", "complaints"),
     columns=(
         C("ticket_id", "工单编号", "code", True, aliases=("工单号", "编号")),
@@ -237,6 +260,8 @@ RECTIFICATIONS = Ledger(
     label=("问题整改", "Rectifications"),
     main_date="found_on", key=("issue_id",),
     title_words=("整改销号", "整改台账", "rectifications"),
+    across=(NotAbove("deadline_after_found", "found_on", "deadline"),
+            FilledWhen("closed_on", "closed_on", "status", RECTIFICATION_STATUSES[-1])),
     columns=(
         C("issue_id", "问题编号", "code", True, aliases=("编号",)),
         C("source", "问题来源", "enum", True, values=RECTIFICATION_SOURCES, aliases=("来源",)),

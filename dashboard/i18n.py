@@ -360,7 +360,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "complaints.unmatched_help": ("工单没有小区编码、按名称也无法唯一匹配到小区。这些投诉保留并计入投诉率，只是不能归到某个小区。",
                                   "Work orders with no compound code whose name matches no single compound. They stay "
                                   "and count in the rates; they just cannot be put on a compound."),
-    "complaints.before_plan": ("方案实施前（2024年11月起考核）", "Before the plan's start (measured from 2024-11)"),
+    "complaints.before_plan": ("方案实施前（{baseline}起考核）", "Before the plan's start (measured from {baseline})"),
     "complaints.status_sentence": ("{status}：近12个月每千户投诉 {rate} 件，为基准年的 {ratio}；按进度应不高于 {expected}；"
                                    "{deadline} 目标不高于 {target}（基准年的 {target_ratio}，默认目标，市里可修改）",
                                    "{status}: {rate} complaints per 1,000 households in 12 months, {ratio} of the "
@@ -959,10 +959,10 @@ TEXT: dict[str, tuple[str, str]] = {
     # 覆盖地图 · 目标进度 (dashboard/pages/coverage_map.py, targets.py)
     # -- 任务清单 (the plan as a scorecard) ---------------------------------------------------------
     "page.plan": ("任务清单", "Plan scorecard"),
-    "plan.intro": (f"{PLAN[0]}五项重点任务的每条职责：完成时限、牵头单位、"
-                   "衡量指标及全市和各县区的数值与状态。状态按基线（2024年11月）到期限的直线进度判定；方案未给数值的职责默认目标100%"
+    "plan.intro": (f"{PLAN[0]}各项重点任务的每条职责：完成时限、牵头单位、"
+                   "衡量指标及全市和各县区的数值与状态。状态按基线（{baseline}）到期限的直线进度判定；方案未给数值的职责默认目标100%"
                    "（“即知即改、长期坚持”），可在 targets.csv 中修改；没有目标的指标只列数值。",
-                   f'Every duty of the five key tasks of {PLAN[1]}: deadline, lead units, the measure, and the city\'s and each county\'s value and status. Status against the straight line from the baseline (2024-11) to the deadline; where the plan gives no number the target defaults to 100% ("at once, and for good"), changeable in targets.csv; a measure with no target shows its value only.'),
+                   f'Every duty of the key tasks of {PLAN[1]}: deadline, lead units, the measure, and the city\'s and each county\'s value and status. Status against the straight line from the baseline ({{baseline}}) to the deadline; where the plan gives no number the target defaults to 100% ("at once, and for good"), changeable in targets.csv; a measure with no target shows its value only.'),
     "plan.task_heading": ("{n}、{title}", "{n}. {title}"),
     "plan.col_no": ("序号", "No."),
     "plan.col_duty": ("职责", "Duty"),
@@ -1120,8 +1120,8 @@ TEXT: dict[str, tuple[str, str]] = {
     "targets.projected_help": ("按近期月均进度外推的达标月份；乐观、保守分别按近12个月内最快、最慢的连续数月速度。",
                                "The month the target is reached at the recent average pace; best and worst use the "
                                "fastest and slowest run of months within the last 12."),
-    "targets.before_plan": ("所选月份早于方案基线（2024年11月），尚无目标进度；下图仅显示实际情况。",
-                            "The month chosen is before the plan's baseline (2024-11): no target status yet; the "
+    "targets.before_plan": ("所选月份早于方案基线（{baseline}），尚无目标进度；下图仅显示实际情况。",
+                            "The month chosen is before the plan's baseline ({baseline}): no target status yet; the "
                             "charts show the actual values only."),
     "targets.burn_down.coverage": ("燃尽图：尚无专业物业的小区", "Burn-down: compounds without professional service"),
     "targets.burn_down.committee_coverage": ("燃尽图：尚无业委会的小区", "Burn-down: compounds without a committee"),
@@ -1155,12 +1155,12 @@ TEXT: dict[str, tuple[str, str]] = {
                                       "Compounds without professional service in the city and each county (own scales), against the ideal line to the deadline in force and the projection; titles give the status."),
     "targets.grid_caption.committee_coverage": ("全市与各县区尚无业委会的小区数（各自刻度），对照当前期限的理想进度与预计；标题为进度状态。",
                                                 "Compounds without a committee in the city and each county (own scales), against the ideal line to the deadline in force and the projection; titles give the status."),
-    "targets.method": ("理想进度：基线（2024年11月）到各期限目标的直线，按当月小区数折算为小区个数；预计达标：按近{recent}个月月均进度外推；"
+    "targets.method": ("理想进度：基线（{baseline}）到各期限目标的直线，按当月小区数折算为小区个数；预计达标：按近{recent}个月月均进度外推；"
                        "区间：近12个月内最快与最慢的连续{window}个月速度。",
-                       "Ideal line: straight from the baseline (2024-11) to each deadline's target, in compounds at each month's number of compounds. Projection: the average pace of the last {recent:~month}; band: the fastest and slowest {window}-month runs within the last 12 months."),
+                       "Ideal line: straight from the baseline ({baseline}) to each deadline's target, in compounds at each month's number of compounds. Projection: the average pace of the last {recent:~month}; band: the fastest and slowest {window}-month runs within the last 12 months."),
     # (end of 覆盖地图 · 目标进度)
     "page.overview": ("总览", "Overview"),
-    "overview.no_target": ("方案实施前（2024年11月起考核）", "Before the plan's start (measured from 2024-11)"),
+    "overview.no_target": ("方案实施前（{baseline}起考核）", "Before the plan's start (measured from {baseline})"),
     "overview.status_line": ("{status}：实际 {actual}，按进度应达 {expected}；{deadline} 目标 {target}，"
                              "剩 {months} 个月，每月需提高 {required}",
                              "{status}: {actual} against {expected} expected on the line to {target} by {deadline}; {months:~month} left, {required} a month needed"),
@@ -1174,9 +1174,9 @@ TEXT: dict[str, tuple[str, str]] = {
                               "{deadline} 目标不高于 {target}",
                               "{status}: the 12-month rate is {actual} of the baseline against {expected} "
                               "expected; target at most {target} by {deadline}"),
-    "overview.coverage_help": ("专业物业服务小区数 ÷ 小区总数（当月快照）。状态按基线（2024年11月）到期限的直线进度判定。",
+    "overview.coverage_help": ("专业物业服务小区数 ÷ 小区总数（当月快照）。状态按基线（{baseline}）到期限的直线进度判定。",
                                "Compounds served by a professional firm ÷ all compounds (that month's snapshot). "
-                               "Status compares with the straight line from the 2024-11 baseline to the deadline."),
+                               "Status compares with the straight line from the {baseline} baseline to the deadline."),
     "overview.committee_help": ("已成立业主委员会或物业管理委员会的小区数 ÷ 小区总数。",
                                 "Compounds with an established owners' or management committee ÷ all compounds."),
     "overview.complaint_rate": ("年投诉率（每千户）", "Complaints / 1,000 households / yr"),
@@ -1501,6 +1501,11 @@ def half(text: str | None, lang: str | None = None) -> str | None:
 
 def month_label(d, lang: str | None = None) -> str:
     return t("common.month_fmt", lang, y=d.year, m=d.month)
+
+
+def baseline_label() -> str:
+    """The plan's baseline month (the region pack's settings), where the texts name it."""
+    return month_label(queries.value("select plan_baseline_month from core_settings"))
 
 
 def bound(fn):

@@ -172,11 +172,17 @@ def refusal_page(url: str) -> Callable[[], None]:
     return refused
 
 
-# Desk pages: KPI labels wrap instead of being cut ("专业物业覆…" at 1280–1366 px); printing gives A4
-# landscape without the sidebar, toolbar or buttons, and a grid's static twin (components.grid) in its place.
+# Desk pages: KPI labels and deltas wrap instead of being cut ("专业物业覆…" at 1280–1366 px), and a value
+# takes the font size its tile has room for (six tiles at 1280 px cut "95.6%" to "95.…"), wrapping only as a
+# last resort; printing gives A4 landscape without the sidebar, toolbar or buttons, and a grid's static twin
+# (components.grid) in its place.
 DESK_CSS = """<style>
-[data-testid="stMetricLabel"] * { white-space: normal !important; overflow: visible !important;
-                                  text-overflow: clip !important; }
+[data-testid="stMetricLabel"] *, [data-testid="stMetricDelta"] * {
+  white-space: normal !important; overflow: visible !important; text-overflow: clip !important; }
+[data-testid="stMetric"] { container-type: inline-size; }
+[data-testid="stMetricValue"] { font-size: min(2.25rem, 28cqi) !important; }
+[data-testid="stMetricValue"] * { overflow: visible !important; text-overflow: clip !important;
+                                  white-space: normal !important; overflow-wrap: anywhere; }
 [data-testid="stElementContainer"]:has(table.print-table) { display: none; }
 @media print {
   @page { size: A4 landscape; margin: 10mm; }

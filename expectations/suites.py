@@ -48,7 +48,7 @@ from datetime import date, datetime, timedelta
 
 import polars as pl
 
-from contract.ledgers import LEDGERS, Ledger
+from contract.ledgers import LEDGERS, Ledger, NotAbove
 from expectations import credit_code
 from expectations.rules import CELL, CRITICAL, ERROR, UNIDENTIFIED, WARNING, Expectation, Rule, label_en, label_zh
 from readers import normalise as nz
@@ -71,8 +71,6 @@ KIND_ZH = {"int": "整数", "float": "数字", "rate": "比率（如 0.85 或 85
 KIND_EN = {"int": "a whole number", "float": "a number", "rate": "a rate (0.85 or 85%)", "bool": "yes/no",
            "date": "a date", "datetime": "a date and time", "county": "a county of the region",
            "code": "an identifier (not in scientific notation)"}
-PROFESSIONAL = "专业物业"
-CLOSED = "已销号"
 
 
 def catalogue(today: date) -> list[Rule]:
@@ -265,47 +263,34 @@ def credit_code_rules(ledger: Ledger) -> list[Rule]:
 
 
 def cross_field_rules(ledger: Ledger) -> list[Rule]:
+    """The ledger's rules across the columns of a row, as its declaration gives them."""
     lz, le = (lambda column: label_zh(ledger, column)), (lambda column: label_en(ledger, column))
-    if ledger.name == "compounds":
-        return [
-            _gx(ledger, "occupied_le_households", "occupied_households", WARNING,
-                f"{lz('occupied_households')} 不应大于 {lz('households')}",
-                f"{le('occupied_households')} must not exceed {le('households')}",
-                "ExpectColumnPairValuesAToBeGreaterThanB", column_A="households",
-                column_B="occupied_households", or_equal=True, ignore_row_if="either_value_is_missing"),
-            _gx(ledger, "firm_code_missing", "firm_credit_code", WARNING,
-                f"{lz('management_mode')} 为“{PROFESSIONAL}”时必须填写 {lz('firm_credit_code')}",
-                f"{le('firm_credit_code')} is required when management_mode is {PROFESSIONAL}",
-                "ExpectColumnValuesToNotBeNull", column="firm_credit_code",
-                when=("management_mode", "==", PROFESSIONAL)),
-            _gx(ledger, "firm_code_unexpected", "firm_credit_code", WARNING,
-                f"{lz('management_mode')} 不是“{PROFESSIONAL}”时不应填写 {lz('firm_credit_code')}",
-                f"{le('firm_credit_code')} should be empty unless management_mode is {PROFESSIONAL}",
-                "ExpectColumnValuesToBeNull", column="firm_credit_code",
-                when=("management_mode", "!=", PROFESSIONAL)),
-        ]
-    if ledger.name == "complaints":
-        return [_gx(ledger, "closed_after_received", "closed_at", WARNING,
-                    f"{lz('closed_at')} 不应早于 {lz('received_at')}",
-                    f"{le('closed_at')} must not be before {le('received_at')}",
-                    "ExpectColumnPairValuesAToBeGreaterThanB", column_A="closed_at", column_B="received_at",
-                    or_equal=True, ignore_row_if="either_value_is_missing")]
-    if ledger.name == "rectifications":
-        return [
-            _gx(ledger, "deadline_after_found", "deadline", WARNING,
-                f"{lz('deadline')} 不应早于 {lz('found_on')}", f"{le('deadline')} must not be before {le('found_on')}",
-                "ExpectColumnPairValuesAToBeGreaterThanB", column_A="deadline", column_B="found_on",
-                or_equal=True, ignore_row_if="either_value_is_missing"),
-            _gx(ledger, "closed_on_missing", "closed_on", WARNING,
-                f"{lz('status')} 为“{CLOSED}”时必须填写 {lz('closed_on')}",
-                f"{le('closed_on')} is required when status is {CLOSED}",
-                "ExpectColumnValuesToNotBeNull", column="closed_on", when=("status", "==", CLOSED)),
-            _gx(ledger, "closed_on_unexpected", "closed_on", WARNING,
-                f"{lz('status')} 不是“{CLOSED}”时不应填写 {lz('closed_on')}",
-                f"{le('closed_on')} should be empty unless status is {CLOSED}",
-                "ExpectColumnValuesToBeNull", column="closed_on", when=("status", "!=", CLOSED)),
-        ]
-    return []
+    rules = []
+    for check in ledger.across:
+        if isinstance(check, NotAbove):
+            low, high = check.low, check.high
+            pair = {"column_A": high, "column_B": low, "or_equal": True, "ignore_row_if": "either_value_is_missing"}
+            if ledger.column(high).kind in ("date", "datetime"):  # the later date is the one to check
+                rules.append(_gx(ledger, check.rule, high, WARNING, f"{lz(high)} 不应早于 {lz(low)}",
+                                 f"{le(high)} must not be before {le(low)}",
+                                 "ExpectColumnPairValuesAToBeGreaterThanB", **pair))
+            else:  # the count within the total
+                rules.append(_gx(ledger, check.rule, low, WARNING, f"{lz(low)} 不应大于 {lz(high)}",
+                                 f"{le(low)} must not exceed {le(high)}",
+                                 "ExpectColumnPairValuesAToBeGreaterThanB", **pair))
+        else:
+            column, when, value = check.column, check.when, check.value
+            rules += [
+                _gx(ledger, f"{check.stem}_missing", column, WARNING,
+                    f"{lz(when)} 为“{value}”时必须填写 {lz(column)}",
+                    f"{le(column)} is required when {when} is {value}",
+                    "ExpectColumnValuesToNotBeNull", column=column, when=(when, "==", value)),
+                _gx(ledger, f"{check.stem}_unexpected", column, WARNING,
+                    f"{lz(when)} 不是“{value}”时不应填写 {lz(column)}",
+                    f"{le(column)} should be empty unless {when} is {value}",
+                    "ExpectColumnValuesToBeNull", column=column, when=(when, "!=", value)),
+            ]
+    return rules
 
 
 def duplicate_rules(ledger: Ledger) -> list[Rule]:

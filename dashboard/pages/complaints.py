@@ -25,7 +25,7 @@ from dashboard.components import (
     translated,
     with_profile_links,
 )
-from dashboard.i18n import month_label, t, v
+from dashboard.i18n import baseline_label, month_label, t, v
 from dashboard.queries import trailing_months
 from dashboard.shell import Filters, filters, page_header
 
@@ -133,7 +133,7 @@ def unmatched_complaints(f: Filters) -> pl.DataFrame:
 
 def status_sentence(row: dict) -> str:
     if not row.get("status"):
-        return t("complaints.before_plan")
+        return t("complaints.before_plan", baseline=baseline_label())
     return t("complaints.status_sentence", status=v(row["status"]), rate=num(row["rolling12_rate"], 2),
              ratio=pct(row["ratio_to_baseline"]), expected=num(row["expected_rate"], 2),
              target=num(row["target_rate"], 2), target_ratio=pct(row["target_ratio"], 0),

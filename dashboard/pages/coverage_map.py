@@ -359,14 +359,14 @@ def county_table(values: pl.DataFrame, f: Filters) -> None:
 def main() -> None:
     f = filters()
     page_header("page.coverage_map", f)
-    controls = st.columns([3, 2, 1], vertical_alignment="bottom")
+    # the metric's three long names take a row of their own: beside the colouring they were cut at 1280 px
+    metric_code = url_choice(st.segmented_control, t("map.metric"), list(METRICS), key="map_metric",
+                             default="coverage", required=True, format_func=lambda m: t(f"map.metric.{m}"))
+    controls = st.columns([2, 1], vertical_alignment="bottom")
     with controls[0]:
-        metric_code = url_choice(st.segmented_control, t("map.metric"), list(METRICS), key="map_metric",
-                                 default="coverage", required=True, format_func=lambda m: t(f"map.metric.{m}"))
-    with controls[1]:
         view = url_choice(st.segmented_control, t("map.view"), list(VIEWS), key="map_view", default="status",
                           required=True, format_func=lambda x: t(f"map.view.{x}"))
-    show_points = controls[2].toggle(t("map.show_points"), value=True, key="map_points")
+    show_points = controls[1].toggle(t("map.show_points"), value=True, key="map_points")
 
     values = county_values(f.month)
     scale = share_scale() if METRICS[metric_code].is_share else rate_scale(highest_county_rate())

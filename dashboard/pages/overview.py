@@ -11,14 +11,14 @@ from dashboard import plan, queries
 from dashboard.components import STATUS_HEX, grid, kpi_tile, num, pct, pp, shown_pp, translated
 from dashboard.downloads import bulletin_downloads, may_bulletin, table_downloads
 from dashboard.frames import mapped
-from dashboard.i18n import language, month_label, t, v
+from dashboard.i18n import baseline_label, language, month_label, t, v
 from dashboard.shell import filters, page_header
 
 
 def status_sentence(row: dict | None) -> str | None:
     """The status rule in words: actual against the straight-line expectation and the deadline."""
     if row is None:
-        return t("overview.no_target")
+        return t("overview.no_target", baseline=baseline_label())
     ratio = row["metric"] == "complaint_rate_ratio"
     if row["months_left"] <= 0 and row["status"] == "未完成":  # the deadline month, or past the last deadline
         short = t("overview.short", n=num(row["short_compounds"])) if row["short_compounds"] else ""
@@ -98,7 +98,7 @@ def tiles(scope: str, month: date) -> None:
                  change=shown_pp(k.get("coverage_change_1m")),
                  status=row and row["status"], note=with_unknown(status_sentence(row), "overview.mode_unknown",
                                                                  k.get("mode_unknown")),
-                 chart=coverage_trend(scope, month), help=t("overview.coverage_help"))
+                 chart=coverage_trend(scope, month), help=t("overview.coverage_help", baseline=baseline_label()))
     with cols[1]:
         row = targets.get("committee_coverage")
         kpi_tile(t("metric.committee_coverage"), pct(k.get("committee_coverage")),

@@ -7,7 +7,7 @@ import streamlit as st
 
 from dashboard import queries
 from dashboard.components import table
-from dashboard.i18n import t, v
+from dashboard.i18n import baseline_label, t, v
 from dashboard.plan import plan_table
 from dashboard.shell import Filters, filters, page_header
 
@@ -44,7 +44,7 @@ def detail(f: Filters) -> None:
 
 f = filters()
 page_header("page.plan", f)
-st.caption(t("plan.intro"))
+st.caption(t("plan.intro", baseline=baseline_label()))
 plan_table(f)
 st.subheader(t("plan.detail"))
 detail(f)

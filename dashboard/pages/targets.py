@@ -26,7 +26,7 @@ from dashboard.components import (
 )
 from dashboard.downloads import table_downloads
 from dashboard.frames import for_the_browser
-from dashboard.i18n import language, month_label, t, v
+from dashboard.i18n import baseline_label, language, month_label, t, v
 from dashboard.shell import Filters, filters, page_header, url_choice
 
 METRICS = ("coverage", "committee_coverage")
@@ -327,7 +327,7 @@ def scope_section(f: Filters, metric: str, by_scope: dict[str, list[dict]], cfg:
                     f"{status_sentence(active, metric, cfg)}")
         tiles(active, metric)
     else:
-        st.info(t("targets.before_plan"))
+        st.info(t("targets.before_plan", baseline=baseline_label()))
     burn_down, burn_up, _ = figures(str(queries.database()), metric, f.month, f.scope, language())
     left, right = st.columns(2)
     with left:
@@ -352,7 +352,8 @@ def main() -> None:
     st.subheader(t("targets.all_counties"))
     grid = figures(str(queries.database()), metric, f.month, f.scope, language())[2]
     chart(grid, t(f"targets.grid_caption.{metric}"), key="grid")
-    st.caption(t("targets.method", recent=cfg["projection_months"], window=cfg["band_window_months"]))
+    st.caption(t("targets.method", baseline=baseline_label(), recent=cfg["projection_months"],
+                 window=cfg["band_window_months"]))
 
 
 main()

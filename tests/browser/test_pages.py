@@ -61,3 +61,37 @@ def test_every_url_path_opens_its_page(browser, app_url):
         assert offline_page.outside == []
     finally:
         offline_page.context.close()
+
+
+# Every text of every KPI tile: cut sideways (an ellipsis or hidden overflow), or sticking out of its tile.
+TILE_FIT_JS = """() => {
+  const bad = [];
+  for (const tile of document.querySelectorAll('[data-testid="stMain"] [data-testid="stMetric"]')) {
+    const box = tile.getBoundingClientRect();
+    for (const el of tile.querySelectorAll('*')) {
+      if (![...el.childNodes].some(n => n.nodeType === 3 && n.textContent.trim())) continue;
+      const r = el.getBoundingClientRect();
+      const text = el.textContent.trim().slice(0, 30);
+      if (el.scrollWidth > el.clientWidth + 1 && getComputedStyle(el).display !== 'inline')
+        bad.push(`cut ${el.scrollWidth}>${el.clientWidth}: ${text}`);
+      if (r.right > box.right + 1 || r.left < box.left - 1) bad.push(`outside its tile: ${text}`);
+    }
+  }
+  return bad;
+}"""
+
+
+def test_kpi_tiles_show_whole_labels_and_values_at_1280(browser, app_url):
+    """At 1280×720 (a projector or a small laptop, the sidebar open) no KPI tile of a desk page cuts its
+    label, value or delta: six tiles in a row once cut "95.6%" to "95.…". In English, whose labels are the
+    longer (the values are the same in both languages)."""
+    p = OfflinePage(browser, app_url, role="admin")
+    p.page.set_viewport_size({"width": 1280, "height": 720})
+    try:
+        found = {}
+        for path, _marker in PAGES:
+            p.open(path, lang="en")
+            found[path] = p.page.evaluate(TILE_FIT_JS)
+        assert {path: bad for path, bad in found.items() if bad} == {}
+    finally:
+        p.context.close()

@@ -47,3 +47,15 @@ def test_the_pending_uploads_name_the_packs_platforms():
     assert not at.exception
     pending = table_with(at, "pending_platforms")
     assert list(pending["pending_platforms"]) == [location.region_name("platform_credit")[0]]  # QI01, by hand
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_plan_names_the_packs_baseline(lang):
+    """The plan page's method note names the pack's own baseline month (its settings.csv), not Wuwei's."""
+    with open(location.REFERENCE / "settings.csv", encoding="utf-8") as f:
+        baseline = next(r["value"] for r in csv.DictReader(f) if r["key"] == "plan_baseline_month")
+    year, month = int(baseline[:4]), int(baseline[5:7])
+    at = run_page("plan", role="admin", lang=lang)
+    intro = at.caption[1].value  # after the page header's scope and month line
+    assert (f"{year}-{month:02d}" if lang == "en" else f"{year}年{month}月") in intro
+    assert "2024-11" not in intro and "2024年11月" not in intro
