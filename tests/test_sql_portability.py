@@ -48,7 +48,7 @@ DUCKDB_ONLY = {
         "core_complaints",
     ],
     "GROUP BY ALL": [
-        "core_committee_months", "core_compound_months", "core_firms", "mart_committee_town_monthly",
+        "core_firms", "mart_committee_town_monthly",
         "mart_complaint_breakdown_monthly", "mart_complaint_handling_monthly", "mart_complaint_records",
         "mart_compound_complaints_monthly", "mart_compound_plan_duties_monthly", "mart_compound_profile_monthly",
         "mart_firm_credit_levels_quarterly", "mart_firm_credit_quarterly", "mart_firm_credit_scope_quarterly",

@@ -158,12 +158,11 @@ def inspection_list(compound_id: str, f: Filters) -> None:
 
 def open_items(compound_id: str, f: Filters) -> None:
     frame = queries.read("""
-        select issue_id, source, category, description, found_on, deadline, overdue_at_month, days_overdue
+        select issue_id, source, category, description, found_on, deadline, state, days_overdue
         from mart_open_rectifications_monthly where compound_id = ? and month = ?
         order by overdue_at_month desc, days_overdue desc nulls last, deadline
     """, compound_id, f.month)
-    state = pl.when(pl.col("overdue_at_month")).then(pl.lit("逾期")).otherwise(pl.lit("在办"))
-    table(translated(frame.with_columns(state=state), "source", "state", "category"), configs(
+    table(translated(frame, "source", "state", "category"), configs(
         "issue_id", "state", "days_overdue", "source", "category", "description", "found_on", "deadline",
     ), name=t("compound.file_open", id=compound_id), f=f, key="compound-open-items",
         source_table="mart_open_rectifications_monthly")

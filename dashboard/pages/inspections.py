@@ -244,14 +244,13 @@ def rectification_trend(f: Filters) -> None:
 def open_items(f: Filters) -> None:
     frame = queries.read(f"""
         select issue_id, source, county_code, town, compound_id, compound_name, firm_name, category, description,
-               found_on, deadline, overdue_at_month, days_overdue, credit_points
+               found_on, deadline, state, days_overdue, credit_points
         from mart_open_rectifications_monthly
         where month = $1 and {IN_SCOPE}
         order by overdue_at_month desc, days_overdue desc nulls last, deadline, issue_id
     """, f.month, f.scope, f.city)
     st.subheader(t("inspections.open_list", n=frame.height))
-    state = pl.when(pl.col("overdue_at_month")).then(pl.lit("逾期")).otherwise(pl.lit("在办"))
-    shown = translated(with_profile_links(frame.with_columns(county=pl.col("county_code"), state=state),
+    shown = translated(with_profile_links(frame.with_columns(county=pl.col("county_code")),
                                           f.scope, f.month), "county", "source", "state", "category")
     table(shown, configs(
         "issue_id", "state", "days_overdue", "source", "county", "profile", "compound_name/compound", "firm_name",

@@ -133,19 +133,12 @@ def tiles(scope: str, month: date) -> None:
 
 def ranking(month: date) -> pl.DataFrame:
     return queries.read("""
-        with trend as (
-            select scope_code, list(coverage order by month) as coverage_trend
-            from mart_coverage_monthly
-            where month <= ? and month > ? - interval 12 month
-            group by scope_code
-        )
-        select r.rank, r.scope_code, r.coverage, r.coverage_status, r.remaining, r.committee_coverage,
-               r.committee_status, r.rolling12_rate, r.overdue_items, tr.coverage_trend
-        from mart_county_ranking_monthly r
-        left join trend tr on tr.scope_code = r.scope_code
-        where r.month = ?
-        order by r.sort_order
-    """, month, month, month)
+        select rank, scope_code, coverage, coverage_status, remaining, committee_coverage, committee_status,
+               rolling12_rate, overdue_items, coverage_trend
+        from mart_county_ranking_monthly
+        where month = ?
+        order by sort_order
+    """, month)
 
 
 def ranking_table(frame: pl.DataFrame, month: date) -> None:

@@ -14,21 +14,12 @@
 -- column party_members: 其中党员人数 | Party members among them
 -- column filed: 已备案 | Filed
 -- column trainings_this_year: 本年培训次数 | Trainings this year
-with snapshots as (
-    select distinct county_code, as_of from stg_committees
-),
-picked as (
-    select s.county_code, m.month, max(s.as_of) as committee_snapshot
-    from core_months m
-    join snapshots s on s.as_of <= m.month
-    group by all
-)
 select
     cm.month,
     cm.compound_id,
     cm.county_code,
     cm.town,
-    p.committee_snapshot,
+    p.snapshot_month as committee_snapshot,
     k.committee_type,
     k.status,
     coalesce(k.has_committee, false) as has_committee,
@@ -39,5 +30,5 @@ select
     k.filed,
     k.trainings_this_year
 from core_compound_months cm
-left join picked p on p.county_code = cm.county_code and p.month = cm.month
-left join stg_committees k on k.compound_id = cm.compound_id and k.as_of = p.committee_snapshot
+left join core_snapshot_months p on p.ledger = 'committees' and p.county_code = cm.county_code and p.month = cm.month
+left join stg_committees k on k.compound_id = cm.compound_id and k.as_of = p.snapshot_month

@@ -33,19 +33,11 @@
 -- column takeover_inspected: 已完成承接查验 | Takeover inspection done
 -- column red_property: 红色物业项目 | Red-property project
 -- column beautiful_home: 美好家园小区 | Beautiful-home compound
-with snapshots as (
-    select distinct county_code, as_of from stg_compounds
-),
-picked as (
-    select s.county_code, m.month, max(s.as_of) as snapshot_month
-    from core_months m
-    join snapshots s on s.as_of <= m.month
-    group by all
-)
 select
     p.month,
     p.snapshot_month,
     p.snapshot_month < p.month as is_carried_forward,
     c.* exclude (as_of, _file, _row)
-from picked p
+from core_snapshot_months p
 join stg_compounds c on c.county_code = p.county_code and c.as_of = p.snapshot_month
+where p.ledger = 'compounds'

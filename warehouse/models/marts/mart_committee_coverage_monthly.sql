@@ -18,8 +18,7 @@
 with by_scope as (
     select
         month,
-        case when grouping(county_code) = 1 then (select city_code from core_settings) else county_code end
-            as scope_code,
+        sm.scope_code,
         count(*) as compounds,
         count(*) filter (where has_committee) as with_committee,
         count(*) filter (where not has_committee) as without_committee,
@@ -32,7 +31,8 @@ with by_scope as (
         count(*) filter (where has_committee and filed) as filed,
         coalesce(sum(trainings_this_year) filter (where has_committee), 0) as trainings_this_year
     from core_committee_months
-    group by grouping sets ((month, county_code), (month))
+    join core_scope_members sm using (county_code)
+    group by month, sm.scope_code
 )
 select
     scope_code,
@@ -52,4 +52,3 @@ select
     with_committee / compounds
         - lag(with_committee / compounds) over (partition by scope_code order by month) as committee_coverage_change_1m
 from by_scope
-where scope_code is not null

@@ -16,8 +16,7 @@
 with by_scope as (
     select
         month,
-        case when grouping(county_code) = 1 then (select city_code from core_settings) else county_code end
-            as scope_code,
+        sm.scope_code,
         count(*) filter (where has_committee) as committees,
         count(*) filter (where term_ending_soon) as terms_ending_soon,
         count(*) filter (where reelection_overdue) as reelection_overdue,
@@ -27,7 +26,8 @@ with by_scope as (
         count(*) filter (where has_committee and trainings_this_year > 0) as trained_committees,
         coalesce(sum(trainings_this_year) filter (where has_committee), 0) as trainings_this_year
     from mart_committee_compounds_monthly
-    group by grouping sets ((month, county_code), (month))
+    join core_scope_members sm using (county_code)
+    group by month, sm.scope_code
 )
 select
     scope_code, month, committees, terms_ending_soon, reelection_overdue, members, party_members,

@@ -11,12 +11,12 @@ with statuses as (
 counts as (
     select
         month,
-        case when grouping(county_code) = 1 then (select city_code from core_settings) else county_code end
-            as scope_code,
+        sm.scope_code,
         status,
         count(*) as compounds
     from mart_committee_compounds_monthly
-    group by grouping sets ((month, county_code, status), (month, status))
+    join core_scope_members sm using (county_code)
+    group by month, sm.scope_code, status
 ),
 grid as (
     select distinct c.month, c.scope_code, s.status, s.sort_order from counts c cross join statuses s

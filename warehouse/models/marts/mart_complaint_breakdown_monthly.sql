@@ -25,16 +25,15 @@ long as (
 ),
 counted as (
     select
-        case when grouping(county_code) = 1 then (select city_code from core_settings) else county_code end
-            as scope_code,
+        sm.scope_code,
         month,
         dimension,
         value,
         sum(work_orders)::bigint as work_orders,
         sum(complaints)::bigint as complaints
     from long
-    group by grouping sets ((month, county_code, dimension, value), (month, dimension, value))
-    having scope_code is not null
+    join core_scope_members sm using (county_code)
+    group by sm.scope_code, month, dimension, value
 )
 select
     *,

@@ -30,18 +30,17 @@ callers as (
 ),
 caller_counts as (
     select month,
-        case when grouping(county_code) = 1 then (select city_code from core_settings) else county_code end
-            as scope_code,
+        sm.scope_code,
         count(*) as callers,
         count(*) filter (where n >= 2) as repeat_callers
     from callers
-    group by grouping sets ((month, county_code), (month))
+    join core_scope_members sm using (county_code)
+    group by month, sm.scope_code
 ),
 by_scope as (
     select
         month,
-        case when grouping(county_code) = 1 then (select city_code from core_settings) else county_code end
-            as scope_code,
+        sm.scope_code,
         count(*) as complaints,
         count(*) filter (where status = '已办结') as closed,
         count(*) filter (where status = '已办结' and closed_on_time) as closed_on_time,
@@ -56,7 +55,8 @@ by_scope as (
         count(*) filter (where compound_id is null) as unmatched,
         median(days_to_close) filter (where status = '已办结') as median_days_to_close
     from c
-    group by grouping sets ((month, county_code), (month))
+    join core_scope_members sm using (county_code)
+    group by month, sm.scope_code
 )
 select
     b.scope_code,
@@ -82,4 +82,3 @@ select
     b.median_days_to_close
 from by_scope b
 left join caller_counts k using (scope_code, month)
-where b.scope_code is not null

@@ -19,12 +19,12 @@ with grid as (
 counts as (
     select
         month,
-        case when grouping(county_code) = 1 then (select city_code from core_settings) else county_code end
-            as scope_code,
+        sm.scope_code,
         count(*) filter (where is_complaint) as complaints,
         count(*) as work_orders
     from core_complaints
-    group by grouping sets ((month, county_code), (month))
+    join core_scope_members sm using (county_code)
+    group by month, sm.scope_code
 ),
 households as (
     select g.scope_code, g.month,

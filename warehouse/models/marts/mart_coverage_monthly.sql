@@ -20,8 +20,7 @@
 with by_scope as (
     select
         month,
-        case when grouping(county_code) = 1 then (select city_code from core_settings) else county_code end
-            as scope_code,
+        sm.scope_code,
         count(*) as compounds,
         count(*) filter (where is_professional) as covered,
         count(*) filter (where not is_professional) as remaining,
@@ -35,7 +34,8 @@ with by_scope as (
         count(*) filter (where management_mode = '无物业') as unmanaged,
         count(*) filter (where is_carried_forward) as carried_forward
     from core_compound_months
-    group by grouping sets ((month, county_code), (month))
+    join core_scope_members sm using (county_code)
+    group by month, sm.scope_code
 )
 select
     scope_code,
@@ -56,4 +56,3 @@ select
     carried_forward,
     covered / compounds - lag(covered / compounds) over (partition by scope_code order by month) as coverage_change_1m
 from by_scope
-where scope_code is not null

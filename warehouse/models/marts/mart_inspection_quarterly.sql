@@ -47,8 +47,7 @@ county_quarters as (
 ),
 by_scope as (
     select
-        case when grouping(county_code) = 1 then (select city_code from core_settings) else county_code end
-            as scope_code,
+        sm.scope_code,
         quarter,
         any_value(quarter_end) as quarter_end,
         bool_and(quarter_complete) as quarter_complete,
@@ -64,7 +63,8 @@ by_scope as (
         count(*) as county_quarters,
         count(*) filter (where rounds >= 1) as compliant_county_quarters
     from county_quarters
-    group by grouping sets ((quarter, county_code), (quarter))
+    join core_scope_members sm using (county_code)
+    group by sm.scope_code, quarter
 )
 select
     *,

@@ -7,12 +7,12 @@
 -- column scope_code: 范围代码（全市或县区行政区划代码） | Scope adcode (city or county)
 -- column quarter: 季度（如 2025Q3） | Quarter (e.g. 2025Q3)
 select
-    case when grouping(county_code) = 1 then (select city_code from core_settings) else county_code end as scope_code,
+    sm.scope_code,
     quarter,
-    coalesce(result, '未填写') as result,
+    coalesce(i.result, '未填写') as result,
     count(*) as inspections,
     sum(findings) as findings,
     sum(penalty_cny) as penalty_cny
-from core_inspections
-group by grouping sets ((quarter, county_code, result), (quarter, result))
-having scope_code is not null
+from core_inspections i
+join core_scope_members sm using (county_code)
+group by sm.scope_code, i.quarter, i.result

@@ -18,8 +18,7 @@ with windowed as (
 by_scope as (
     select
         month,
-        case when grouping(county_code) = 1 then (select city_code from core_settings) else county_code end
-            as scope_code,
+        sm.scope_code,
         count(*) filter (where in_month) as meetings,
         coalesce(sum(issues_raised) filter (where in_month), 0) as issues_raised,
         coalesce(sum(issues_resolved) filter (where in_month), 0) as issues_resolved,
@@ -28,7 +27,8 @@ by_scope as (
         sum(issues_resolved) as issues_resolved_12m,
         count(distinct county_code || '|' || coalesce(town, '')) as towns_12m
     from windowed
-    group by grouping sets ((month, county_code), (month))
+    join core_scope_members sm using (county_code)
+    group by month, sm.scope_code
 )
 select
     s.scope_code,

@@ -23,8 +23,7 @@ types as (
 counts as (
     select
         month,
-        case when grouping(county_code) = 1 then (select city_code from core_settings) else county_code end
-            as scope_code,
+        sm.scope_code,
         case when grouping(dispute_type) = 1 then '全部' else dispute_type end as dispute_type,
         count(*) as opened,
         count(*) filter (where outcome = '调解成功') as succeeded,
@@ -32,7 +31,8 @@ counts as (
         count(*) filter (where outcome = '转诉讼') as litigated,
         count(*) filter (where outcome = '调解中') as in_progress
     from cases
-    group by grouping sets ((month, county_code, dispute_type), (month, county_code), (month, dispute_type), (month))
+    join core_scope_members sm using (county_code)
+    group by month, sm.scope_code, rollup (dispute_type)
 ),
 grid as (
     select s.scope_code, m.month, t.dispute_type from core_scopes s cross join core_months m cross join types t

@@ -1,6 +1,7 @@
 -- zh: 每月末在办（未销号）的整改事项明细，含逾期天数、企业信用扣分及来源文件与行号
 -- en: Rectification items open at each month end, with days overdue, credit points and the source file and row
 -- column overdue_at_month: 月末逾期未销号 | Past its deadline at the month end
+-- column state: 月末状态（逾期 / 在办） | State at the month end (overdue / open)
 -- column days_overdue: 月末逾期天数（未逾期为空） | Days past the deadline at the month end (empty: not overdue)
 -- column credit_points: 该事项导致的企业信用分变化 | Credit points this item cost its firm
 -- column source_file: 来源文件 | Source file
@@ -39,6 +40,7 @@ select
     r.found_on,
     r.deadline,
     r.overdue_at_month,
+    case when r.overdue_at_month then '逾期' else '在办' end as state,
     case when r.overdue_at_month then r.days_past_deadline end as days_overdue,
     coalesce(p.credit_points, 0) as credit_points,
     r._file as source_file,

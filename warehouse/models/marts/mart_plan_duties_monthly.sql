@@ -25,11 +25,11 @@
 -- column graded_share: 服务等级评定率（已评定 ÷ 小区总数） | Service grading (graded ÷ all compounds)
 -- column red_property: 红色物业项目数 | Red-property projects
 -- column beautiful_home: 美好家园小区数 | Beautiful-home compounds
-with settings as (select city_code, contract_expiry_days from core_settings),
+with settings as (select contract_expiry_days from core_settings),
 compounds as (
     select
         c.month,
-        case when grouping(c.county_code) = 1 then s.city_code else c.county_code end as scope_code,
+        sm.scope_code,
         s.contract_expiry_days,
         count(*) as compounds,
         count(*) filter (where c.is_professional) as professional,
@@ -48,20 +48,20 @@ compounds as (
         count(*) filter (where c.red_property) as red_property,
         count(*) filter (where c.beautiful_home) as beautiful_home
     from mart_compound_plan_duties_monthly c
+    join core_scope_members sm on sm.county_code = c.county_code
     cross join settings s
-    group by grouping sets ((c.month, c.county_code, s.city_code, s.contract_expiry_days),
-                            (c.month, s.city_code, s.contract_expiry_days))
+    group by c.month, sm.scope_code, s.contract_expiry_days
 ),
 takeover_items as (
     select
         r.month,
-        case when grouping(r.county_code) = 1 then s.city_code else r.county_code end as scope_code,
+        sm.scope_code,
         count(*) filter (where r.open_at_month) as takeover_open_items,
         count(*) filter (where r.overdue_at_month) as takeover_overdue_items
     from core_rectification_months r
-    cross join settings s
-    where r.source = '承接查验' and r.county_code is not null
-    group by grouping sets ((r.month, r.county_code, s.city_code), (r.month, s.city_code))
+    join core_scope_members sm on sm.county_code = r.county_code
+    where r.source = '承接查验'
+    group by r.month, sm.scope_code
 )
 select
     c.scope_code,

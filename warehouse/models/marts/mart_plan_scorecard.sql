@@ -66,11 +66,11 @@ measures as (
     union all
     select 'fee_above_cap', 'count', 'lower', scope_code, month, fee_above_cap from (
         select g.month,
-            case when grouping(g.county_code) = 1 then (select city_code from core_settings) else g.county_code end
-                as scope_code,
+            sm.scope_code,
             count(*) filter (where g.fee_above_cap) as fee_above_cap
         from mart_grade_assessments_monthly g
-        group by grouping sets ((g.month, g.county_code), (g.month)))
+        join core_scope_members sm on sm.county_code = g.county_code
+        group by g.month, sm.scope_code)
     union all
     select 'utilities_billed_rate', 'share', 'higher', scope_code, month, billed_rate
     from mart_utilities_monthly where utility = '全部'

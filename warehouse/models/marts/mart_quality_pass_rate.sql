@@ -43,7 +43,7 @@ final as (
         sum(findings)::bigint as findings,
         count(*) filter (where passed) / count(*) as pass_rate
     from per_rule
-    group by grouping sets ((validated_at, scope_code, ledger), (validated_at, scope_code))
+    group by validated_at, scope_code, rollup (ledger)
 )
 select
     validated_at,

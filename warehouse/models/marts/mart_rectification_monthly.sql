@@ -13,14 +13,10 @@
 -- column month: 月份（月末） | Month (month end)
 -- column found_in_month: 当月发现的问题数 | Items found in the month
 -- column closed_in_month: 当月销号数 | Items closed in the month
-with at_month as (
-    select * from core_rectification_months where county_code is not null
-),
-by_scope as (
+with by_scope as (
     select
         month,
-        case when grouping(county_code) = 1 then (select city_code from core_settings) else county_code end
-            as scope_code,
+        sm.scope_code,
         case when grouping(source) = 1 then '全部' else source end as source,
         count(*) as items_to_date,
         count(*) filter (where found_in_month) as found_in_month,
@@ -31,8 +27,9 @@ by_scope as (
         max(days_past_deadline) filter (where overdue_at_month) as max_days_overdue,
         median(days_to_close) filter (where closed_by_month) as median_days_to_close,
         count(*) filter (where closed_by_month and closed_on is null) as close_date_unknown
-    from at_month
-    group by grouping sets ((month, county_code, source), (month, county_code), (month, source), (month))
+    from core_rectification_months
+    join core_scope_members sm using (county_code)
+    group by month, sm.scope_code, rollup (source)
 )
 select
     scope_code, month, source, items_to_date, found_in_month, closed_in_month, closed_to_date, open_items,
@@ -41,4 +38,3 @@ select
     median_days_to_close,
     close_date_unknown
 from by_scope
-where scope_code is not null

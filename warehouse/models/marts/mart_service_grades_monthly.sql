@@ -13,13 +13,13 @@ with grades as (
 counted as (
     select
         month,
-        case when grouping(county_code) = 1 then (select city_code from core_settings) else county_code end
-            as scope_code,
+        sm.scope_code,
         service_grade,
         count(*) as compounds,
         sum(households)::bigint as households
     from core_compound_months
-    group by grouping sets ((month, county_code, service_grade), (month, service_grade))
+    join core_scope_members sm using (county_code)
+    group by month, sm.scope_code, service_grade
 ),
 grid as (
     select distinct c.scope_code, c.month, g.service_grade, g.grade_order
@@ -35,4 +35,3 @@ select
     coalesce(c.compounds, 0) / sum(coalesce(c.compounds, 0)) over (partition by g.scope_code, g.month) as share
 from grid g
 left join counted c using (scope_code, month, service_grade)
-where g.scope_code is not null

@@ -21,11 +21,11 @@ with utilities as (
 compounds as (
     select
         month,
-        case when grouping(county_code) = 1 then (select city_code from core_settings) else county_code end
-            as scope_code,
+        sm.scope_code,
         count(*) as compounds
     from core_compound_months
-    group by grouping sets ((month, county_code), (month))
+    join core_scope_members sm using (county_code)
+    group by month, sm.scope_code
 ),
 per_compound as (
     -- the four utilities summed per compound and month
@@ -43,8 +43,7 @@ census as (
     -- surveyed are rows (no count(distinct) over every compound, utility and month)
     select
         month,
-        case when grouping(county_code) = 1 then (select city_code from core_settings) else county_code end
-            as scope_code,
+        sm.scope_code,
         utility,
         count(*) as compounds_surveyed,
         count(*) as items,
@@ -53,11 +52,12 @@ census as (
         count(*) filter (where serviced_to_household) as serviced_to_household,
         count(*) filter (where all_done) as all_done
     from mart_utilities_compounds_monthly
-    group by grouping sets ((month, county_code, utility), (month, utility))
+    join core_scope_members sm using (county_code)
+    group by month, sm.scope_code, utility
     union all
     select
         month,
-        case when grouping(county_code) = 1 then (select city_code from core_settings) else county_code end,
+        sm.scope_code,
         '全部',
         count(*),
         sum(items)::bigint,
@@ -66,7 +66,8 @@ census as (
         sum(serviced_to_household)::bigint,
         sum(all_done)::bigint
     from per_compound
-    group by grouping sets ((month, county_code), (month))
+    join core_scope_members sm using (county_code)
+    group by month, sm.scope_code
 )
 select
     c.scope_code,
@@ -87,4 +88,3 @@ select
 from compounds c
 cross join utilities u
 left join census s on s.scope_code = c.scope_code and s.month = c.month and s.utility = u.utility
-where c.scope_code is not null
