@@ -85,7 +85,8 @@ def cursor() -> duckdb.DuckDBPyConnection:
 # county code): none.
 # tests/test_app_access.py checks that every table of a build is in one of the three.
 SHARED = frozenset({
-    "build_runs", "core_county_prefixes", "core_firms", "core_months", "core_scopes", "core_settings", "mart_alerts",
+    "build_runs", "core_county_prefixes", "core_firms", "core_months", "core_scope_members", "core_scopes",
+    "core_settings", "core_snapshot_months", "mart_alerts",
     "mart_committee_coverage_monthly", "mart_committee_governance_monthly", "mart_committee_status_monthly",
     "mart_committee_town_monthly", "mart_complaint_breakdown_monthly", "mart_complaint_handling_monthly",
     "mart_complaint_rate_monthly", "mart_complaint_resolution_levels", "mart_complaint_target_monthly",
