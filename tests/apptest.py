@@ -65,3 +65,10 @@ def run_page(page: str, timeout: float = 60, role: str = "analyst", county: str 
             at._page_hash = next(h for h, p in at._registered_pages.items() if p.get("url_pathname") == page)
         at.run()            # cannot switch to by path (a browser would just open the url)
     return at
+
+
+def listed(boxes) -> list[str]:
+    """The alerts of the page's boxes: each box is a Markdown list, one alert a line."""
+    lines = [line for box in boxes for line in box.value.splitlines()]
+    assert all(line.startswith("- ") for line in lines), lines
+    return [line[2:] for line in lines]

@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from tests.apptest import run_page
+from tests.apptest import listed, run_page
 
 SCOPES = ["620600", "620602", "620621", "620622", "620623"]
 
@@ -69,7 +69,7 @@ def test_ranking_and_alerts(golden, golden_app_env):
     shown = [(label(a), label(b))
              for a, b in zip(table["coverage_status_label"], table["committee_status_label"], strict=True)]
     assert shown == statuses  # each status in words (Chinese, the default language), coloured by the column
-    alerts = [e.value for e in at.error] + [w.value for w in at.warning]
+    alerts = listed(at.error) + listed(at.warning)
     expected = [r[0] for r in golden.execute(
         "select message_zh from mart_alerts where month = '2025-02-28'").fetchall()]
     assert sorted(alerts) == sorted(expected)

@@ -9,7 +9,7 @@ from datetime import date
 import polars as pl
 import pytest
 
-from tests.apptest import run_page
+from tests.apptest import listed, run_page
 from tests.conftest import demo_warehouse
 
 THROUGH = "2026-11"
@@ -173,7 +173,8 @@ def test_every_serious_alert_is_shown_worst_first(demo):
     opened), target alerts ordered by their gap; county names spelt as the region pack spells them."""
     month = MONTHS[-1]
     at = run_page("overview", scope=CITY, month=THROUGH)
-    shown = [e.value for e in at.error]
+    assert len(at.error) == 1  # one box, one alert a line
+    shown = listed(at.error)
     high = demo.execute("""select message_zh, shortfall from mart_alerts where month = ? and severity = 'high'
                            order by sort_order""", [month]).fetchall()
     assert shown == [m for m, _ in high]
@@ -185,7 +186,7 @@ def test_every_serious_alert_is_shown_worst_first(demo):
     assert "天祝藏族自治县" in list(table["county"])
     others = demo.execute("select count(*) from mart_alerts where month = ? and severity <> 'high'",
                           [month]).fetchall()[0][0]
-    assert len(at.warning) == others
+    assert len(listed(at.warning)) == others
     assert not [c for c in at.caption if "未显示" in c.value]
 
 

@@ -183,14 +183,19 @@ def alerts(scope: str, city: str, month: date) -> None:
         st.success(t("overview.no_alerts"))
         return
     text = "message_en" if language() == "en" else "message_zh"
-    high = frame.filter(pl.col("severity") == "high").to_dicts()
-    other = frame.filter(pl.col("severity") != "high").to_dicts()
-    for row in high:  # every serious alert, worst first, read top to bottom
-        st.error(row[text])
+    high = frame.filter(pl.col("severity") == "high")[text].to_list()
+    other = frame.filter(pl.col("severity") != "high")[text].to_list()
+    if high:  # every serious alert, worst first, read top to bottom: one box, one line each
+        st.error(alert_list(high))
     if other:
         with st.expander(t("overview.other_alerts", n=len(other)), expanded=not high):
-            for row in other:
-                st.warning(row[text])
+            st.warning(alert_list(other))
+
+
+def alert_list(messages: list[str]) -> str:
+    """Alerts as one Markdown list: a box of lines reads better than a wall of boxes, and a page run makes
+    one element instead of fourteen (each costs the server about a millisecond when a meeting room opens it)."""
+    return "\n".join(f"- {m}" for m in messages)
 
 
 def submissions_line(scope: str) -> None:
