@@ -187,6 +187,18 @@ def cpu_seconds(pid: int | None) -> float | None:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
+def machine_ticks() -> list[int]:
+    """The machine's CPU ticks by kind (/proc/stat: user nice system idle iowait irq softirq steal)."""
+    return [int(x) for x in Path("/proc/stat").read_text().splitlines()[0].split()[1:9]]
+
+
+def steal_share(before: list[int], after: list[int]) -> float:
+    """The share of the machine's time its hypervisor gave to other guests: on a shared virtual machine the
+    same run takes 30% more CPU seconds and twice the wall time when this is high."""
+    spent = [b - a for a, b in zip(before, after, strict=True)]
+    return spent[7] / max(1, sum(spent))
+
+
 def start_server(port: int) -> subprocess.Popen:
     env = {**os.environ, "WUWEI_DATA_DIR": os.environ.get("WUWEI_DATA_DIR", str(ROOT / "data"))}
     server = subprocess.Popen(
@@ -256,12 +268,12 @@ def main() -> int:
         url, pid = f"http://127.0.0.1:{port}", server.pid
     try:
         load = os.getloadavg()[0]
-        before, cpu_before = rss_mb(pid), cpu_seconds(pid)
+        before, cpu_before, ticks = rss_mb(pid), cpu_seconds(pid), machine_ticks()
         began = time.perf_counter()
         results = asyncio.run(crowd(url.replace("http", "ws", 1) + "/_stcore/stream", args.sessions, args.timeout))
         wall = time.perf_counter() - began
         errors = report(results, wall)
-        after, cpu_after = rss_mb(pid), cpu_seconds(pid)
+        after, cpu_after, stolen = rss_mb(pid), cpu_seconds(pid), steal_share(ticks, machine_ticks())
         if cpu_before is not None and cpu_after is not None:
             spent = cpu_after - cpu_before
             print(f"server CPU {spent:.1f} s, {spent / args.sessions * 1000:.0f} ms a session (all three steps)")
@@ -269,7 +281,7 @@ def main() -> int:
             print(f"server memory (RSS) {before:.0f} MB before, {after:.0f} MB after")
         alive = healthy(url)
         print(f"server healthy afterwards: {'yes' if alive else 'NO'}  (load average before the run {load:.1f}, "
-              f"{os.cpu_count()} cores)")
+              f"{os.cpu_count()} cores; CPU stolen by the hypervisor during it {stolen:.0%})")
         return 1 if errors or not alive else 0
     finally:
         if server is not None:
