@@ -2,7 +2,9 @@
 
     python3 tasks.py app    set up (plus, as root, Chromium and CJK fonts for the bulletin), build the demo
                             warehouse if there is none, serve on :8501
-    python3 tasks.py test   set up (plus Chromium and CJK fonts), run ruff and the whole test suite
+    python3 tasks.py test   set up (plus Chromium and CJK fonts), run ruff and the whole test suite (the
+                            browser tests in a second process beside the rest); with arguments, one
+                            pytest run with them (python3 tasks.py test tests/test_build.py -k lock)
 
 Set-up is idempotent: the virtual environment in .venv is (re)installed from requirements.lock
 only when the lock changes.
@@ -73,7 +75,29 @@ def test() -> None:
     setup_python()
     setup_debian(required=True)
     run(PY, "-m", "ruff", "check", ".")
-    run(PY, "-m", "pytest", *sys.argv[2:])
+    if sys.argv[2:]:  # a chosen test, file or option: one pytest, as asked
+        run(PY, "-m", "pytest", *sys.argv[2:])
+        return
+    # The browser tests spend much of their time waiting on a server and Chromium, the others on one core of
+    # Python: run the two halves side by side (two processes; each has its own temporary folders and ports).
+    # The other half's output is streamed, the browser half's printed when it ends.
+    log = ROOT / "test-artifacts" / "browser-tests.log"
+    log.parent.mkdir(exist_ok=True)
+    print(f"$ {PY} -m pytest -m browser   (beside the rest; output in {log.relative_to(ROOT)})", flush=True)
+    with log.open("w") as out:
+        browser = subprocess.Popen([str(PY), "-m", "pytest", "-m", "browser"], cwd=ROOT, stdout=out,
+                                   stderr=subprocess.STDOUT)
+        try:
+            print(f"$ {PY} -m pytest -m 'not browser'", flush=True)
+            rest = subprocess.run([str(PY), "-m", "pytest", "-m", "not browser"], cwd=ROOT).returncode
+            browser_code = browser.wait()
+        finally:
+            if browser.poll() is None:
+                browser.kill()
+    print(log.read_text(), flush=True)
+    if rest or browser_code:
+        sys.exit(f"tests failed: {'the browser tests' if browser_code else ''}"
+                 f"{' and ' if rest and browser_code else ''}{'the other tests' if rest else ''}")
 
 
 if __name__ == "__main__":

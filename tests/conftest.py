@@ -81,12 +81,28 @@ def as_analyst():
         yield
 
 
-def demo_warehouse(data: Path, through: str, today: str | None = None):
-    """Generate and build the demo city through `through` (YYYY-MM) into `data`, point the app at it and
-    yield a read-only connection to its warehouse; `today` replays the build as of that date."""
+def build_demo(data: Path, through: str, today: str | None = None) -> Path:
+    """Generate and build the demo city through `through` (YYYY-MM) into `data`; `today` replays the build
+    as of that date."""
     env = {**os.environ, "WUWEI_DATA_DIR": str(data), **({"WUWEI_TODAY": today} if today else {})}
     subprocess.run([sys.executable, "-m", "pipelines", "demo", "--through", through], cwd=ROOT, env=env,
                    check=True, stdout=subprocess.DEVNULL)
+    return data
+
+
+def demo_warehouse(data: Path, through: str, today: str | None = None):
+    """build_demo, then the app pointed at it and a read-only connection to its warehouse."""
+    yield from pointed_at(build_demo(data, through, today))
+
+
+@pytest.fixture(scope="session")
+def demo_city(tmp_path_factory) -> Path:
+    """The data folder of the demo city through 2026-11, built once for the modules that only read it."""
+    return build_demo(tmp_path_factory.mktemp("demo-city"), "2026-11")
+
+
+def pointed_at(data: Path):
+    """Point the app at the warehouse in `data` and yield a read-only connection to it."""
     mp = pytest.MonkeyPatch()
     mp.setenv("WUWEI_DATA_DIR", str(data))
     warehouse = data / "warehouse"

@@ -12,7 +12,7 @@ import pytest
 from google.protobuf.json_format import MessageToDict
 
 from tests.apptest import registered_pages, run_page
-from tests.conftest import demo_warehouse
+from tests.conftest import pointed_at
 from tests.english import CJK, DATA_PAGES, as_sent, chinese_left, stored_values
 
 THROUGH = "2026-11"
@@ -20,9 +20,9 @@ PREVIEWED = "mart_alerts"  # 数据表 opened on a table whose rows hold Chinese
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory):
-    """The demo city through 2026-11, built once for this module; the app points at it."""
-    yield from demo_warehouse(tmp_path_factory.mktemp("demo-english"), THROUGH)
+def demo(demo_city):
+    """The demo city through 2026-11 (built once for the modules that read it); the app points at it."""
+    yield from pointed_at(demo_city)
 
 
 def strings(value):

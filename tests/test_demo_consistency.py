@@ -10,7 +10,7 @@ import polars as pl
 import pytest
 
 from tests.apptest import listed, run_page
-from tests.conftest import demo_warehouse
+from tests.conftest import pointed_at
 
 THROUGH = "2026-11"
 # a mid-plan month, a month whose 古浪 compounds file is rejected (carried forward), and the last month
@@ -19,9 +19,9 @@ CITY = "620600"
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory):
-    """The demo city through 2026-11, built once for this module; the app points at it."""
-    yield from demo_warehouse(tmp_path_factory.mktemp("demo-consistency"), THROUGH)
+def demo(demo_city):
+    """The demo city through 2026-11 (built once for the modules that read it); the app points at it."""
+    yield from pointed_at(demo_city)
 
 
 def staging(con, table: str) -> pl.DataFrame:

@@ -32,16 +32,17 @@ def point_over(page, county: str, steps: int = 9) -> tuple[float, float]:
     raise AssertionError(f"no point of the map shows {county}")
 
 
-def click_county(offline_page, county: str, adcode: str, attempts: int = 3) -> None:
+def click_county(offline_page, county: str, adcode: str, attempts: int = 5) -> None:
     """Click the county and wait for the scope to change. Headless Chromium draws WebGL in software, and there
-    deck.gl now and then turns no click into a pick (nothing reaches the server, so nothing changes): then the
-    click is made again, at most `attempts` times in all."""
+    deck.gl now and then turns no click into a pick (nothing reaches the server, so nothing changes), the more
+    often the busier the machine (the suite runs the browser tests beside the others): then the click is made
+    again, at most `attempts` times in all."""
     page = offline_page.page
     for _ in range(attempts):
         x, y = point_over(page, county)
         page.mouse.click(x, y)
         try:
-            page.wait_for_url(re.compile(f"scope={adcode}"), timeout=4_000)
+            page.wait_for_url(re.compile(f"scope={adcode}"), timeout=6_000)
             break
         except PlaywrightTimeout:
             # a slow machine: the click may have reached the server and its rerun still be on its way;

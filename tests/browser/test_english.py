@@ -1,7 +1,8 @@
 """Every desk page in English, as a browser draws it at 1280×720: no Chinese in any text on the screen (the
 default tab, expanders opened), in a table's drawn cells, a chart's titles, axes, legends and hover texts, a
 tooltip or a placeholder, but names and text as sent (tests/english.py, read from the warehouse). The test fails
-listing every text left in Chinese, page by page. (tests/test_app_english.py reads whole tables and the map.)"""
+listing every text left in Chinese, page by page. (tests/test_app_english.py reads whole tables and the map.)
+At the same size, no KPI tile's text is cut or sticks out of its tile."""
 
 from __future__ import annotations
 
@@ -41,6 +42,24 @@ TEXTS_JS = """() => {
 }"""
 
 
+# Every text of every KPI tile: cut sideways (an ellipsis or hidden overflow), or sticking out of its tile.
+TILE_FIT_JS = """() => {
+  const bad = [];
+  for (const tile of document.querySelectorAll('[data-testid="stMain"] [data-testid="stMetric"]')) {
+    const box = tile.getBoundingClientRect();
+    for (const el of tile.querySelectorAll('*')) {
+      if (![...el.childNodes].some(n => n.nodeType === 3 && n.textContent.trim())) continue;
+      const r = el.getBoundingClientRect();
+      const text = el.textContent.trim().slice(0, 30);
+      if (el.scrollWidth > el.clientWidth + 1 && getComputedStyle(el).display !== 'inline')
+        bad.push(`cut ${el.scrollWidth}>${el.clientWidth}: ${text}`);
+      if (r.right > box.right + 1 || r.left < box.left - 1) bad.push(`outside its tile: ${text}`);
+    }
+  }
+  return bad;
+}"""
+
+
 @pytest.fixture(scope="module")
 def allowed(demo_db) -> dict[str, list[str]]:
     names = as_sent(demo_db)
@@ -64,6 +83,9 @@ def test_every_desk_page_is_english(browser, app_url, demo_db, allowed, path):
                 if CJK.search(text) and (words := chinese_left(text, names))}
         page.screenshot(f"english-{path}")
         assert left == {}
+        # at 1280×720, a projector or a small laptop with the sidebar open, and in English, whose labels are the
+        # longer, no KPI tile cuts its label, value or delta (six tiles in a row once cut "95.6%" to "95.…")
+        assert page.page.evaluate(TILE_FIT_JS) == []
         assert page.errors() == 0
         assert page.outside == []
     finally:
