@@ -1186,7 +1186,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "auth.sign_in": ("登录", "Sign in"),
     "auth.sign_out": ("退出登录", "Sign out"),
     "auth.signed_in_as": ("{name} · {role}", "{name} · {role}"),
-    "access.refused.page": ("无权访问：{role}不能打开此页面（{page}）。", "Not allowed: a {role} cannot open this page ({page})."),
+    "access.refused.page": ("无权访问：{role}不能打开此页面（{page}）。", "Not allowed: this page ({page}) is not open to the role {role}."),
     "access.refused.records": ("无权查看{scope}的明细记录：县区填报员只能查看、下载本县区（{county}）的小区、投诉、扣分和隔离数据等明细；{scope}的汇总指标与排名照常显示。",
                                "Not allowed: {scope}'s record-level data is not shown. A county officer sees and downloads records (compounds, complaints, deductions, quarantined rows) of {county} only; {scope}'s aggregates and the ranking are shown as usual."),
     "access.refused.record": ("无权查看：该记录（{record}）不属于{county}。县区填报员只能查看本县区的明细记录。",
