@@ -95,9 +95,9 @@ def test() -> None:
             if browser.poll() is None:
                 browser.kill()
     print(log.read_text(), flush=True)
-    if rest or browser_code:
-        sys.exit(f"tests failed: {'the browser tests' if browser_code else ''}"
-                 f"{' and ' if rest and browser_code else ''}{'the other tests' if rest else ''}")
+    failed = [half for half, code in (("the browser tests", browser_code), ("the other tests", rest)) if code]
+    if failed:
+        sys.exit("tests failed: " + " and ".join(failed))
 
 
 if __name__ == "__main__":

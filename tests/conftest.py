@@ -95,10 +95,13 @@ def demo_warehouse(data: Path, through: str, today: str | None = None):
     yield from pointed_at(build_demo(data, through, today))
 
 
+DEMO_CITY_THROUGH = "2026-11"
+
+
 @pytest.fixture(scope="session")
 def demo_city(tmp_path_factory) -> Path:
-    """The data folder of the demo city through 2026-11, built once for the modules that only read it."""
-    return build_demo(tmp_path_factory.mktemp("demo-city"), "2026-11")
+    """The data folder of the demo city through DEMO_CITY_THROUGH, built once for the modules that only read it."""
+    return build_demo(tmp_path_factory.mktemp("demo-city"), DEMO_CITY_THROUGH)
 
 
 def pointed_at(data: Path):

@@ -12,16 +12,16 @@ import pytest
 from google.protobuf.json_format import MessageToDict
 
 from tests.apptest import registered_pages, run_page
-from tests.conftest import pointed_at
+from tests.conftest import DEMO_CITY_THROUGH, pointed_at
 from tests.english import CJK, DATA_PAGES, as_sent, chinese_left, stored_values
 
-THROUGH = "2026-11"
+THROUGH = DEMO_CITY_THROUGH
 PREVIEWED = "mart_alerts"  # 数据表 opened on a table whose rows hold Chinese text
 
 
 @pytest.fixture(scope="module")
 def demo(demo_city):
-    """The demo city through 2026-11 (built once for the modules that read it); the app points at it."""
+    """The demo city (built once for the modules that read it); the app points at it."""
     yield from pointed_at(demo_city)
 
 

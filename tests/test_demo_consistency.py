@@ -10,9 +10,9 @@ import polars as pl
 import pytest
 
 from tests.apptest import listed, run_page
-from tests.conftest import pointed_at
+from tests.conftest import DEMO_CITY_THROUGH, pointed_at
 
-THROUGH = "2026-11"
+THROUGH = DEMO_CITY_THROUGH
 # a mid-plan month, a month whose 古浪 compounds file is rejected (carried forward), and the last month
 MONTHS = [date(2025, 6, 30), date(2025, 11, 30), date(2026, 11, 30)]
 CITY = "620600"
@@ -20,7 +20,7 @@ CITY = "620600"
 
 @pytest.fixture(scope="module")
 def demo(demo_city):
-    """The demo city through 2026-11 (built once for the modules that read it); the app points at it."""
+    """The demo city (built once for the modules that read it); the app points at it."""
     yield from pointed_at(demo_city)
 
 
