@@ -44,21 +44,20 @@ PAGES = [
         ("dashboard/pages/admin.py", "page.admin", "admin", "admin"),
     ]),
 ]
-REFUSED = [st.Page(shell.refusal_page(url), title=t(title), url_path=url, visibility="hidden")
-           for _, pages in PAGES for _, title, url, needs in pages if not user.may(needs)]
+def refusals(user) -> list[st.Page]:
+    """The pages this role may not open, each a refusal at its own address."""
+    return [st.Page(shell.refusal_page(url), title=t(title), url_path=url, visibility="hidden")
+            for _, pages in PAGES for _, title, url, needs in pages if not user.may(needs)]
 
-if st.query_params.get("mode") == "meeting" or not user.may(DESK):
-    # Meeting mode (a meeting display's only page): no sidebar or navigation; the language from the URL only.
+
+def meeting(user) -> None:
+    """Meeting mode (a meeting display's only page): no sidebar or navigation; the language from the URL only."""
     st.session_state["lang"] = "en" if st.query_params.get("lang") == "en" else "zh"
     st.navigation([st.Page("dashboard/pages/meeting.py", title=t("page.meeting"), url_path="meeting",
-                           default=True), *REFUSED], position="hidden").run()
-    st.stop()
-
-st.session_state["_filters"] = shell.sidebar_filters()
-shell.user_box(user)
+                           default=True), *refusals(user)], position="hidden").run()
 
 
-def desk_pages() -> dict[str, list[st.Page]]:
+def desk_pages(user) -> dict[str, list[st.Page]]:
     """The navigation's sections for this role, in the view's language."""
     sections = {t(section): [st.Page(path, title=t(title), url_path=url) for path, title, url, needs in pages
                              if user.may(needs)]
@@ -69,15 +68,22 @@ def desk_pages() -> dict[str, list[st.Page]]:
     first = sections[t(PAGES[0][0])]
     first[0] = st.Page(home, title=t(title), url_path="", default=True)
     first.append(st.Page(home, title=t(title), url_path=url, visibility="hidden"))
-    return sections
+    refused = refusals(user)
+    return {**sections, **({"": refused} if refused else {})}
 
 
-# st.Page resolves its file's path on the disk each time it is made (a dozen system calls a page, a tenth of a
-# session's first runs when a meeting room opens the app), so a session keeps the pages it made until its role
-# or language changes. Pages are not shared between sessions: st.navigation marks the one it returns.
-made_for = (user.role, language())
-if st.session_state.get("_pages_for") != made_for:
-    st.session_state["_pages"], st.session_state["_pages_for"] = desk_pages(), made_for
-sections = st.session_state["_pages"]
-# expanded: every page listed (collapsed, Streamlit writes "View 6 more" in English in the Chinese view)
-st.navigation({**sections, **({"": REFUSED} if REFUSED else {})}, expanded=True).run()
+def desk(user) -> None:
+    st.session_state["_filters"] = shell.sidebar_filters()
+    shell.user_box(user)
+    # st.Page resolves its file's path on the disk each time it is made (a dozen system calls a page, a tenth of
+    # a session's first runs when a meeting room opens the app), so a session keeps the pages it made until its
+    # role or language changes. Pages are not shared between sessions: st.navigation marks the one it returns.
+    made_for = (user.role, language())
+    if st.session_state.get("_pages_for") != made_for:
+        st.session_state["_pages"], st.session_state["_pages_for"] = desk_pages(user), made_for
+    # expanded: every page listed (collapsed, Streamlit writes "View 6 more" in English in the Chinese view)
+    st.navigation(st.session_state["_pages"], expanded=True).run()
+
+
+with shell.turn():
+    (meeting if st.query_params.get("mode") == "meeting" or not user.may(DESK) else desk)(user)

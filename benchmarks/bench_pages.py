@@ -20,6 +20,7 @@ sys.path.insert(0, str(ROOT))
 
 import streamlit as st  # noqa: E402
 
+from dashboard import shared_cache  # noqa: E402
 from tests.apptest import registered_pages, start  # noqa: E402
 
 
@@ -28,6 +29,7 @@ def time_page(path: str, params: dict, cold: bool = False) -> float:
     if cold:
         st.cache_data.clear()
         st.cache_resource.clear()
+        shared_cache.clear_all()
     started = time.perf_counter()
     at.switch_page(path).run()
     elapsed = (time.perf_counter() - started) * 1000

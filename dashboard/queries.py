@@ -26,10 +26,10 @@ from types import MappingProxyType
 
 import duckdb
 import polars as pl
-import streamlit as st
 
 from contract import location
 from dashboard import auth
+from dashboard.shared_cache import shared
 
 # Settings no query can change: no files, no network, no extensions (in contract/location.py, because
 # the bulletin reads the warehouse with the same ones: DuckDB refuses a second connection to a file with others)
@@ -40,7 +40,7 @@ class NoWarehouse(RuntimeError):
     """No build has succeeded yet."""
 
 
-@st.cache_resource(show_spinner=False, max_entries=2)
+@shared(max_entries=2)
 def _connect(path: str) -> duckdb.DuckDBPyConnection:
     return duckdb.connect(path, read_only=True, config=locked_config())
 
@@ -125,7 +125,7 @@ def access_of(table: str) -> str:
     return "records" if table in RECORDS else "none"
 
 
-@st.cache_resource(show_spinner=False, max_entries=2)
+@shared(max_entries=2)
 def _tables(db: str) -> frozenset[str]:
     with _connect(db).cursor() as cur:
         return frozenset(r[0] for r in cur.sql("select table_name from duckdb_tables() where schema_name = 'main'")
@@ -148,13 +148,13 @@ def restricted(sql: str, county: str, tables: frozenset[str]) -> str:
     return f"{sql[:head.end()]}{ctes}, {sql[head.end():]}" if head else f"with {ctes} {sql}"
 
 
-# A resource, not data: every session gets the same frame instead of its own unpickled copy (15% of a
-# cockpit's run at 10 sessions). Shared read-only: no page changes a frame in place (Polars returns new ones).
+# Every session gets the same frame, not its own unpickled copy (15% of a cockpit's run at 10 sessions).
+# Shared read-only: no page changes a frame in place (Polars returns new ones).
 # The key is the query as run, so a county officer's frames (its county's records) are its county's own.
-@st.cache_resource(show_spinner=False, max_entries=512)
+@shared(max_entries=512)
 def _read(db: str, sql: str, params: tuple) -> pl.DataFrame:
-    with _connect(db).cursor() as cur:
-        return cur.sql(sql, params=list(params)).pl()
+    with _connect(db).cursor() as cur:  # a list parameter comes as a tuple, to be part of the key
+        return cur.sql(sql, params=[list(p) if isinstance(p, tuple) else p for p in params]).pl()
 
 
 def read(sql: str, *params) -> pl.DataFrame:
@@ -162,7 +162,8 @@ def read(sql: str, *params) -> pl.DataFrame:
     file (and, being the query as run, per county for a county officer)."""
     db = str(database())
     county = auth.current().records_county
-    return _read(db, restricted(sql, county, _tables(db)) if county else sql, tuple(params))
+    return _read(db, restricted(sql, county, _tables(db)) if county else sql,
+                 tuple(tuple(p) if isinstance(p, list) else p for p in params))
 
 
 def count_rows(table: str, condition: str, *params) -> int:

@@ -6,7 +6,9 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-from collections.abc import Callable
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from html import escape
@@ -35,6 +37,28 @@ class Filters:
     @property
     def is_city(self) -> bool:
         return self.scope == self.city
+
+
+# Page runs at a time. Streamlit runs every session's script in its own thread at once; with the GIL they
+# take turns every few milliseconds, so when a meeting room opens the app together all of them finish near
+# the end, and the switching itself cost a third more CPU than the same runs one after another
+# (benchmarks/bench_sessions.py). Runs beyond these wait their turn in arrival order. A run that takes long
+# (a console query, a bulletin) holds a turn, so no run waits more than TURN_WAIT for one: it then goes
+# ahead, as every run did before.
+RUNS_AT_ONCE = 1  # measured at 30 sessions (2026-12-03): 1 run 118–121 ms CPU a visitor, 2 runs 132–139, all 124–151
+TURN_WAIT = 5.0
+_turns = threading.Semaphore(RUNS_AT_ONCE)
+
+
+@contextmanager
+def turn() -> Iterator[None]:
+    """A turn to run a page (see RUNS_AT_ONCE)."""
+    got = _turns.acquire(timeout=TURN_WAIT)
+    try:
+        yield
+    finally:
+        if got:
+            _turns.release()
 
 
 def ensure_warehouse() -> None:
