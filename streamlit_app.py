@@ -44,6 +44,8 @@ PAGES = [
         ("dashboard/pages/admin.py", "page.admin", "admin", "admin"),
     ]),
 ]
+
+
 def refusals(user) -> list[st.Page]:
     """The pages this role may not open, each a refusal at its own address."""
     return [st.Page(shell.refusal_page(url), title=t(title), url_path=url, visibility="hidden")
@@ -86,4 +88,7 @@ def desk(user) -> None:
 
 
 with shell.turn():
-    (meeting if st.query_params.get("mode") == "meeting" or not user.may(DESK) else desk)(user)
+    if st.query_params.get("mode") == "meeting" or not user.may(DESK):
+        meeting(user)
+    else:
+        desk(user)
