@@ -66,11 +66,19 @@ METRICS = {
 }
 
 
+POINTS = "@compound-points@"  # the points layer's data in the deck, replaced by their JSON as Polars writes it
+
+
 class CompactDeck(pdk.Deck):
-    """pydeck indents its JSON; unindented, the boundaries travel to the browser at a third of the size."""
+    """pydeck indents its JSON; unindented, the boundaries travel to the browser at a third of the size. The
+    compounds' points (tens of thousands at province scale) are written by Polars, once for both maps: through
+    json.dumps they were half of the page's run."""
+
+    points_json = "[]"
 
     def to_json(self) -> str:
-        return json.dumps(self, sort_keys=True, default=default_serialize, separators=(",", ":"))
+        spec = json.dumps(self, sort_keys=True, default=default_serialize, separators=(",", ":"))
+        return spec.replace(json.dumps(POINTS), self.points_json, 1)
 
 
 # -- data -----------------------------------------------------------------------------------------
@@ -221,8 +229,8 @@ def formatted(template: str, **fields: pl.Expr) -> pl.Expr:
     return pl.concat_str(parts)
 
 
-def compound_points(frame: pl.DataFrame) -> list[dict]:
-    """One dict a compound for the deck, built column-wise: a province has tens of thousands."""
+def compound_points(frame: pl.DataFrame) -> str:
+    """The points layer's data, one object a compound, built column-wise: a province has tens of thousands."""
     modes = pl.DataFrame({"management_mode": list(MODE_HEX), "fill": [rgba(h, 235) for h in MODE_HEX.values()],
                           "mode_label": [v(m) for m in MODE_HEX]})
     return frame.join(modes, on="management_mode", how="left", maintain_order="left").select(
@@ -235,7 +243,7 @@ def compound_points(frame: pl.DataFrame) -> list[dict]:
                   households=pl.lit(mapped(frame["households"], lambda n: t("map.households", n=num(n)), nulls=True)),
                   mode=pl.col("mode_label").fill_null(pl.col("management_mode")).fill_null("—"),
                   firm=pl.col("firm_name").fill_null("—")).alias("detail"),
-    ).to_dicts()
+    ).write_json()
 
 
 def fitted_view(box: tuple[float, float, float, float], height: int, width: int = 900) -> pdk.ViewState:
@@ -249,17 +257,19 @@ def fitted_view(box: tuple[float, float, float, float], height: int, width: int 
                          min_zoom=5, max_zoom=15)
 
 
-def points_layer(points: list[dict]) -> pdk.Layer:
-    return pdk.Layer("ScatterplotLayer", id="compounds", data=points, pickable=True, get_position="[lon, lat]",
+def points_layer() -> pdk.Layer:
+    return pdk.Layer("ScatterplotLayer", id="compounds", data=POINTS, pickable=True, get_position="[lon, lat]",
                      get_fill_color="fill", get_radius="radius", radius_units=String("meters"), radius_min_pixels=3,
                      radius_max_pixels=10, stroked=True, get_line_color=[255, 255, 255, 255],
                      line_width_min_pixels=0.8)
 
 
-def no_base_map(layers: list[pdk.Layer], view: pdk.ViewState) -> pdk.Deck:
+def no_base_map(layers: list[pdk.Layer], view: pdk.ViewState, points: str = "[]") -> pdk.Deck:
     # map_provider=None and the default map_style: Streamlit then draws no base map (a map_style of None
     # would make it fetch Carto's tiles).
-    return CompactDeck(layers=layers, initial_view_state=view, map_provider=None, tooltip=TOOLTIP)
+    deck = CompactDeck(layers=layers, initial_view_state=view, map_provider=None, tooltip=TOOLTIP)
+    deck.points_json = points
+    return deck
 
 
 def label_text(adcode: str, status: str | None, view: str) -> str:
@@ -267,7 +277,7 @@ def label_text(adcode: str, status: str | None, view: str) -> str:
     return f"{v(adcode)}\n{status}" if view == "status" and status else v(adcode)
 
 
-def deck(features: list[dict], labels: list[dict], points: list[dict], scope: str,
+def deck(features: list[dict], labels: list[dict], points: str, scope: str,
          box: tuple[float, float, float, float], view: str = "value") -> pdk.Deck:
     statuses = {f["properties"]["adcode"]: f["properties"].get("status") for f in features}
     # No hover highlight: redrawing the boundaries on every hover is slow on weak (software WebGL) machines.
@@ -279,7 +289,7 @@ def deck(features: list[dict], labels: list[dict], points: list[dict], scope: st
                   data={"type": "FeatureCollection",
                         "features": [f for f in features if f["properties"]["adcode"] == scope]},
                   get_line_color=rgba(OUTLINE_HEX), line_width_min_pixels=3),
-        points_layer(points),
+        points_layer(),
         pdk.Layer("TextLayer", id="labels",
                   data=[{"text": label_text(x["adcode"], statuses.get(x["adcode"]), view), **x} for x in labels],
                   get_position="position", get_text="text", get_size=16, size_units=String("pixels"),
@@ -287,10 +297,10 @@ def deck(features: list[dict], labels: list[dict], points: list[dict], scope: st
                   character_set=String("auto"), background=True, get_background_color=[255, 255, 255, 210],
                   background_padding=[6, 3]),
     ]
-    return no_base_map(layers, fitted_view(box, MAP_HEIGHT))
+    return no_base_map(layers, fitted_view(box, MAP_HEIGHT), points)
 
 
-def inset(frame: pl.DataFrame, points: list[dict]) -> pdk.Deck:
+def inset(frame: pl.DataFrame, points: str) -> pdk.Deck:
     """The compounds close up: the view fits the half of them nearest their median (at the city scale, the
     urban area)."""
     lon, lat = frame.select(pl.col("lon", "lat").median()).row(0)
@@ -298,7 +308,7 @@ def inset(frame: pl.DataFrame, points: list[dict]) -> pdk.Deck:
     reach = frame.select((((pl.col("lon") - lon) * shrink) ** 2 + (pl.col("lat") - lat) ** 2).sqrt()
                          .quantile(0.5)).item() + INSET_PAD
     box = (lon - reach / shrink, lat - reach, lon + reach / shrink, lat + reach)
-    return no_base_map([points_layer(points)], fitted_view(box, INSET_HEIGHT, width=INSET_WIDTH))
+    return no_base_map([points_layer()], fitted_view(box, INSET_HEIGHT, width=INSET_WIDTH), points)
 
 
 def select_county(chart_key: str, city: str) -> None:
@@ -371,7 +381,7 @@ def main() -> None:
     collection, labels, box = county_shapes(str(queries.database()))
     features = county_features(collection, values, metric_code, scale, view)
     compound_frame = compounds(f.month, f) if show_points else None
-    points = compound_points(compound_frame) if show_points else []
+    points = compound_points(compound_frame) if show_points else "[]"
 
     left, right = st.columns([3, 1.25], gap="medium")
     with left:
@@ -384,7 +394,7 @@ def main() -> None:
         scope_row = values.filter(pl.col("scope_code") == f.scope).row(0, named=True)
         legend(metric_code, scale, {mode: scope_row[column] for mode, column in MODE_COLUMNS.items()}, show_points,
                view)
-        if points:
+        if compound_frame is not None and compound_frame.height:
             st.caption(t("map.inset"))
             st.pydeck_chart(inset(compound_frame, points), height=INSET_HEIGHT, key="coverage_map_inset")
     st.subheader(t("map.table"))
