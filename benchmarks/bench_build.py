@@ -143,7 +143,7 @@ def incremental(landing: Path, work: Path, month: date, keep: Path | None) -> tu
 
 def baseline(landing: Path) -> dict:
     seconds, cpu, _, _ = run([sys.executable, str(ROOT / "benchmarks" / "baseline_pandas.py"), str(landing)],
-                          dict(os.environ))
+                             dict(os.environ))
     return {"seconds": seconds, "cpu": cpu}
 
 
